@@ -12,6 +12,7 @@ const alias = [
 export default defineConfig({
   resolve: { alias },
   test: {
+    reporters: ["default", "./scripts/vitest-summary-reporter.ts"],
     projects: [
       {
         resolve: { alias },

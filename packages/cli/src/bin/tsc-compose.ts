@@ -1,0 +1,6 @@
+import { composeProgram } from "../compose/program.js";
+import { runCli } from "../common/run-cli.js";
+
+await runCli("tsc-compose", async () => {
+  await composeProgram().parseAsync(process.argv);
+});

@@ -1,0 +1,43 @@
+import { isTscError } from "@tsc/core";
+import { isComposeError } from "@tsc/compose";
+import { CommanderError } from "commander";
+
+/** Thrown by commands to end the process with an exit code after printing their own message. */
+export class ExitError extends Error {
+  constructor(
+    readonly exitCode: number,
+    message = "",
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Runs a CLI's main function and turns every failure into a message on stderr and an exit code.
+ * User mistakes (compose errors, typed tsc errors, bad flags) print one readable line, never a
+ * stack trace; anything else is an internal error, with the stack only when TSC_DEBUG is set.
+ */
+export async function runCli(prog: string, main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (e) {
+    process.exitCode = reportError(prog, e);
+  }
+}
+
+function reportError(prog: string, e: unknown): number {
+  if (e instanceof CommanderError) return e.exitCode;
+  if (e instanceof ExitError) {
+    if (e.message) process.stderr.write(`${e.message}\n`);
+    return e.exitCode;
+  }
+  if (isComposeError(e) || isTscError(e)) {
+    process.stderr.write(`${prog}: ${e.message}\n`);
+    return 1;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  process.stderr.write(`${prog}: internal error: ${err.message}\n`);
+  if (process.env.TSC_DEBUG) process.stderr.write(`${err.stack ?? ""}\n`);
+  else process.stderr.write(`(set TSC_DEBUG=1 for details, and please report it)\n`);
+  return 2;
+}
