@@ -1,1 +1,23 @@
-export {};
+/** @tsc/compose: load, validate and normalize compose projects (pure: reads files, starts nothing). */
+export * from "./errors.js";
+export * from "./json-path.js";
+export { YamlTag, stripYamlTags } from "./yaml-tag.js";
+export type { ComposeSource } from "./source.js";
+export { loadProject } from "./loader.js";
+export type { LoadOptions, LoadedProject } from "./loader.js";
+export type * from "./model.js";
+export { parseComposeYaml } from "./parse-yaml.js";
+export { interpolateString, interpolateData } from "./interpolate.js";
+export type { VariableLookup, InterpolateOptions } from "./interpolate.js";
+export { parseDotenv } from "./dotenv.js";
+export { discoverComposeFiles, DEFAULT_COMPOSE_FILES } from "./discovery.js";
+export { loadProjectEnvironment } from "./environment.js";
+export { mergeComposeData } from "./merge.js";
+export { validateComposeData, composeJsonSchema } from "./validate.js";
+export { ComposeFileSchema } from "./schema/index.js";
+export type { ComposeFileInput, ServiceInput } from "./schema/index.js";
+export { normalizeProject, formatDuration, parseBytes, parseDuration } from "./normalize/index.js";
+export { resolveProjectName, normalizeProjectName } from "./project-name.js";
+export { applyProfiles } from "./profiles.js";
+export { checkConsistency } from "./consistency.js";
+export { closestMatch } from "./suggest.js";

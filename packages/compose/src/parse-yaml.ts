@@ -8,7 +8,7 @@ import type { ComposeSource } from "./source.js";
 import { YamlTag } from "./yaml-tag.js";
 
 /** Alias expansions allowed in one file before it is rejected (a "billion laughs" guard). */
-const MAX_ALIAS_NODES = 100_000;
+const MAX_ALIAS_NODES = 10_000;
 const MERGE_KEY = "<<";
 
 /**
@@ -88,6 +88,9 @@ function reportYamlErrors(doc: Document, text: string, at: (offset: number) => S
 /** Turns the YAML AST into plain data, recording the location of every map key and sequence item. */
 class ValueBuilder {
   private expanded = 0;
+  /** Alias targets being expanded right now: meeting one again means the alias contains itself. */
+  private readonly expanding = new Set<Node>();
+  private readonly targets = new Map<Node, Node | undefined>();
 
   constructor(
     private readonly doc: Document,
@@ -98,9 +101,17 @@ class ValueBuilder {
   build(node: Node, path: JsonPath, recordPositions = true): unknown {
     if (isAlias(node)) {
       if (++this.expanded > MAX_ALIAS_NODES) this.fail(node, "too many alias expansions", "simplify the anchors");
-      const target = node.resolve(this.doc);
-      if (!target) this.fail(node, `unknown alias *${node.source}`, "define the anchor (&name) before using it");
-      return this.build(target as Node, path, false);
+      if (!this.targets.has(node)) this.targets.set(node, node.resolve(this.doc) as Node | undefined);
+      const target = this.targets.get(node);
+      if (!target) return this.fail(node, `unknown alias *${node.source}`, "define the anchor (&name) before using it");
+      if (this.expanding.has(target))
+        this.fail(node, `alias *${node.source} refers to a node that contains it`, "an anchor cannot include itself");
+      this.expanding.add(target);
+      try {
+        return this.build(target, path, false);
+      } finally {
+        this.expanding.delete(target);
+      }
     }
     let value: unknown;
     if (isScalar(node)) value = node.value;

@@ -1,5 +1,5 @@
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
-import Ajv2020 from "ajv/dist/2020.js";
+import ajvModule from "ajv/dist/2020.js";
 import type { SourceLocation } from "./errors.js";
 import { ComposeError } from "./errors.js";
 import type { JsonPath } from "./json-path.js";
@@ -15,11 +15,11 @@ export function composeJsonSchema(): Record<string, unknown> {
 
 function validator(): ValidateFunction {
   if (!compiled) {
-    const AjvClass = (Ajv2020 as unknown as { default?: typeof Ajv2020 }).default ?? Ajv2020;
-    const ajv = new AjvClass({ allErrors: true, allowUnionTypes: true, strict: false, verbose: true });
+    // ajv is CommonJS; its class is `default` whichever way the module is imported.
+    const ajv = new ajvModule.default({ allErrors: true, allowUnionTypes: true, strict: false, verbose: true });
     compiled = ajv.compile(composeJsonSchema());
   }
-  return compiled;
+  return compiled!;
 }
 
 /**
