@@ -50,24 +50,42 @@ export function interpolateData(
   path: JsonPath = [],
   options: InterpolateOptions = {},
 ): unknown {
+  return walk(data, lookup, [...path], options);
+}
+
+/** Recursion for `interpolateData`; `path` is one array pushed and popped (copied only for errors). */
+function walk(data: unknown, lookup: VariableLookup, path: (string | number)[], options: InterpolateOptions): unknown {
   if (typeof data === "string") {
+    if (!data.includes("$")) return data;
     try {
       return substitute(data, lookup, options);
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
       throw new ComposeError({
         code: "E_INTERPOLATION",
-        path,
+        path: [...path],
         detail: `${e.message} in ${JSON.stringify(data)}`,
         hint: e.hint,
       });
     }
   }
-  if (data instanceof YamlTag) return new YamlTag(data.tag, interpolateData(data.value, lookup, path, options));
-  if (Array.isArray(data)) return data.map((v, i) => interpolateData(v, lookup, [...path, i], options));
+  if (data instanceof YamlTag) return new YamlTag(data.tag, walk(data.value, lookup, path, options));
+  if (Array.isArray(data)) {
+    const out = new Array<unknown>(data.length);
+    for (let i = 0; i < data.length; i++) {
+      path.push(i);
+      out[i] = walk(data[i], lookup, path, options);
+      path.pop();
+    }
+    return out;
+  }
   if (data !== null && typeof data === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(data)) out[k] = interpolateData(v, lookup, [...path, k], options);
+    for (const k in data) {
+      path.push(k);
+      out[k] = walk((data as Record<string, unknown>)[k], lookup, path, options);
+      path.pop();
+    }
     return out;
   }
   return data;

@@ -41,7 +41,7 @@ export function parseComposeYaml(text: string, file: string): ComposeSource {
     reportYamlErrors(doc, text, at);
     if (doc.contents !== null && doc.contents !== undefined) {
       const builder = new ValueBuilder(doc, at, index);
-      data = builder.build(doc.contents as Node, []);
+      data = builder.build(doc.contents as Node, "");
     }
   }
   if (data === null || data === undefined) data = {};
@@ -71,6 +71,10 @@ function pathKey(path: JsonPath): string {
   return path.join("\u0000");
 }
 
+function childKey(parent: string, seg: string | number): string {
+  return parent === "" ? String(seg) : `${parent}\u0000${seg}`;
+}
+
 function reportYamlErrors(doc: Document, text: string, at: (offset: number) => SourceLocation): void {
   const err = doc.errors[0];
   if (!err) return;
@@ -98,7 +102,7 @@ class ValueBuilder {
     private readonly index: Map<string, SourceLocation>,
   ) {}
 
-  build(node: Node, path: JsonPath, recordPositions = true): unknown {
+  build(node: Node, path: string, recordPositions = true): unknown {
     if (isAlias(node)) {
       if (++this.expanded > MAX_ALIAS_NODES) this.fail(node, "too many alias expansions", "simplify the anchors");
       if (!this.targets.has(node)) this.targets.set(node, node.resolve(this.doc) as Node | undefined);
@@ -118,9 +122,9 @@ class ValueBuilder {
     else if (isMap(node)) value = this.buildMap(node.items as Pair[], path, recordPositions);
     else if (isSeq(node)) {
       value = node.items.map((item, i) => {
-        const itemPath = [...path, i];
+        const itemPath = childKey(path, i);
         if (recordPositions && item && typeof item === "object" && "range" in item && (item as Node).range)
-          this.index.set(pathKey(itemPath), this.at((item as Node).range![0]));
+          this.index.set(itemPath, this.at((item as Node).range![0]));
         return this.build(item as Node, itemPath, recordPositions);
       });
     } else value = null;
@@ -130,7 +134,7 @@ class ValueBuilder {
     return value;
   }
 
-  private buildMap(items: Pair[], path: JsonPath, recordPositions: boolean): Record<string, unknown> {
+  private buildMap(items: Pair[], path: string, recordPositions: boolean): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const seen = new Set<string>();
     const merges: Pair[] = [];
@@ -143,8 +147,8 @@ class ValueBuilder {
       }
       if (seen.has(key)) this.fail(pair.key as Node, `duplicate key "${key}"`, "each key may appear only once in a mapping");
       seen.add(key);
-      const keyPath = [...path, key];
-      if (recordPositions && (pair.key as Node | null)?.range) this.index.set(pathKey(keyPath), this.at((pair.key as Node).range![0]));
+      const keyPath = childKey(path, key);
+      if (recordPositions && (pair.key as Node | null)?.range) this.index.set(keyPath, this.at((pair.key as Node).range![0]));
       out[key] = pair.value === null ? null : this.build(pair.value as Node, keyPath, recordPositions);
     }
     for (const pair of merges) this.applyMerge(out, pair, path, recordPositions);
@@ -152,7 +156,7 @@ class ValueBuilder {
   }
 
   /** `<<: *a` or `<<: [*a, *b]`: keys not set explicitly come from the merged maps, earlier ones first. */
-  private applyMerge(out: Record<string, unknown>, pair: Pair, path: JsonPath, recordPositions: boolean): void {
+  private applyMerge(out: Record<string, unknown>, pair: Pair, path: string, recordPositions: boolean): void {
     const mergeLoc = (pair.key as Node | null)?.range ? this.at((pair.key as Node).range![0]) : undefined;
     const source = pair.value as Node | null;
     const sources = source && isSeq(source) ? (source.items as Node[]) : source ? [source] : [];
@@ -163,7 +167,7 @@ class ValueBuilder {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         if (k in out) continue;
         out[k] = v;
-        if (recordPositions && mergeLoc) this.index.set(pathKey([...path, k]), mergeLoc);
+        if (recordPositions && mergeLoc) this.index.set(childKey(path, k), mergeLoc);
       }
     }
   }

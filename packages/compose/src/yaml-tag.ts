@@ -10,9 +10,26 @@ export class YamlTag {
   ) {}
 }
 
-/** A deep copy of `data` with `!reset` keys/items dropped and `!override` values unwrapped. */
+/** True when `data` holds a YamlTag anywhere (a walk without allocation). */
+export function hasYamlTags(data: unknown): boolean {
+  if (data instanceof YamlTag) return true;
+  if (Array.isArray(data)) return data.some(hasYamlTags);
+  if (data !== null && typeof data === "object") {
+    for (const k in data) if (hasYamlTags((data as Record<string, unknown>)[k])) return true;
+  }
+  return false;
+}
+
+/**
+ * `data` with `!reset` keys/items dropped and `!override` values unwrapped: a copy where tags were
+ * found, `data` itself (shared, never to be mutated) where there were none.
+ */
 export function stripYamlTags(data: unknown): unknown {
-  if (data instanceof YamlTag) return data.tag === "!reset" ? undefined : stripYamlTags(data.value);
+  return hasYamlTags(data) ? strip(data) : data;
+}
+
+function strip(data: unknown): unknown {
+  if (data instanceof YamlTag) return data.tag === "!reset" ? undefined : strip(data.value);
   if (Array.isArray(data)) {
     return data.filter((v) => !(v instanceof YamlTag && v.tag === "!reset")).map(stripYamlTags);
   }
@@ -20,7 +37,7 @@ export function stripYamlTags(data: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(data)) {
       if (v instanceof YamlTag && v.tag === "!reset") continue;
-      out[k] = stripYamlTags(v);
+      out[k] = strip(v);
     }
     return out;
   }
