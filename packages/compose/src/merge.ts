@@ -62,8 +62,9 @@ const logging: Strategy = (base, override, path) => {
 };
 
 const build: Strategy = (base, override, path) => {
-  const wrap = (v: unknown): unknown => (typeof v === "string" ? { context: v } : v);
-  return mergeAt(wrap(base), wrap(override), path);
+  const wrap = (v: unknown): Data => (typeof v === "string" ? { context: v } : (v as Data));
+  if (override instanceof YamlTag) return mergeAt(base, override, []);
+  return mergeMaps(wrap(base), wrap(override), path);
 };
 
 const portKey = (p: unknown): string => (typeof p === "object" && p !== null ? JSON.stringify(p) : String(p));

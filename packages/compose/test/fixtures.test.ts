@@ -6,11 +6,13 @@
  *   fixtures/<case>/case.yaml        optional: files, env, envFiles, profiles, services, projectName,
  *                                    projectDirectory, workingDir (relative to the case dir),
  *                                    interpolate, normalize
- *   fixtures/<case>/expected.yaml    the canonical project (`$DIR` stands for the case directory), or
+ *   fixtures/<case>/expected.yaml    the canonical project (`$DIR` stands for the case directory,
+ *                                    `$HOMEDIR` for the home directory), or
  *   fixtures/<case>/error.yaml       {code, message}: the error code and a substring of its message
  *                                    (which includes file:line:col when the error has a location)
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { isComposeError, loadProject } from "@tsc/compose";
 import type { LoadOptions } from "@tsc/compose";
@@ -31,9 +33,9 @@ function readYaml(file: string): unknown {
   return parse(readFileSync(file, "utf8"));
 }
 
-/** Replaces `$DIR` in every string of the expected document with the case directory. */
+/** Replaces `$DIR` (the case directory) and `$HOMEDIR` (the user's home) in expected strings. */
 function withDir(value: unknown, dir: string): unknown {
-  if (typeof value === "string") return value.split("$DIR").join(dir);
+  if (typeof value === "string") return value.split("$DIR").join(dir).split("$HOMEDIR").join(homedir());
   if (Array.isArray(value)) return value.map((v) => withDir(v, dir));
   if (value && typeof value === "object")
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withDir(v, dir)]));
