@@ -58,7 +58,7 @@ const logging: Strategy = (base, override, path) => {
   const b = (base ?? {}) as Data;
   const o = (stripYamlTags(override) ?? {}) as Data;
   if (b.driver !== undefined && o.driver !== undefined && b.driver !== o.driver) return o;
-  return mergeAt(b, o, path);
+  return mergeMaps(b, o, path);
 };
 
 const build: Strategy = (base, override, path) => {
