@@ -70,10 +70,16 @@ try {
   const median = warm[Math.floor(warm.length / 2)]!;
   const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
   console.log(`compose-load: ${services} services, ${overrides} override files, ${runs} warm runs`);
-  console.log(`  cold (includes schema compile): ${fmt(cold!)}  (${((cold! * 1000) / services).toFixed(0)} µs/service)`);
-  console.log(`  warm median:                    ${fmt(median)}  (${((median * 1000) / services).toFixed(0)} µs/service)`);
+  console.log(
+    `  cold (includes schema compile): ${fmt(cold!)}  (${((cold! * 1000) / services).toFixed(0)} µs/service)`,
+  );
+  console.log(
+    `  warm median:                    ${fmt(median)}  (${((median * 1000) / services).toFixed(0)} µs/service)`,
+  );
   console.log(`  warm best / worst:              ${fmt(warm[0]!)} / ${fmt(warm[warm.length - 1]!)}`);
-  console.log(`  target: < 150 ms for the whole project -> ${median < 150 ? "met" : "NOT met"} (warm median)`);
+  console.log(
+    `  target: < 150 ms for the whole project -> ${median < 150 ? "met" : "NOT met"} (warm median)`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

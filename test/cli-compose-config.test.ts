@@ -13,7 +13,10 @@ const repo = resolve(import.meta.dirname, "..");
 const bin = join(repo, "packages/cli/bin/tsc-compose.js");
 const example = join(repo, "examples/hello/compose.yaml");
 
-function tscCompose(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string } = {}) {
+function tscCompose(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; input?: string } = {},
+) {
   const r = spawnSync(process.execPath, [bin, ...args], {
     cwd: opts.cwd ?? repo,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", ...opts.env },
@@ -26,7 +29,9 @@ function tscCompose(args: string[], opts: { cwd?: string; env?: Record<string, s
 let dir = "";
 beforeAll(() => {
   if (!existsSync(join(repo, "packages/cli/dist/bin/tsc-compose.js")))
-    throw new Error("packages/cli is not built: run `pnpm build` (scripts/setup does) before the integration tests");
+    throw new Error(
+      "packages/cli is not built: run `pnpm build` (scripts/setup does) before the integration tests",
+    );
   dir = mkdtempSync(join(tmpdir(), "tsc-cli-config-"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -95,7 +100,7 @@ describe("tsc-compose config", () => {
 
   it("reports a bad port with file:line:col, exit 1 and no stack trace", () => {
     const file = join(dir, "bad-port.yaml");
-    writeFileSync(file, "services:\n  web:\n    image: busybox\n    ports:\n      - \"80:80:80\"\n");
+    writeFileSync(file, 'services:\n  web:\n    image: busybox\n    ports:\n      - "80:80:80"\n');
     const r = tscCompose(["-f", file, "config"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");

@@ -3,7 +3,12 @@ import { dirname, join, resolve } from "node:path";
 import { ComposeError } from "./errors.js";
 
 /** Default compose file names, in order of preference (Compose v2). */
-export const DEFAULT_COMPOSE_FILES = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
+export const DEFAULT_COMPOSE_FILES = [
+  "compose.yaml",
+  "compose.yml",
+  "docker-compose.yml",
+  "docker-compose.yaml",
+];
 const OVERRIDE_FILES = [
   "compose.override.yaml",
   "compose.override.yml",
@@ -37,8 +42,13 @@ export function discoverComposeFiles(options: DiscoverOptions): DiscoveredFiles 
   const warnings: string[] = [];
   let files: string[];
   const fromEnv = options.env.COMPOSE_FILE;
-  if (options.files && options.files.length > 0) files = options.files.map((f) => (f === "-" ? f : resolve(options.workingDir, f)));
-  else if (fromEnv) files = fromEnv.split(options.env.COMPOSE_PATH_SEPARATOR || ":").filter(Boolean).map((f) => resolve(options.workingDir, f));
+  if (options.files && options.files.length > 0)
+    files = options.files.map((f) => (f === "-" ? f : resolve(options.workingDir, f)));
+  else if (fromEnv)
+    files = fromEnv
+      .split(options.env.COMPOSE_PATH_SEPARATOR || ":")
+      .filter(Boolean)
+      .map((f) => resolve(options.workingDir, f));
   else files = searchUpward(options.workingDir, warnings);
   for (const f of files) {
     if (f !== "-" && !isFile(f))
@@ -58,7 +68,9 @@ function searchUpward(start: string, warnings: string[]): string[] {
     const found = DEFAULT_COMPOSE_FILES.filter((n) => isFile(join(dir, n)));
     if (found.length > 0) {
       if (found.length > 1)
-        warnings.push(`Found multiple config files with supported names: ${found.map((n) => join(dir, n)).join(", ")}; using ${join(dir, found[0]!)}`);
+        warnings.push(
+          `Found multiple config files with supported names: ${found.map((n) => join(dir, n)).join(", ")}; using ${join(dir, found[0]!)}`,
+        );
       const override = OVERRIDE_FILES.find((n) => isFile(join(dir, n)));
       return [join(dir, found[0]!), ...(override ? [join(dir, override)] : [])];
     }

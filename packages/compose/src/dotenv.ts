@@ -62,13 +62,19 @@ export function parseDotenv(text: string, options: DotenvOptions): Record<string
     const quote = body[0];
     if (quote === "'" || quote === '"') {
       const close = findClosingQuote(src, valueStart + 1, quote);
-      if (close === -1) fail(`unterminated ${quote === "'" ? "single" : "double"}-quoted value for ${key}`, startLine, `close the ${quote} quote`);
+      if (close === -1)
+        fail(
+          `unterminated ${quote === "'" ? "single" : "double"}-quoted value for ${key}`,
+          startLine,
+          `close the ${quote} quote`,
+        );
       const inner = src.slice(valueStart + 1, close);
       out[key] = quote === "'" ? inner : expand(unescapeDouble(inner), lookup, options.file, startLine);
       line += countNewlines(src, pos, close);
       const after = src.indexOf("\n", close);
       const rest = src.slice(close + 1, after === -1 ? src.length : after).trim();
-      if (rest !== "" && !rest.startsWith("#")) fail(`unexpected characters after the closing quote of ${key}`, line);
+      if (rest !== "" && !rest.startsWith("#"))
+        fail(`unexpected characters after the closing quote of ${key}`, line);
       pos = after === -1 ? src.length : after + 1;
       line++;
     } else {
@@ -99,7 +105,12 @@ function expand(value: string, lookup: VariableLookup, file: string, line: numbe
     return interpolateString(value, lookup);
   } catch (e) {
     if (!(e instanceof ComposeError)) throw e;
-    throw new ComposeError({ code: "E_ENV_FILE", detail: e.detail, hint: e.hint, location: { file, line, column: 1 } });
+    throw new ComposeError({
+      code: "E_ENV_FILE",
+      detail: e.detail,
+      hint: e.hint,
+      location: { file, line, column: 1 },
+    });
   }
 }
 

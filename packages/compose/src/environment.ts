@@ -18,7 +18,9 @@ export interface ProjectEnvironmentOptions {
  */
 export function loadProjectEnvironment(options: ProjectEnvironmentOptions): Record<string, string> {
   const explicit = options.envFiles && options.envFiles.length > 0;
-  const files = explicit ? options.envFiles! : [join(options.projectDir, ".env")].filter((f) => existsSync(f));
+  const files = explicit
+    ? options.envFiles!
+    : [join(options.projectDir, ".env")].filter((f) => existsSync(f));
   const fromFiles: Record<string, string> = {};
   const os = (name: string): string | undefined => options.osEnv[name];
   for (const file of files) {

@@ -55,15 +55,28 @@ class ExtendsResolver {
     return hit;
   }
 
-  private async compute(source: ComposeSource, services: Data, name: string, chain: string[]): Promise<unknown> {
+  private async compute(
+    source: ComposeSource,
+    services: Data,
+    name: string,
+    chain: string[],
+  ): Promise<unknown> {
     const svc = services[name];
     if (!isData(svc) || svc.extends === undefined) return svc;
     const ext = svc.extends;
-    const spec = typeof ext === "string" ? { service: ext } : (stripYamlTags(ext) as { service?: string; file?: string });
+    const spec =
+      typeof ext === "string"
+        ? { service: ext }
+        : (stripYamlTags(ext) as { service?: string; file?: string });
     const path = ["services", name, "extends"];
     const baseName = spec.service;
     if (typeof baseName !== "string")
-      throw new ComposeError({ code: "E_EXTENDS", path, detail: "extends needs a service name", hint: "write extends: {service: NAME}" });
+      throw new ComposeError({
+        code: "E_EXTENDS",
+        path,
+        detail: "extends needs a service name",
+        hint: "write extends: {service: NAME}",
+      });
     let baseSource = source;
     let baseServices = services;
     if (spec.file !== undefined) {
@@ -72,7 +85,13 @@ class ExtendsResolver {
         baseSource = await this.loadFile(file);
       } catch (e) {
         if (e instanceof ComposeError && e.code !== "E_FILE") throw e;
-        throw new ComposeError({ code: "E_EXTENDS", path, detail: `cannot load ${spec.file} (${file})`, hint: "check extends.file", cause: e });
+        throw new ComposeError({
+          code: "E_EXTENDS",
+          path,
+          detail: `cannot load ${spec.file} (${file})`,
+          hint: "check extends.file",
+          cause: e,
+        });
       }
       baseServices = ((baseSource.data as Data).services as Data | undefined) ?? {};
     }

@@ -82,7 +82,8 @@ function includeRequest(entry: unknown, dir: string, path: (string | number)[]):
       hint: "write include entries as a path or {path, project_directory, env_file}",
     });
   };
-  const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+  const list = (v: unknown): string[] =>
+    v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
   let paths: string[];
   let projectDirectory: string | undefined;
   let envFiles: string[] = [];

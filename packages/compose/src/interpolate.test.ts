@@ -38,27 +38,36 @@ describe("interpolateString", () => {
     expect(missing).toHaveLength(2);
   });
 
-  it.each(["${UNSET:?need it}", "${UNSET?need it}", "${EMPTY:?need it}"])("%s fails with the user's message", (input) => {
-    expect(() => run(input)).toThrowError(/required variable (UNSET|EMPTY) is missing a value: need it/);
-  });
+  it.each(["${UNSET:?need it}", "${UNSET?need it}", "${EMPTY:?need it}"])(
+    "%s fails with the user's message",
+    (input) => {
+      expect(() => run(input)).toThrowError(/required variable (UNSET|EMPTY) is missing a value: need it/);
+    },
+  );
 
-  it.each(["${SET", "$", "a $ b", "$1", "${1A}", "${SET:x}", "${SET/a/b}"])("%s is an invalid template", (input) => {
-    const e = (() => {
-      try {
-        run(input);
-      } catch (err) {
-        return err;
-      }
-    })();
-    expect(e).toBeInstanceOf(ComposeError);
-    expect((e as ComposeError).code).toBe("E_INTERPOLATION");
-    expect((e as ComposeError).hint).toContain("escape any $ with another $");
-  });
+  it.each(["${SET", "$", "a $ b", "$1", "${1A}", "${SET:x}", "${SET/a/b}"])(
+    "%s is an invalid template",
+    (input) => {
+      const e = (() => {
+        try {
+          run(input);
+        } catch (err) {
+          return err;
+        }
+      })();
+      expect(e).toBeInstanceOf(ComposeError);
+      expect((e as ComposeError).code).toBe("E_INTERPOLATION");
+      expect((e as ComposeError).hint).toContain("escape any $ with another $");
+    },
+  );
 });
 
 describe("interpolateData", () => {
   it("interpolates values, never keys, and keeps YamlTags", () => {
-    const out = interpolateData({ "${SET}": ["$SET", 1, true, null], t: new YamlTag("!override", "${SET}") }, lookup);
+    const out = interpolateData(
+      { "${SET}": ["$SET", 1, true, null], t: new YamlTag("!override", "${SET}") },
+      lookup,
+    );
     expect(out).toEqual({ "${SET}": ["val", 1, true, null], t: new YamlTag("!override", "val") });
   });
 

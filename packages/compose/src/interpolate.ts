@@ -31,7 +31,11 @@ class TemplateError extends Error {
  * and `$$` for a literal `$`. Throws E_INTERPOLATION for a malformed template or a missing required
  * variable.
  */
-export function interpolateString(value: string, lookup: VariableLookup, options: InterpolateOptions = {}): string {
+export function interpolateString(
+  value: string,
+  lookup: VariableLookup,
+  options: InterpolateOptions = {},
+): string {
   try {
     return substitute(value, lookup, options);
   } catch (e) {
@@ -54,7 +58,12 @@ export function interpolateData(
 }
 
 /** Recursion for `interpolateData`; `path` is one array pushed and popped (copied only for errors). */
-function walk(data: unknown, lookup: VariableLookup, path: (string | number)[], options: InterpolateOptions): unknown {
+function walk(
+  data: unknown,
+  lookup: VariableLookup,
+  path: (string | number)[],
+  options: InterpolateOptions,
+): unknown {
   if (typeof data === "string") {
     if (!data.includes("$")) return data;
     try {

@@ -168,7 +168,12 @@ class ProjectFileLoader {
       this.options.interpolate === false
         ? parsed.data
         : this.guard(() => interpolateData(parsed.data, (name) => this.lookup(name)));
-    const source: ComposeSource = { file: parsed.file, dir: parsed.dir, data, locate: (p) => parsed.locate(p) };
+    const source: ComposeSource = {
+      file: parsed.file,
+      dir: parsed.dir,
+      data,
+      locate: (p) => parsed.locate(p),
+    };
     validateComposeData(stripYamlTags(data), (path) => parsed.locate(path)?.location);
     return source;
   }
@@ -185,7 +190,8 @@ class ProjectFileLoader {
 
   private async readText(file: string): Promise<string> {
     if (file === "-") {
-      if (!this.options.readStdin) throw new ComposeError({ code: "E_FILE", detail: "cannot read compose file from stdin" });
+      if (!this.options.readStdin)
+        throw new ComposeError({ code: "E_FILE", detail: "cannot read compose file from stdin" });
       return this.options.readStdin();
     }
     try {

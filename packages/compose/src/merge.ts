@@ -17,24 +17,26 @@ export function mergeComposeData(base: unknown, override: unknown): unknown {
   return mergeAt(stripYamlTags(base), override, []);
 }
 
-const byKey = (keyOf: (item: unknown) => string): Strategy => (base, override, path) => {
-  const out: unknown[] = [];
-  const index = new Map<string, number>();
-  const add = (item: unknown): void => {
-    const key = keyOf(item);
-    const at = index.get(key);
-    if (at === undefined) {
-      index.set(key, out.length);
-      out.push(item);
-    } else out[at] = item;
+const byKey =
+  (keyOf: (item: unknown) => string): Strategy =>
+  (base, override, path) => {
+    const out: unknown[] = [];
+    const index = new Map<string, number>();
+    const add = (item: unknown): void => {
+      const key = keyOf(item);
+      const at = index.get(key);
+      if (at === undefined) {
+        index.set(key, out.length);
+        out.push(item);
+      } else out[at] = item;
+    };
+    for (const item of asList(base, path)) add(item);
+    for (const item of asList(override, path)) {
+      if (item instanceof YamlTag) continue;
+      add(stripYamlTags(item));
+    }
+    return out;
   };
-  for (const item of asList(base, path)) add(item);
-  for (const item of asList(override, path)) {
-    if (item instanceof YamlTag) continue;
-    add(stripYamlTags(item));
-  }
-  return out;
-};
 
 const replace: Strategy = (_base, override) => stripYamlTags(override);
 
@@ -42,12 +44,17 @@ const replace: Strategy = (_base, override) => stripYamlTags(override);
 const byName: Strategy = (base, override, path) => mergeMaps(toMap(base, "="), toMap(override, "="), path);
 
 /** depends_on / service networks: both lists stay a list (union); otherwise merged as maps. */
-const namedEntries = (listValue: () => unknown): Strategy => (base, override, path) => {
-  if (Array.isArray(base) && Array.isArray(override)) return unionScalars(base, override.map(stripYamlTags));
-  const toEntries = (v: unknown): Data =>
-    Array.isArray(v) ? Object.fromEntries(v.map((k) => [String(k), listValue()])) : ((v as Data | null) ?? {});
-  return mergeMaps(toEntries(base), toEntries(override), path);
-};
+const namedEntries =
+  (listValue: () => unknown): Strategy =>
+  (base, override, path) => {
+    if (Array.isArray(base) && Array.isArray(override))
+      return unionScalars(base, override.map(stripYamlTags));
+    const toEntries = (v: unknown): Data =>
+      Array.isArray(v)
+        ? Object.fromEntries(v.map((k) => [String(k), listValue()]))
+        : ((v as Data | null) ?? {});
+    return mergeMaps(toEntries(base), toEntries(override), path);
+  };
 
 const extraHosts: Strategy = (base, override, path) => {
   if (Array.isArray(base) && Array.isArray(override)) return unionScalars(base, override.map(stripYamlTags));
@@ -119,7 +126,8 @@ function specialFor(path: JsonPath): Strategy | undefined {
 }
 
 function mergeAt(base: unknown, override: unknown, path: JsonPath): unknown {
-  if (override instanceof YamlTag) return override.tag === "!reset" ? undefined : stripYamlTags(override.value);
+  if (override instanceof YamlTag)
+    return override.tag === "!reset" ? undefined : stripYamlTags(override.value);
   if (base === undefined) return stripYamlTags(override);
   const special = specialFor(path);
   if (special) return special(base, override, path);

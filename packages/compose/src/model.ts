@@ -185,7 +185,16 @@ export interface NetworkConfig {
   name: string;
   driver?: string;
   driver_opts?: Record<string, string | number>;
-  ipam?: { driver?: string; config?: { subnet?: string; ip_range?: string; gateway?: string; aux_addresses?: Record<string, string> }[]; options?: Record<string, string> };
+  ipam?: {
+    driver?: string;
+    config?: {
+      subnet?: string;
+      ip_range?: string;
+      gateway?: string;
+      aux_addresses?: Record<string, string>;
+    }[];
+    options?: Record<string, string>;
+  };
   external?: boolean;
   internal?: boolean;
   attachable?: boolean;

@@ -29,7 +29,10 @@ describe("parseComposeYaml", () => {
 
   it("expands anchors and merge keys, explicit keys winning", () => {
     const src = parse("x: &b {image: a, user: u}\nservices:\n  s:\n    <<: *b\n    user: me\n  t: *b\n");
-    expect((src.data as any).services).toEqual({ s: { image: "a", user: "me" }, t: { image: "a", user: "u" } });
+    expect((src.data as any).services).toEqual({
+      s: { image: "a", user: "me" },
+      t: { image: "a", user: "u" },
+    });
   });
 
   it("merges a list of maps, earlier maps first", () => {
@@ -69,7 +72,10 @@ describe("parseComposeYaml", () => {
 
   it("rejects duplicate keys, multiple documents, non-mapping roots and syntax errors with locations", () => {
     expect(fail("a: 1\nb: 2\na: 3\n")).toMatchObject({ code: "E_YAML", location: { line: 3, column: 1 } });
-    expect(fail("a: 1\n---\nb: 2\n")).toMatchObject({ code: "E_YAML", detail: expect.stringContaining("multiple") });
+    expect(fail("a: 1\n---\nb: 2\n")).toMatchObject({
+      code: "E_YAML",
+      detail: expect.stringContaining("multiple"),
+    });
     expect(fail("- 1\n")).toMatchObject({ code: "E_SCHEMA" });
     expect(fail("a: [1, 2\n").code).toBe("E_YAML");
     expect(fail("a:\n\tb: 1\n").hint).toContain("tabs");

@@ -18,7 +18,12 @@ const MERGE_KEY = "<<";
  */
 export function parseComposeYaml(text: string, file: string): ComposeSource {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, version: "1.2" });
+  const docs = parseAllDocuments(text, {
+    lineCounter,
+    uniqueKeys: false,
+    prettyErrors: false,
+    version: "1.2",
+  });
   const at = (offset: number): SourceLocation => {
     const pos = lineCounter.linePos(offset);
     return { file, line: pos.line, column: pos.col };
@@ -104,12 +109,18 @@ class ValueBuilder {
 
   build(node: Node, path: string, recordPositions = true): unknown {
     if (isAlias(node)) {
-      if (++this.expanded > MAX_ALIAS_NODES) this.fail(node, "too many alias expansions", "simplify the anchors");
+      if (++this.expanded > MAX_ALIAS_NODES)
+        this.fail(node, "too many alias expansions", "simplify the anchors");
       if (!this.targets.has(node)) this.targets.set(node, node.resolve(this.doc) as Node | undefined);
       const target = this.targets.get(node);
-      if (!target) return this.fail(node, `unknown alias *${node.source}`, "define the anchor (&name) before using it");
+      if (!target)
+        return this.fail(node, `unknown alias *${node.source}`, "define the anchor (&name) before using it");
       if (this.expanding.has(target))
-        this.fail(node, `alias *${node.source} refers to a node that contains it`, "an anchor cannot include itself");
+        this.fail(
+          node,
+          `alias *${node.source} refers to a node that contains it`,
+          "an anchor cannot include itself",
+        );
       this.expanding.add(target);
       try {
         return this.build(target, path, false);
@@ -145,10 +156,12 @@ class ValueBuilder {
         merges.push(pair);
         continue;
       }
-      if (seen.has(key)) this.fail(pair.key as Node, `duplicate key "${key}"`, "each key may appear only once in a mapping");
+      if (seen.has(key))
+        this.fail(pair.key as Node, `duplicate key "${key}"`, "each key may appear only once in a mapping");
       seen.add(key);
       const keyPath = childKey(path, key);
-      if (recordPositions && (pair.key as Node | null)?.range) this.index.set(keyPath, this.at((pair.key as Node).range![0]));
+      if (recordPositions && (pair.key as Node | null)?.range)
+        this.index.set(keyPath, this.at((pair.key as Node).range![0]));
       out[key] = pair.value === null ? null : this.build(pair.value as Node, keyPath, recordPositions);
     }
     for (const pair of merges) this.applyMerge(out, pair, path, recordPositions);
@@ -163,7 +176,11 @@ class ValueBuilder {
     for (const item of sources) {
       const value = this.build(item, path, false);
       if (value === null || typeof value !== "object" || Array.isArray(value) || value instanceof YamlTag)
-        this.fail(item, "a merge key (<<) must refer to a mapping", "use <<: *anchor where the anchor is a mapping");
+        this.fail(
+          item,
+          "a merge key (<<) must refer to a mapping",
+          "use <<: *anchor where the anchor is a mapping",
+        );
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         if (k in out) continue;
         out[k] = v;

@@ -31,7 +31,9 @@ export function applyProfiles(project: Project, options: ProfileOptions): Projec
       throw new ComposeError({
         code: "E_NO_SERVICE",
         detail: `no such service: ${JSON.stringify(name)}`,
-        hint: guess ? `did you mean ${JSON.stringify(guess)}?` : `services: ${Object.keys(all).join(", ") || "none"}`,
+        hint: guess
+          ? `did you mean ${JSON.stringify(guess)}?`
+          : `services: ${Object.keys(all).join(", ") || "none"}`,
       });
     }
     enableWithDependencies(name, all, enabled);
@@ -45,7 +47,11 @@ export function applyProfiles(project: Project, options: ProfileOptions): Projec
   return out;
 }
 
-function enableWithDependencies(name: string, all: Record<string, ServiceConfig>, enabled: Set<string>): void {
+function enableWithDependencies(
+  name: string,
+  all: Record<string, ServiceConfig>,
+  enabled: Set<string>,
+): void {
   const stack = [name];
   const seen = new Set<string>();
   while (stack.length > 0) {

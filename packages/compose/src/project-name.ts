@@ -48,5 +48,8 @@ export function resolveProjectName(options: ProjectNameOptions): string {
 
 /** Lower-cases and drops characters a project name may not contain (and leading `_`/`-`). */
 export function normalizeProjectName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9_-]/g, "").replace(/^[_-]+/, "");
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, "")
+    .replace(/^[_-]+/, "");
 }

@@ -7,14 +7,18 @@ import { normalizeProjectName, resolveProjectName } from "./project-name.js";
 describe("resolveProjectName", () => {
   const base = { env: {}, projectDir: "/work/My Project.v2" };
   it("takes -p, then COMPOSE_PROJECT_NAME, then name:, then the directory", () => {
-    expect(resolveProjectName({ ...base, flag: "a", env: { COMPOSE_PROJECT_NAME: "b" }, nameFromFile: "c" })).toBe("a");
+    expect(
+      resolveProjectName({ ...base, flag: "a", env: { COMPOSE_PROJECT_NAME: "b" }, nameFromFile: "c" }),
+    ).toBe("a");
     expect(resolveProjectName({ ...base, env: { COMPOSE_PROJECT_NAME: "b" }, nameFromFile: "c" })).toBe("b");
     expect(resolveProjectName({ ...base, nameFromFile: "c" })).toBe("c");
     expect(resolveProjectName(base)).toBe("myprojectv2");
   });
 
   it("rejects invalid explicit names but normalizes directory names", () => {
-    expect(() => resolveProjectName({ ...base, flag: "My App" })).toThrowError(/invalid project name "My App"/);
+    expect(() => resolveProjectName({ ...base, flag: "My App" })).toThrowError(
+      /invalid project name "My App"/,
+    );
     expect(normalizeProjectName("_Web.App-1")).toBe("webapp-1");
   });
 });
@@ -24,7 +28,11 @@ const project = (services: Project["services"]): Project => ({ name: "p", servic
 describe("applyProfiles", () => {
   const p = project({
     web: { image: "w" },
-    debug: { image: "d", profiles: ["debug"], depends_on: { db: { condition: "service_started", required: true } } },
+    debug: {
+      image: "d",
+      profiles: ["debug"],
+      depends_on: { db: { condition: "service_started", required: true } },
+    },
     db: { image: "db", profiles: ["data"] },
   });
   it("enables services without profiles, and those of active profiles", () => {
@@ -38,7 +46,9 @@ describe("applyProfiles", () => {
     expect(Object.keys(out.disabled_services ?? {})).toEqual(["web"]);
   });
   it("rejects an unknown service with a suggestion", () => {
-    expect(() => applyProfiles(p, { profiles: [], services: ["dbug"] })).toThrowError(/no such service: "dbug" \(did you mean "debug"\?\)/);
+    expect(() => applyProfiles(p, { profiles: [], services: ["dbug"] })).toThrowError(
+      /no such service: "dbug" \(did you mean "debug"\?\)/,
+    );
   });
 });
 
@@ -50,7 +60,11 @@ describe("checkConsistency", () => {
   });
   it.each<[string, Project, RegExp]>([
     ["missing image", project({ web: {} }), /neither an image nor a build/],
-    ["unknown dependency", project({ web: { image: "w", depends_on: { db: { condition: "service_started", required: true } } } }), /undefined service "db"/],
+    [
+      "unknown dependency",
+      project({ web: { image: "w", depends_on: { db: { condition: "service_started", required: true } } } }),
+      /undefined service "db"/,
+    ],
     [
       "cycle",
       project({
@@ -59,10 +73,22 @@ describe("checkConsistency", () => {
       }),
       /dependency cycle detected: a -> b -> a/,
     ],
-    ["unknown network", project({ web: { image: "w", networks: { nope: null } } }), /undefined network "nope"/],
-    ["unknown volume", project({ web: { image: "w", volumes: [{ type: "volume", source: "v", target: "/v" }] } }), /undefined volume "v"/],
+    [
+      "unknown network",
+      project({ web: { image: "w", networks: { nope: null } } }),
+      /undefined network "nope"/,
+    ],
+    [
+      "unknown volume",
+      project({ web: { image: "w", volumes: [{ type: "volume", source: "v", target: "/v" }] } }),
+      /undefined volume "v"/,
+    ],
     ["unknown secret", project({ web: { image: "w", secrets: [{ source: "s" }] } }), /undefined secret "s"/],
-    ["duplicate container name", project({ a: { image: "a", container_name: "x" }, b: { image: "b", container_name: "x" } }), /both use container_name "x"/],
+    [
+      "duplicate container name",
+      project({ a: { image: "a", container_name: "x" }, b: { image: "b", container_name: "x" } }),
+      /both use container_name "x"/,
+    ],
     [
       "port conflict",
       project({
@@ -75,6 +101,12 @@ describe("checkConsistency", () => {
     expect(() => checkConsistency(p)).toThrowError(message);
   });
   it("ignores a missing optional dependency", () => {
-    expect(() => checkConsistency(project({ web: { image: "w", depends_on: { db: { condition: "service_started", required: false } } } }))).not.toThrow();
+    expect(() =>
+      checkConsistency(
+        project({
+          web: { image: "w", depends_on: { db: { condition: "service_started", required: false } } },
+        }),
+      ),
+    ).not.toThrow();
   });
 });

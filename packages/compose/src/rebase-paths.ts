@@ -28,14 +28,16 @@ export function rebaseServicePaths(service: unknown, fromDir: string): unknown {
   const out: Data = { ...service };
   const abs = (p: unknown): unknown => (typeof p === "string" ? absolutePath(fromDir, p) : p);
   if (typeof out.build === "string") out.build = abs(out.build);
-  else if (isData(out.build) && typeof out.build.context === "string") out.build = { ...out.build, context: abs(out.build.context) };
+  else if (isData(out.build) && typeof out.build.context === "string")
+    out.build = { ...out.build, context: abs(out.build.context) };
   for (const key of ["env_file", "label_file"] as const) {
     const v = out[key];
     if (typeof v === "string") out[key] = abs(v);
     else if (Array.isArray(v)) out[key] = v.map((e) => (isData(e) ? { ...e, path: abs(e.path) } : abs(e)));
   }
   if (Array.isArray(out.volumes)) out.volumes = out.volumes.map((v) => rebaseVolume(v, fromDir));
-  if (isData(out.extends) && typeof out.extends.file === "string") out.extends = { ...out.extends, file: abs(out.extends.file) };
+  if (isData(out.extends) && typeof out.extends.file === "string")
+    out.extends = { ...out.extends, file: abs(out.extends.file) };
   return out;
 }
 
@@ -47,7 +49,8 @@ function rebaseVolume(v: unknown, dir: string): unknown {
     const src = v.slice(0, colon);
     return isHostPathSource(src) ? absolutePath(dir, src) + v.slice(colon) : v;
   }
-  if (isData(v) && v.type === "bind" && typeof v.source === "string") return { ...v, source: absolutePath(dir, v.source) };
+  if (isData(v) && v.type === "bind" && typeof v.source === "string")
+    return { ...v, source: absolutePath(dir, v.source) };
   return v;
 }
 
@@ -56,7 +59,9 @@ export function rebaseProjectPaths(data: unknown, fromDir: string): unknown {
   if (!isData(data)) return data;
   const out: Data = { ...data };
   if (isData(out.services))
-    out.services = Object.fromEntries(Object.entries(out.services).map(([k, s]) => [k, rebaseServicePaths(s, fromDir)]));
+    out.services = Object.fromEntries(
+      Object.entries(out.services).map(([k, s]) => [k, rebaseServicePaths(s, fromDir)]),
+    );
   for (const key of ["secrets", "configs"] as const) {
     const group = out[key];
     if (!isData(group)) continue;

@@ -19,7 +19,10 @@ export interface ComposeSource {
 }
 
 /** Finds where a path was written, searching later (overriding) sources first. */
-export function locateInSources(sources: readonly ComposeSource[], path: JsonPath): SourceLocation | undefined {
+export function locateInSources(
+  sources: readonly ComposeSource[],
+  path: JsonPath,
+): SourceLocation | undefined {
   let best: { location: SourceLocation; depth: number } | undefined;
   for (let i = sources.length - 1; i >= 0; i--) {
     const hit = sources[i]!.locate(path);

@@ -16,7 +16,12 @@ export function composeJsonSchema(): Record<string, unknown> {
 function validator(): ValidateFunction {
   if (!compiled) {
     // ajv is CommonJS; its class is `default` whichever way the module is imported.
-    const ajv = new ajvModule.default({ allErrors: true, allowUnionTypes: true, strict: false, verbose: true });
+    const ajv = new ajvModule.default({
+      allErrors: true,
+      allowUnionTypes: true,
+      strict: false,
+      verbose: true,
+    });
     compiled = ajv.compile(composeJsonSchema());
   }
   return compiled!;
@@ -27,7 +32,10 @@ function validator(): ValidateFunction {
  * E_SCHEMA ComposeError for the most useful of the schema's complaints, located with `locate`: an
  * unknown key names the nearest valid one, a wrong type says what was expected and what was found.
  */
-export function validateComposeData(data: unknown, locate?: (path: JsonPath) => SourceLocation | undefined): void {
+export function validateComposeData(
+  data: unknown,
+  locate?: (path: JsonPath) => SourceLocation | undefined,
+): void {
   const validate = validator();
   if (validate(data)) return;
   const best = pickError(validate.errors ?? [], data);
@@ -55,16 +63,20 @@ const RANK: Record<string, number> = {
 function pickError(errors: ErrorObject[], data: unknown): ErrorObject | undefined {
   const useful = errors.filter((e) => !(e.keyword === "type" && branchFitsType(e, errors, data)));
   const pool = useful.length > 0 ? useful : errors;
-  return [...pool].sort(
-    (a, b) => depth(b) - depth(a) || (RANK[a.keyword] ?? 5) - (RANK[b.keyword] ?? 5),
-  )[0];
+  return [...pool].sort((a, b) => depth(b) - depth(a) || (RANK[a.keyword] ?? 5) - (RANK[b.keyword] ?? 5))[0];
 }
 
 /** A `type` error is noise when another error at the same value comes from a branch of the right type. */
 function branchFitsType(e: ErrorObject, errors: ErrorObject[], _data: unknown): boolean {
   return errors.some(
-    (o) => o !== e && o.keyword !== "type" && o.keyword !== "anyOf" && o.keyword !== "oneOf" &&
-      (o.instancePath === e.instancePath ? o.keyword !== "const" && o.keyword !== "enum" : o.instancePath.startsWith(`${e.instancePath}/`)),
+    (o) =>
+      o !== e &&
+      o.keyword !== "type" &&
+      o.keyword !== "anyOf" &&
+      o.keyword !== "oneOf" &&
+      (o.instancePath === e.instancePath
+        ? o.keyword !== "const" && o.keyword !== "enum"
+        : o.instancePath.startsWith(`${e.instancePath}/`)),
   );
 }
 
@@ -73,7 +85,11 @@ function depth(e: ErrorObject): number {
   return e.keyword === "additionalProperties" || e.keyword === "required" ? d + 1 : d;
 }
 
-function explain(e: ErrorObject, all: ErrorObject[], data: unknown): { path: JsonPath; detail: string; hint?: string } {
+function explain(
+  e: ErrorObject,
+  all: ErrorObject[],
+  data: unknown,
+): { path: JsonPath; detail: string; hint?: string } {
   const path = toPath(e.instancePath, data);
   const value = valueAt(data, path);
   switch (e.keyword) {
@@ -100,8 +116,16 @@ function explain(e: ErrorObject, all: ErrorObject[], data: unknown): { path: Jso
     case "const": {
       const allowed = all
         .filter((o) => o.instancePath === e.instancePath && (o.keyword === "const" || o.keyword === "enum"))
-        .flatMap((o) => (o.keyword === "const" ? [(o.params as { allowedValue: unknown }).allowedValue] : (o.params as { allowedValues: unknown[] }).allowedValues));
-      return { path, detail: `${JSON.stringify(value)} is not a valid value`, hint: `use one of: ${[...new Set(allowed)].map((v) => JSON.stringify(v)).join(", ")}` };
+        .flatMap((o) =>
+          o.keyword === "const"
+            ? [(o.params as { allowedValue: unknown }).allowedValue]
+            : (o.params as { allowedValues: unknown[] }).allowedValues,
+        );
+      return {
+        path,
+        detail: `${JSON.stringify(value)} is not a valid value`,
+        hint: `use one of: ${[...new Set(allowed)].map((v) => JSON.stringify(v)).join(", ")}`,
+      };
     }
     case "type":
     case "anyOf":
@@ -114,11 +138,17 @@ function explain(e: ErrorObject, all: ErrorObject[], data: unknown): { path: Jso
       const expected = [...types].map(describeType);
       return {
         path,
-        detail: expected.length > 0 ? `must be ${joinOr(expected)}, got ${describeValue(value)}` : `${describeValue(value)} is not valid here`,
+        detail:
+          expected.length > 0
+            ? `must be ${joinOr(expected)}, got ${describeValue(value)}`
+            : `${describeValue(value)} is not valid here`,
       };
     }
     case "pattern":
-      return { path, detail: `${JSON.stringify(value)} does not match the pattern ${(e.params as { pattern: string }).pattern}` };
+      return {
+        path,
+        detail: `${JSON.stringify(value)} does not match the pattern ${(e.params as { pattern: string }).pattern}`,
+      };
     case "uniqueItems":
       return { path, detail: "must not contain duplicate items", hint: "remove the repeated entry" };
     default:
@@ -134,14 +164,17 @@ function toPath(pointer: string, data: unknown): JsonPath {
     const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
     const key = Array.isArray(node) ? Number(seg) : seg;
     out.push(key);
-    node = node !== null && typeof node === "object" ? (node as Record<string | number, unknown>)[key] : undefined;
+    node =
+      node !== null && typeof node === "object" ? (node as Record<string | number, unknown>)[key] : undefined;
   }
   return out;
 }
 
 function valueAt(data: unknown, path: JsonPath): unknown {
   let node = data;
-  for (const seg of path) node = node !== null && typeof node === "object" ? (node as Record<string | number, unknown>)[seg] : undefined;
+  for (const seg of path)
+    node =
+      node !== null && typeof node === "object" ? (node as Record<string | number, unknown>)[seg] : undefined;
   return node;
 }
 
@@ -169,5 +202,7 @@ function describeValue(v: unknown): string {
 }
 
 function joinOr(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+  return items.length <= 1
+    ? (items[0] ?? "")
+    : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
 }

@@ -29,7 +29,8 @@ type Path = (string | number)[];
 function allPaths(value: Json, path: Path = [], out: Path[] = []): Path[] {
   out.push(path);
   if (Array.isArray(value)) value.forEach((v, i) => allPaths(v, [...path, i], out));
-  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) allPaths(v, [...path, k], out);
+  else if (value && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) allPaths(v, [...path, k], out);
   return out;
 }
 
@@ -37,7 +38,10 @@ function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
-function parentOf(doc: Json, path: Path): { parent: Record<string | number, Json>; key: string | number } | undefined {
+function parentOf(
+  doc: Json,
+  path: Path,
+): { parent: Record<string | number, Json>; key: string | number } | undefined {
   if (path.length === 0) return undefined;
   let node = doc as Record<string | number, Json>;
   for (const seg of path.slice(0, -1)) node = node[seg] as Record<string | number, Json>;
@@ -65,7 +69,8 @@ function mutate(doc: Json, path: Path, m: Mutation): Json {
       break;
     case "addKey": {
       const target = parent[key];
-      if (target && typeof target === "object" && !Array.isArray(target)) (target as Record<string, Json>)[m.key] = m.value;
+      if (target && typeof target === "object" && !Array.isArray(target))
+        (target as Record<string, Json>)[m.key] = m.value;
       break;
     }
     case "renameKey":
@@ -81,7 +86,11 @@ function mutate(doc: Json, path: Path, m: Mutation): Json {
 const SEEDS: Json[] = [
   KITCHEN_SINK,
   { services: { app: { image: "busybox" } } },
-  { services: { app: { build: "." , ports: ["80"], environment: ["A=1"] } }, volumes: { v: null }, networks: { n: {} } },
+  {
+    services: { app: { build: ".", ports: ["80"], environment: ["A=1"] } },
+    volumes: { v: null },
+    networks: { n: {} },
+  },
   { "x-common": {}, services: {} },
 ];
 
@@ -89,7 +98,23 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant("replace" as const), value: fc.jsonValue({ maxDepth: 2 }) }),
   fc.record({
     kind: fc.constant("replace" as const),
-    value: fc.constantFrom<Json>("", "x", "10s", "512m", "80:80", 0, -1, 1.5, 70000, true, null, [], {}, ["a", "a"], { condition: "service_started" }),
+    value: fc.constantFrom<Json>(
+      "",
+      "x",
+      "10s",
+      "512m",
+      "80:80",
+      0,
+      -1,
+      1.5,
+      70000,
+      true,
+      null,
+      [],
+      {},
+      ["a", "a"],
+      { condition: "service_started" },
+    ),
   }),
   fc.constant({ kind: "delete" as const }),
   fc.record({
@@ -101,7 +126,9 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 describe.skipIf(!haveUpstream)("schema conformance with the upstream compose-spec", () => {
-  const upstream = haveUpstream ? compile(JSON.parse(readFileSync(upstreamPath, "utf8")) as object) : undefined;
+  const upstream = haveUpstream
+    ? compile(JSON.parse(readFileSync(upstreamPath, "utf8")) as object)
+    : undefined;
   const ours = compile(composeJsonSchema());
   const verdicts = (doc: Json): [boolean, boolean] => [ours(doc), upstream!(doc)];
 
@@ -112,7 +139,11 @@ describe.skipIf(!haveUpstream)("schema conformance with the upstream compose-spe
   it("gives upstream's verdict on mutated documents", () => {
     const arb = fc.integer({ min: 0, max: SEEDS.length - 1 }).chain((i) => {
       const seed = SEEDS[i]!;
-      return fc.tuple(fc.constant(seed), fc.constantFrom(...allPaths(seed)), fc.array(mutation, { minLength: 1, maxLength: 2 }));
+      return fc.tuple(
+        fc.constant(seed),
+        fc.constantFrom(...allPaths(seed)),
+        fc.array(mutation, { minLength: 1, maxLength: 2 }),
+      );
     });
     let invalid = 0;
     fc.assert(
@@ -121,7 +152,9 @@ describe.skipIf(!haveUpstream)("schema conformance with the upstream compose-spe
         const [mine, theirs] = verdicts(doc);
         if (!theirs) invalid++;
         if (mine !== theirs && !DELIBERATE_DIFFERENCES.some((f) => f(doc)))
-          throw new Error(`verdicts differ at ${path.join(".")}: ours=${mine} upstream=${theirs}\n${JSON.stringify(doc).slice(0, 2000)}`);
+          throw new Error(
+            `verdicts differ at ${path.join(".")}: ours=${mine} upstream=${theirs}\n${JSON.stringify(doc).slice(0, 2000)}`,
+          );
       }),
       { seed: 1124, numRuns: 3000 },
     );

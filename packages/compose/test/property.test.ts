@@ -59,7 +59,8 @@ async function check(text: string): Promise<void> {
   try {
     await loadProject({ files: [file], workingDir: dir, env: {}, profiles: ["*"] });
   } catch (e) {
-    if (!isComposeError(e)) throw new Error(`untyped failure for input:\n${text}\n---\n${String(e)}`, { cause: e });
+    if (!isComposeError(e))
+      throw new Error(`untyped failure for input:\n${text}\n---\n${String(e)}`, { cause: e });
     expect(e.code).toMatch(/^E_[A-Z_]+$/);
     expect(e.location, `no location for ${e.code}: ${e.message}\ninput:\n${text}`).toBeDefined();
     expect(e.message).toContain(`${file}:`);
@@ -68,7 +69,20 @@ async function check(text: string): Promise<void> {
 
 /** Random edits of the seed: insert, delete or replace a character; duplicate, drop or swap lines. */
 const mutation = fc.oneof(
-  fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), text: fc.constantFrom(...":-[]{}&*!|>'\"#$%@`,?\t\n ".split(""), "${", "x", "0", "null", "!reset ", "!override ", "<<: ") }),
+  fc.record({
+    kind: fc.constant("insert" as const),
+    at: fc.nat(),
+    text: fc.constantFrom(
+      ...":-[]{}&*!|>'\"#$%@`,?\t\n ".split(""),
+      "${",
+      "x",
+      "0",
+      "null",
+      "!reset ",
+      "!override ",
+      "<<: ",
+    ),
+  }),
   fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), len: fc.integer({ min: 1, max: 8 }) }),
   fc.record({ kind: fc.constant("dupLine" as const), at: fc.nat() }),
   fc.record({ kind: fc.constant("dropLine" as const), at: fc.nat() }),
@@ -107,7 +121,12 @@ function apply(text: string, m: Mutation): string {
 describe("loader robustness", () => {
   it("the unmutated seed loads", async () => {
     await check(SEED);
-    const { project } = await loadProject({ files: [join(dir, "c0.yaml")], workingDir: dir, env: {}, profiles: ["*"] });
+    const { project } = await loadProject({
+      files: [join(dir, "c0.yaml")],
+      workingDir: dir,
+      env: {},
+      profiles: ["*"],
+    });
     expect(Object.keys(project.services).sort()).toEqual(["db", "web"]);
   });
 

@@ -26,7 +26,10 @@ export class TscError extends Error {
   readonly hint: string | undefined;
 
   constructor(kind: ErrorKind, message: string, init: TscErrorInit = {}) {
-    super(init.hint ? `${message}: ${init.hint}` : message, init.cause === undefined ? undefined : { cause: init.cause });
+    super(
+      init.hint ? `${message}: ${init.hint}` : message,
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
     this.name = `${kind}Error`;
     this.kind = kind;
     this.hint = init.hint;

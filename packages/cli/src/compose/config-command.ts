@@ -66,14 +66,15 @@ export function renderConfig(loaded: LoadedProject, flags: ConfigFlags): string 
 }
 
 function serviceImages(project: Project): string[] {
-  return Object.entries(project.services ?? {}).map(
-    ([name, svc]) => svc.image ?? `${project.name}-${name}`,
-  );
+  return Object.entries(project.services ?? {}).map(([name, svc]) => svc.image ?? `${project.name}-${name}`);
 }
 
 function allProfiles(project: Project): string[] {
   const all = new Set<string>();
-  for (const svc of [...Object.values(project.services ?? {}), ...Object.values(project.disabled_services ?? {})]) {
+  for (const svc of [
+    ...Object.values(project.services ?? {}),
+    ...Object.values(project.disabled_services ?? {}),
+  ]) {
     for (const p of svc.profiles ?? []) all.add(p);
   }
   return [...all].sort();

@@ -16,10 +16,17 @@ const collect = (value: string, previous: string[] | undefined): string[] => [..
 /** Adds Compose v2's global flags (`-f`, `-p`, `--project-directory`, `--env-file`, `--profile`). */
 export function addComposeGlobalOptions(program: Command): Command {
   return program
-    .addOption(new Option("-f, --file <file>", "compose configuration file (repeatable; - for stdin)").argParser(collect))
+    .addOption(
+      new Option("-f, --file <file>", "compose configuration file (repeatable; - for stdin)").argParser(
+        collect,
+      ),
+    )
     .addOption(new Option("-p, --project-name <name>", "project name"))
     .addOption(
-      new Option("--project-directory <dir>", "alternate working directory (default: the first compose file's directory)"),
+      new Option(
+        "--project-directory <dir>",
+        "alternate working directory (default: the first compose file's directory)",
+      ),
     )
     .addOption(new Option("--env-file <file>", "alternate environment file (repeatable)").argParser(collect))
     .addOption(new Option("--profile <profile>", "profile to enable (repeatable)").argParser(collect));

@@ -9,7 +9,8 @@ type Rules = Record<string, (v: unknown, path: JsonPath) => unknown>;
 /** Applies per-key rules to a map, keeping keys without a rule as they are. */
 function applyRules(value: Data, rules: Rules, path: JsonPath): Data {
   const out: Data = {};
-  for (const [k, v] of Object.entries(value)) out[k] = rules[k] && v !== undefined && v !== null ? rules[k](v, [...path, k]) : v;
+  for (const [k, v] of Object.entries(value))
+    out[k] = rules[k] && v !== undefined && v !== null ? rules[k](v, [...path, k]) : v;
   return out;
 }
 

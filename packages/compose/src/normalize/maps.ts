@@ -13,7 +13,8 @@ export function listOrDictToMap(
       else out[s.slice(0, i)] = s.slice(i + 1);
     }
   } else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) out[k] = v === null || v === undefined ? missing(k) : String(v);
+    for (const [k, v] of Object.entries(value))
+      out[k] = v === null || v === undefined ? missing(k) : String(v);
   }
   return out;
 }

@@ -10,7 +10,10 @@ describe("ports", () => {
   it.each([
     [80, [{ mode: "ingress", target: 80, protocol: "tcp" }]],
     ["8080:80", [{ mode: "ingress", target: 80, published: "8080", protocol: "tcp" }]],
-    ["127.0.0.1:8080:80/udp", [{ mode: "ingress", host_ip: "127.0.0.1", target: 80, published: "8080", protocol: "udp" }]],
+    [
+      "127.0.0.1:8080:80/udp",
+      [{ mode: "ingress", host_ip: "127.0.0.1", target: 80, published: "8080", protocol: "udp" }],
+    ],
     ["127.0.0.1::80", [{ mode: "ingress", host_ip: "127.0.0.1", target: 80, protocol: "tcp" }]],
     ["[::1]:80:80", [{ mode: "ingress", host_ip: "::1", target: 80, published: "80", protocol: "tcp" }]],
     ["8000-8010:80", [{ mode: "ingress", target: 80, published: "8000-8010", protocol: "tcp" }]],
@@ -19,12 +22,21 @@ describe("ports", () => {
   });
 
   it("expands matching ranges one port each", () => {
-    expect(normalizePorts(["8080-8082:80-82"], P).map((p) => `${p.published}->${p.target}`)).toEqual(["8080->80", "8081->81", "8082->82"]);
+    expect(normalizePorts(["8080-8082:80-82"], P).map((p) => `${p.published}->${p.target}`)).toEqual([
+      "8080->80",
+      "8081->81",
+      "8082->82",
+    ]);
   });
 
-  it.each(["80:80:80", "x", "0", "70000", "80-79", "80/icmp", "1.2.3:80:80", "8080-8082:80-81"])("rejects %s", (input) => {
-    expect(() => normalizePorts([input], P)).toThrowError(expect.objectContaining({ code: "E_INVALID_VALUE", path: ["p", 0] }));
-  });
+  it.each(["80:80:80", "x", "0", "70000", "80-79", "80/icmp", "1.2.3:80:80", "8080-8082:80-81"])(
+    "rejects %s",
+    (input) => {
+      expect(() => normalizePorts([input], P)).toThrowError(
+        expect.objectContaining({ code: "E_INVALID_VALUE", path: ["p", 0] }),
+      );
+    },
+  );
 });
 
 describe("volumes", () => {
@@ -38,7 +50,9 @@ describe("volumes", () => {
   });
 
   it.each(["rel", "a:b", "a:/b:bogus", "a:/b:c:d"])("rejects %s", (input) => {
-    expect(() => normalizeVolumes([input], "/proj", P)).toThrowError(expect.objectContaining({ code: "E_INVALID_VALUE" }));
+    expect(() => normalizeVolumes([input], "/proj", P)).toThrowError(
+      expect.objectContaining({ code: "E_INVALID_VALUE" }),
+    );
   });
 });
 
@@ -81,6 +95,13 @@ describe("units", () => {
 
 describe("splitShellWords", () => {
   it("splits like a shell without expanding", () => {
-    expect(splitShellWords(`sh -c 'echo "a b"' x\\ y "q \\"z\\"" $HOME`, P)).toEqual(["sh", "-c", 'echo "a b"', "x y", 'q "z"', "$HOME"]);
+    expect(splitShellWords(`sh -c 'echo "a b"' x\\ y "q \\"z\\"" $HOME`, P)).toEqual([
+      "sh",
+      "-c",
+      'echo "a b"',
+      "x y",
+      'q "z"',
+      "$HOME",
+    ]);
   });
 });

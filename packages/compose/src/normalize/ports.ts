@@ -12,7 +12,8 @@ export function normalizePorts(ports: unknown[], path: JsonPath): ServicePortCon
 }
 
 function normalizePort(value: unknown, path: JsonPath): ServicePortConfig[] {
-  if (typeof value === "number") return [{ mode: "ingress", target: checkPort(value, value, path), protocol: "tcp" }];
+  if (typeof value === "number")
+    return [{ mode: "ingress", target: checkPort(value, value, path), protocol: "tcp" }];
   if (typeof value === "string") return parseShortPort(value, path);
   const p = value as Record<string, unknown>;
   const out: ServicePortConfig = {
@@ -24,7 +25,8 @@ function normalizePort(value: unknown, path: JsonPath): ServicePortConfig[] {
   if (p.published !== undefined && p.published !== "") out.published = String(p.published);
   if (p.name !== undefined) out.name = String(p.name);
   if (p.app_protocol !== undefined) out.app_protocol = String(p.app_protocol);
-  for (const [k, v] of Object.entries(p)) if (k.startsWith("x-")) (out as unknown as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(p))
+    if (k.startsWith("x-")) (out as unknown as Record<string, unknown>)[k] = v;
   return [out];
 }
 
@@ -76,7 +78,11 @@ function parseShortPort(spec: string, path: JsonPath): ServicePortConfig[] {
   const hostCount = host[1] - host[0] + 1;
   if (count === 1 && hostCount > 1) return [base(container[0], `${host[0]}-${host[1]}`)];
   if (hostCount !== count)
-    invalid(path, `${JSON.stringify(spec)} maps ${hostCount} host ports to ${count} container ports`, "use ranges of the same length on both sides");
+    invalid(
+      path,
+      `${JSON.stringify(spec)} maps ${hostCount} host ports to ${count} container ports`,
+      "use ranges of the same length on both sides",
+    );
   return range(container).map((t, i) => base(t, String(host[0] + i)));
 }
 

@@ -81,15 +81,22 @@ export function normalizeService(name: string, raw: unknown, ctx: ServiceContext
     if (typeof svc[key] === "string") out[key] = splitShellWords(svc[key] as string, [...path, key]);
   if (svc.build !== undefined) out.build = normalizeBuild(svc.build, ctx, [...path, "build"]);
   if (Array.isArray(svc.ports)) out.ports = normalizePorts(svc.ports, [...path, "ports"]);
-  if (Array.isArray(svc.volumes)) out.volumes = normalizeVolumes(svc.volumes, ctx.projectDir, [...path, "volumes"]);
+  if (Array.isArray(svc.volumes))
+    out.volumes = normalizeVolumes(svc.volumes, ctx.projectDir, [...path, "volumes"]);
   if (svc.extra_hosts !== undefined) out.extra_hosts = normalizeExtraHosts(svc.extra_hosts);
   if (svc.ulimits !== undefined) out.ulimits = normalizeUlimits(svc.ulimits as Data, [...path, "ulimits"]);
   for (const key of ["secrets", "configs"] as const)
     if (Array.isArray(svc[key])) out[key] = normalizeFileRefs(svc[key] as unknown[], [...path, key]);
-  if (svc.healthcheck !== undefined) out.healthcheck = normalizeHealthcheck(svc.healthcheck as Data, [...path, "healthcheck"]);
-  if (svc.deploy !== undefined && svc.deploy !== null) out.deploy = normalizeDeploy(svc.deploy as Data, [...path, "deploy"]);
+  if (svc.healthcheck !== undefined)
+    out.healthcheck = normalizeHealthcheck(svc.healthcheck as Data, [...path, "healthcheck"]);
+  if (svc.deploy !== undefined && svc.deploy !== null)
+    out.deploy = normalizeDeploy(svc.deploy as Data, [...path, "deploy"]);
   if (svc.restart !== undefined && !RESTART.test(String(svc.restart)))
-    invalid([...path, "restart"], `${JSON.stringify(svc.restart)} is not a valid restart policy`, 'use "no", "always", "on-failure[:N]" or "unless-stopped"');
+    invalid(
+      [...path, "restart"],
+      `${JSON.stringify(svc.restart)} is not a valid restart policy`,
+      'use "no", "always", "on-failure[:N]" or "unless-stopped"',
+    );
   normalizeScale(out, svc, path);
   out.networks = normalizeServiceNetworks(svc);
   if (out.networks === undefined) delete out.networks;
@@ -101,7 +108,8 @@ export function normalizeService(name: string, raw: unknown, ctx: ServiceContext
 function normalizeBuild(value: unknown, ctx: ServiceContext, path: JsonPath): Data {
   const build: Data = typeof value === "string" ? { context: value } : { ...(value as Data) };
   build.context = absolutePath(ctx.projectDir, typeof build.context === "string" ? build.context : ".");
-  if (build.dockerfile === undefined && build.dockerfile_inline === undefined) build.dockerfile = "Dockerfile";
+  if (build.dockerfile === undefined && build.dockerfile_inline === undefined)
+    build.dockerfile = "Dockerfile";
   if (build.args !== undefined) build.args = listOrDictToMap(build.args, (n) => ctx.env[n] ?? null);
   if (build.labels !== undefined) build.labels = toStringMap(build.labels);
   if (build.shm_size !== undefined) build.shm_size = parseBytes(build.shm_size, [...path, "shm_size"]);
@@ -126,7 +134,10 @@ function normalizeUlimits(value: Data, path: JsonPath): Data {
   for (const [k, v] of Object.entries(value)) {
     if (v !== null && typeof v === "object") {
       const o = v as Data;
-      out[k] = { soft: parseInteger(o.soft, [...path, k, "soft"]), hard: parseInteger(o.hard, [...path, k, "hard"]) };
+      out[k] = {
+        soft: parseInteger(o.soft, [...path, k, "soft"]),
+        hard: parseInteger(o.hard, [...path, k, "hard"]),
+      };
     } else out[k] = parseInteger(v, [...path, k]);
   }
   return out;
@@ -145,7 +156,11 @@ function normalizeScale(out: Data, svc: Data, path: JsonPath): void {
   const scale = svc.scale === undefined ? undefined : parseInteger(svc.scale, [...path, "scale"]);
   const replicas = (out.deploy as Data | undefined)?.replicas as number | undefined;
   if (scale !== undefined && replicas !== undefined && scale !== replicas)
-    invalid([...path, "scale"], `scale (${scale}) and deploy.replicas (${replicas}) disagree`, "set only one of them");
+    invalid(
+      [...path, "scale"],
+      `scale (${scale}) and deploy.replicas (${replicas}) disagree`,
+      "set only one of them",
+    );
   const n = scale ?? replicas;
   if (n !== undefined) out.scale = n;
 }
@@ -160,7 +175,8 @@ function normalizeServiceNetworks(svc: Data): Data | undefined {
 function normalizeDependsOn(svc: Data, path: JsonPath): Record<string, ServiceDependency> | undefined {
   const out: Record<string, ServiceDependency> = {};
   const raw = svc.depends_on;
-  if (Array.isArray(raw)) for (const n of raw) out[String(n)] = { condition: "service_started", required: true };
+  if (Array.isArray(raw))
+    for (const n of raw) out[String(n)] = { condition: "service_started", required: true };
   else if (raw && typeof raw === "object")
     for (const [n, d] of Object.entries(raw as Record<string, Data>)) {
       const dep: ServiceDependency = {

@@ -14,7 +14,8 @@ export function splitShellWords(text: string, path: JsonPath): string[] {
     const c = text[i]!;
     if (c === "'") {
       const end = text.indexOf("'", i + 1);
-      if (end === -1) invalid(path, `unterminated single quote in ${JSON.stringify(text)}`, "close the ' quote");
+      if (end === -1)
+        invalid(path, `unterminated single quote in ${JSON.stringify(text)}`, "close the ' quote");
       word += text.slice(i + 1, end);
       inWord = true;
       i = end;
@@ -24,7 +25,8 @@ export function splitShellWords(text: string, path: JsonPath): string[] {
         if (text[j] === "\\" && j + 1 < text.length && '"\\$`\n'.includes(text[j + 1]!)) j++;
         word += text[j];
       }
-      if (j >= text.length) invalid(path, `unterminated double quote in ${JSON.stringify(text)}`, 'close the " quote');
+      if (j >= text.length)
+        invalid(path, `unterminated double quote in ${JSON.stringify(text)}`, 'close the " quote');
       inWord = true;
       i = j;
     } else if (c === "\\" && i + 1 < text.length) {

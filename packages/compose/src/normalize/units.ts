@@ -22,7 +22,11 @@ const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
 export function parseDuration(value: unknown, path: JsonPath): number {
   const text = String(value).trim();
   const bad = (): never =>
-    invalid(path, `${JSON.stringify(value)} is not a valid duration`, "use a number with a unit, like 30s, 1m30s or 500ms");
+    invalid(
+      path,
+      `${JSON.stringify(value)} is not a valid duration`,
+      "use a number with a unit, like 30s, 1m30s or 500ms",
+    );
   if (text === "0") return 0;
   if (text === "") bad();
   let ms = 0;
@@ -66,14 +70,26 @@ export function normalizeDuration(value: unknown, path: JsonPath): string {
   return formatDuration(parseDuration(value, path));
 }
 
-const BYTE_UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
+const BYTE_UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+  t: 1024 ** 4,
+  p: 1024 ** 5,
+};
 
 /** Parses a byte size as Docker does (`512m`, `1.5g`, `100kb`, `1024`; binary multiples) into bytes. */
 export function parseBytes(value: unknown, path: JsonPath): number {
   if (typeof value === "number" && Number.isFinite(value)) return Math.floor(value);
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?\s*$/i.exec(String(value));
   if (!m)
-    return invalid(path, `${JSON.stringify(value)} is not a valid size`, "use a number of bytes or a unit: 512m, 1g, 100k");
+    return invalid(
+      path,
+      `${JSON.stringify(value)} is not a valid size`,
+      "use a number of bytes or a unit: 512m, 1g, 100k",
+    );
   return Math.floor(Number(m[1]) * BYTE_UNITS[m[2]!.toLowerCase()]!);
 }
 

@@ -9,15 +9,22 @@ const PROPAGATION = new Set(["shared", "rshared", "slave", "rslave", "private", 
 const CONSISTENCY = new Set(["consistent", "cached", "delegated"]);
 
 /** Expands a service's `volumes` into long syntax, with bind sources absolute against `projectDir`. */
-export function normalizeVolumes(volumes: unknown[], projectDir: string, path: JsonPath): ServiceVolumeConfig[] {
+export function normalizeVolumes(
+  volumes: unknown[],
+  projectDir: string,
+  path: JsonPath,
+): ServiceVolumeConfig[] {
   return volumes.map((v, i) =>
-    typeof v === "string" ? parseShortVolume(v, projectDir, [...path, i]) : normalizeLongVolume(v as Record<string, unknown>, projectDir, [...path, i]),
+    typeof v === "string"
+      ? parseShortVolume(v, projectDir, [...path, i])
+      : normalizeLongVolume(v as Record<string, unknown>, projectDir, [...path, i]),
   );
 }
 
 function parseShortVolume(spec: string, projectDir: string, path: JsonPath): ServiceVolumeConfig {
   const parts = spec.split(":");
-  const bad = (why: string): never => invalid(path, `${JSON.stringify(spec)} is not a valid volume: ${why}`, VOLUME_HINT);
+  const bad = (why: string): never =>
+    invalid(path, `${JSON.stringify(spec)} is not a valid volume: ${why}`, VOLUME_HINT);
   if (parts.some((p) => p === "") && parts.length > 1) bad("empty section");
   if (parts.length === 1) {
     if (!parts[0]!.startsWith("/")) bad("a lone target must be an absolute path");
@@ -43,18 +50,26 @@ function parseShortVolume(spec: string, projectDir: string, path: JsonPath): Ser
   return out;
 }
 
-function normalizeLongVolume(v: Record<string, unknown>, projectDir: string, path: JsonPath): ServiceVolumeConfig {
+function normalizeLongVolume(
+  v: Record<string, unknown>,
+  projectDir: string,
+  path: JsonPath,
+): ServiceVolumeConfig {
   const out = { ...v } as Record<string, unknown>;
   if (typeof v.target !== "string" || v.target === "")
     invalid(path, "a mount needs a target", "add target: /path/in/container");
   if (v.type === "bind") {
-    if (typeof v.source !== "string" || v.source === "") invalid([...path, "source"], "a bind mount needs a source path");
+    if (typeof v.source !== "string" || v.source === "")
+      invalid([...path, "source"], "a bind mount needs a source path");
     out.source = absolutePath(projectDir, v.source as string);
   }
   if (v.read_only !== undefined) out.read_only = parseBool(v.read_only, [...path, "read_only"]);
   const bind = v.bind as Record<string, unknown> | undefined;
   if (bind?.create_host_path !== undefined)
-    out.bind = { ...bind, create_host_path: parseBool(bind.create_host_path, [...path, "bind", "create_host_path"]) };
+    out.bind = {
+      ...bind,
+      create_host_path: parseBool(bind.create_host_path, [...path, "bind", "create_host_path"]),
+    };
   const volume = v.volume as Record<string, unknown> | undefined;
   if (volume) {
     const vol: Record<string, unknown> = { ...volume };

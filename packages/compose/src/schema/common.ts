@@ -18,7 +18,11 @@ function optional<P extends TProperties>(props: P): Optionalized<P> {
  * A closed compose object: every listed key optional unless named in `required`, no other keys but
  * `x-*` extensions (as the compose-spec's objects are).
  */
-export function ComposeObject<P extends TProperties>(props: P, required: (keyof P)[] = [], extensions = true) {
+export function ComposeObject<P extends TProperties>(
+  props: P,
+  required: (keyof P)[] = [],
+  extensions = true,
+) {
   const out: Record<string, TSchema> = {};
   for (const [k, v] of Object.entries(props)) out[k] = required.includes(k) ? v : T.Optional(v);
   return T.Object(out as Optionalized<P>, {
@@ -57,7 +61,9 @@ export const ListOrDict = T.Union([
 ]);
 /** `extra_hosts`: `{host: ip | [ip…]}` or `["host:ip", …]`. */
 export const ExtraHosts = T.Union([
-  T.Record(T.String({ pattern: ".+" }), T.Union([T.String(), T.Array(T.String())]), { additionalProperties: false }),
+  T.Record(T.String({ pattern: ".+" }), T.Union([T.String(), T.Array(T.String())]), {
+    additionalProperties: false,
+  }),
   ListOfStrings,
 ]);
 /** `command` / `entrypoint`: null, a shell string or an exec list. */
@@ -74,13 +80,22 @@ export const External = (closed: boolean) =>
 /** `ulimits`: `{nofile: 1024}` or `{nofile: {soft, hard}}`. */
 export const Ulimits = T.Record(
   T.String({ pattern: "^[a-z]+$" }),
-  T.Union([StringOrInteger, ComposeObject({ hard: StringOrInteger, soft: StringOrInteger }, ["soft", "hard"])]),
+  T.Union([
+    StringOrInteger,
+    ComposeObject({ hard: StringOrInteger, soft: StringOrInteger }, ["soft", "hard"]),
+  ]),
 );
 /** A service's `secrets` / `configs` entry: a name or `{source, target, uid, gid, mode}`. */
 export const ServiceFileRefs = T.Array(
   T.Union([
     T.String(),
-    ComposeObject({ source: T.String(), target: T.String(), uid: T.String(), gid: T.String(), mode: StringOrNumber }),
+    ComposeObject({
+      source: T.String(),
+      target: T.String(),
+      uid: T.String(),
+      gid: T.String(),
+      mode: StringOrNumber,
+    }),
   ]),
 );
 /** Device requests shared by `deploy.resources.reservations.devices` and `gpus`. */

@@ -1,11 +1,5 @@
 import { Type as T } from "@sinclair/typebox";
-import {
-  ComposeObject,
-  deviceRequestProps,
-  ListOrDict,
-  StringOrInteger,
-  StringOrNumber,
-} from "./common.js";
+import { ComposeObject, deviceRequestProps, ListOrDict, StringOrInteger, StringOrNumber } from "./common.js";
 
 const UpdateConfig = ComposeObject({
   parallelism: StringOrInteger,

@@ -1,7 +1,14 @@
 import type { Static } from "@sinclair/typebox";
 import { Type as T } from "@sinclair/typebox";
 import { EXTENSIONS, NameMap, NAME_PATTERN } from "./common.js";
-import { ConfigSchema, IncludeSchema, ModelSchema, NetworkSchema, SecretSchema, VolumeSchema } from "./resources.js";
+import {
+  ConfigSchema,
+  IncludeSchema,
+  ModelSchema,
+  NetworkSchema,
+  SecretSchema,
+  VolumeSchema,
+} from "./resources.js";
 import { ServiceSchema } from "./service.js";
 
 /**

@@ -74,7 +74,11 @@ export const ModelSchema = ComposeObject(
 export const IncludeSchema = T.Union([
   T.String(),
   T.Object(
-    { path: T.Optional(StringOrList), env_file: T.Optional(StringOrList), project_directory: T.Optional(T.String()) },
+    {
+      path: T.Optional(StringOrList),
+      env_file: T.Optional(StringOrList),
+      project_directory: T.Optional(T.String()),
+    },
     { additionalProperties: false },
   ),
 ]);

@@ -5,7 +5,6 @@ import {
   ComposeObject,
   deviceRequestProps,
   DriverOpts,
-
   ExtraHosts,
   ListOfStrings,
   ListOrDict,
@@ -63,14 +62,23 @@ export const HealthcheckSchema = ComposeObject({
   start_interval: T.String(),
 });
 
-const BlkioLimit = T.Object({ path: T.Optional(T.String()), rate: T.Optional(StringOrInteger) }, { additionalProperties: false });
+const BlkioLimit = T.Object(
+  { path: T.Optional(T.String()), rate: T.Optional(StringOrInteger) },
+  { additionalProperties: false },
+);
 const BlkioWeight = T.Object(
   { path: T.Optional(T.String()), weight: T.Optional(StringOrInteger) },
   { additionalProperties: false },
 );
 
 const ServiceHook = ComposeObject(
-  { command: Command, user: T.String(), privileged: BoolOrString, working_dir: T.String(), environment: ListOrDict },
+  {
+    command: Command,
+    user: T.String(),
+    privileged: BoolOrString,
+    working_dir: T.String(),
+    environment: ListOrDict,
+  },
   ["command"],
 );
 const PreStartHook = ComposeObject({
@@ -123,7 +131,10 @@ const ServiceNetworks = T.Union([
 
 const ServiceModels = T.Union([
   ListOfStrings,
-  T.Record(T.String({ pattern: NAME_PATTERN }), T.Union([ComposeObject({ endpoint_var: T.String(), model_var: T.String() }), T.Null()])),
+  T.Record(
+    T.String({ pattern: NAME_PATTERN }),
+    T.Union([ComposeObject({ endpoint_var: T.String(), model_var: T.String() }), T.Null()]),
+  ),
 ]);
 
 const PortSchema = T.Union([
@@ -185,7 +196,9 @@ export const ServiceSchema = ComposeObject({
             ignore: StringOrList,
             include: StringOrList,
             path: T.String(),
-            action: T.Union(["rebuild", "sync", "restart", "sync+restart", "sync+exec"].map((t) => T.Literal(t))),
+            action: T.Union(
+              ["rebuild", "sync", "restart", "sync+restart", "sync+exec"].map((t) => T.Literal(t)),
+            ),
             target: T.String(),
             exec: ServiceHook,
             initial_sync: T.Boolean(),
@@ -231,7 +244,10 @@ export const ServiceSchema = ComposeObject({
   depends_on: DependsOn,
   device_cgroup_rules: ListOfStrings,
   devices: T.Array(
-    T.Union([T.String(), ComposeObject({ source: T.String(), target: T.String(), permissions: T.String() }, ["source"])]),
+    T.Union([
+      T.String(),
+      ComposeObject({ source: T.String(), target: T.String(), permissions: T.String() }, ["source"]),
+    ]),
   ),
   dns: StringOrList,
   dns_opt: ListOfStrings,
@@ -294,7 +310,9 @@ export const ServiceSchema = ComposeObject({
   pre_stop: T.Array(ServiceHook),
   privileged: BoolOrString,
   profiles: ListOfStrings,
-  pull_policy: T.String({ pattern: "always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+" }),
+  pull_policy: T.String({
+    pattern: "always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+",
+  }),
   pull_refresh_after: T.String(),
   read_only: BoolOrString,
   restart: T.String(),
@@ -319,4 +337,3 @@ export const ServiceSchema = ComposeObject({
   volumes_from: ListOfStrings,
   working_dir: T.String(),
 });
-
