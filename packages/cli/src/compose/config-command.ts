@@ -66,7 +66,10 @@ export function renderConfig(loaded: LoadedProject, flags: ConfigFlags): string 
 }
 
 function serviceImages(project: Project): string[] {
-  return Object.entries(project.services ?? {}).map(([name, svc]) => svc.image ?? `${project.name}-${name}`);
+  const images = Object.entries(project.services ?? {}).map(
+    ([name, svc]) => svc.image ?? `${project.name}-${name}`,
+  );
+  return [...new Set(images)].sort();
 }
 
 function allProfiles(project: Project): string[] {
