@@ -1,1 +1,2 @@
-export {};
+/** @tsc/runtime: images, containers (conmon + runc), networks and volumes on one host. */
+export * from "./image/index.js";
