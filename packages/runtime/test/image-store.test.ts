@@ -46,7 +46,7 @@ describe("image store", () => {
 
   it("saves an archive that loads back into a fresh store as the same image", async () => {
     const a = freshStore("save-a");
-    const [{ id }] = (await loadArchive(a, archive)) as [{ id: string }];
+    const id = (await loadArchive(a, archive))[0]!.id;
     const out = join(work, "saved.tar");
     await saveArchive(a, ["busybox:latest"], out);
     const names = execFileSync("tar", ["-tf", out], { encoding: "utf8" });
@@ -142,7 +142,7 @@ describe("image store", () => {
 
   it("untags, refuses images in use, and deletes unused blobs and layers", async () => {
     const store = freshStore("remove");
-    const [{ id }] = (await loadArchive(store, archive)) as [{ id: string }];
+    const id = (await loadArchive(store, archive))[0]!.id;
     await store.tag("busybox", "mirror/busybox:stable");
     expect(await store.remove("mirror/busybox:stable")).toEqual({
       untagged: ["docker.io/mirror/busybox:stable"],
