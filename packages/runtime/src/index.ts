@@ -1,2 +1,3 @@
 /** @tsc/runtime: images, containers (conmon + runc), networks and volumes on one host. */
 export * from "./image/index.js";
+export * from "./container/index.js";

@@ -1,0 +1,104 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { run } from "../util/exec.js";
+import { writeFileAtomic } from "../util/fs.js";
+import type { BundleFiles } from "./spec.js";
+
+/** The files of one container under `<dataRoot>/containers/<id>/`. */
+export interface BundleLayout extends BundleFiles {
+  dir: string;
+  upper: string;
+  work: string;
+  configJson: string;
+  record: string;
+  log: string;
+}
+
+/** The bundle layout of container `id`. */
+export function bundleLayout(dataRoot: string, id: string): BundleLayout {
+  const dir = join(dataRoot, "containers", id);
+  return {
+    dir,
+    rootfs: join(dir, "rootfs"),
+    upper: join(dir, "upper"),
+    work: join(dir, "work"),
+    configJson: join(dir, "config.json"),
+    record: join(dir, "container.json"),
+    log: join(dir, "container.log"),
+    hosts: join(dir, "hosts"),
+    hostname: join(dir, "hostname"),
+    resolvConf: join(dir, "resolv.conf"),
+  };
+}
+
+/** Creates the bundle directories and the /etc files the container sees. */
+export async function writeBundleFiles(
+  b: BundleLayout,
+  opts: { hostname: string; domainname?: string; extraHosts?: string[]; dns?: string[] },
+): Promise<void> {
+  for (const d of [b.rootfs, b.upper, b.work]) await mkdir(d, { recursive: true });
+  const fqdn = opts.domainname ? `${opts.hostname}.${opts.domainname} ` : "";
+  const extra = (opts.extraHosts ?? []).map((h) => {
+    const [host, ip] = h.includes("=")
+      ? h.split("=")
+      : [h.slice(0, h.indexOf(":")), h.slice(h.indexOf(":") + 1)];
+    return `${ip}\t${host}`;
+  });
+  await writeFile(
+    b.hosts,
+    [
+      "127.0.0.1\tlocalhost",
+      "::1\tlocalhost ip6-localhost ip6-loopback",
+      `127.0.1.1\t${fqdn}${opts.hostname}`,
+      ...extra,
+      "",
+    ].join("\n"),
+  );
+  await writeFile(b.hostname, `${opts.hostname}\n`);
+  await writeFile(b.resolvConf, await resolvConf(opts.dns));
+}
+
+/** resolv.conf: the given servers, or the host's without loopback servers (they mean nothing inside). */
+async function resolvConf(dns: string[] | undefined): Promise<string> {
+  if (dns && dns.length > 0) return dns.map((s) => `nameserver ${s}\n`).join("");
+  const host = await readFile("/etc/resolv.conf", "utf8").catch(() => "");
+  const lines = host.split("\n").filter((l) => !/^\s*nameserver\s+(127\.|::1)/.test(l));
+  return `${lines.join("\n").trim()}\n`;
+}
+
+/** Writes config.json atomically. */
+export async function writeOciConfig(b: BundleLayout, spec: Record<string, unknown>): Promise<void> {
+  await writeFileAtomic(b.configJson, JSON.stringify(spec, null, 2));
+}
+
+/** True when something is mounted at `path`. */
+export async function isMounted(path: string): Promise<boolean> {
+  const info = await readFile("/proc/self/mountinfo", "utf8");
+  return info.split("\n").some((l) => l.split(" ")[4] === path);
+}
+
+/** Mounts the overlay rootfs (image layers, lowest first, under the container's upper dir). */
+export async function mountRootfs(b: BundleLayout, layerDirs: string[]): Promise<void> {
+  if (await isMounted(b.rootfs)) return;
+  const lower = [...layerDirs].reverse().join(":");
+  await run("mount", [
+    "-t",
+    "overlay",
+    "overlay",
+    "-o",
+    `lowerdir=${lower},upperdir=${b.upper},workdir=${b.work}`,
+    b.rootfs,
+  ]);
+}
+
+/** Unmounts the rootfs if mounted. */
+export async function unmountRootfs(b: BundleLayout): Promise<void> {
+  if (await isMounted(b.rootfs)) await run("umount", [b.rootfs]);
+}
+
+/** Removes the whole bundle (after unmounting). */
+export async function removeBundle(b: BundleLayout): Promise<void> {
+  await unmountRootfs(b);
+  if (existsSync(b.dir)) await rm(b.dir, { recursive: true, force: true });
+}

@@ -1,0 +1,143 @@
+import { spawn } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { TscError, unavailable } from "@tsc/core";
+import { RUNC } from "./runc.js";
+
+/** The monitor binary (Debian's conmon). */
+export const CONMON = "/usr/bin/conmon";
+
+/** Where conmon keeps a container's runtime files. */
+export interface ConmonPaths {
+  /** `<runRoot>/containers/<id>`. */
+  dir: string;
+  exitDir: string;
+  /** `<exitDir>/<id>` holds the exit code once the container has exited. */
+  exitFile: string;
+  pidFile: string;
+  conmonPidFile: string;
+  socketDir: string;
+  persistDir: string;
+}
+
+/** The runtime file layout for container `id` under `runRoot`. */
+export function conmonPaths(runRoot: string, id: string): ConmonPaths {
+  const dir = join(runRoot, "containers", id);
+  return {
+    dir,
+    exitDir: join(dir, "exit"),
+    exitFile: join(dir, "exit", id),
+    pidFile: join(dir, "pid"),
+    conmonPidFile: join(dir, "conmon.pid"),
+    socketDir: join(dir, "sock"),
+    persistDir: join(dir, "persist"),
+  };
+}
+
+/**
+ * Runs `runc create` for a bundle under a new conmon, which stays behind holding the container's
+ * stdio, writing its log (k8s-file format) and, when it exits, its exit code. Resolves with the
+ * container's PID, learnt from conmon's sync pipe (no polling); rejects with runc's error.
+ */
+export async function createUnderConmon(opts: {
+  id: string;
+  name: string;
+  bundle: string;
+  runcRoot: string;
+  logPath: string;
+  logSizeMax?: number;
+  paths: ConmonPaths;
+}): Promise<number> {
+  const p = opts.paths;
+  for (const d of [p.exitDir, p.socketDir, p.persistDir]) await mkdir(d, { recursive: true });
+  const args = [
+    "--cid",
+    opts.id,
+    "--cuuid",
+    opts.id,
+    "--name",
+    opts.name,
+    "--runtime",
+    RUNC,
+    "--runtime-arg",
+    `--root=${opts.runcRoot}`,
+    "--bundle",
+    opts.bundle,
+    "--exit-dir",
+    p.exitDir,
+    "--container-pidfile",
+    p.pidFile,
+    "--conmon-pidfile",
+    p.conmonPidFile,
+    "--socket-dir-path",
+    p.socketDir,
+    "--persist-dir",
+    p.persistDir,
+    "-l",
+    `k8s-file:${opts.logPath}`,
+    ...(opts.logSizeMax ? ["--log-size-max", String(opts.logSizeMax)] : []),
+    "--syslog=false",
+    "--log-level",
+    "error",
+  ];
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn(CONMON, args, {
+      env: { ...process.env, _OCI_SYNCPIPE: "3" },
+      stdio: ["ignore", "ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let stderr = "";
+    let sync = "";
+    child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
+    const pipe = child.stdio[3] as NodeJS.ReadableStream;
+    pipe.on("data", (b: Buffer) => (sync += b.toString()));
+    child.on("error", (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === "ENOENT"
+          ? unavailable(`${CONMON} not found`, { hint: "install it with: apt-get install conmon", cause: e })
+          : e,
+      ),
+    );
+    // conmon writes one JSON line, {"pid": N} or {"pid": -1, "message": …}, once runc create is done.
+    const settle = (): void => {
+      const nl = sync.indexOf("\n");
+      if (nl === -1) return;
+      pipe.removeAllListeners("data");
+      (pipe as unknown as { destroy(): void }).destroy();
+      try {
+        const parsed = JSON.parse(sync.slice(0, nl)) as { pid?: number; data?: number; message?: string };
+        const pid = parsed.data ?? parsed.pid ?? -1;
+        if (pid > 0) resolve(pid);
+        else
+          reject(
+            new TscError(
+              "Internal",
+              `cannot create container ${opts.id.slice(0, 12)}: ${cleanRuncMessage(parsed.message ?? stderr)}`,
+            ),
+          );
+      } catch {
+        reject(
+          new TscError(
+            "Internal",
+            `cannot create container ${opts.id.slice(0, 12)}: ${cleanRuncMessage(stderr || sync)}`,
+          ),
+        );
+      }
+    };
+    pipe.on("data", settle);
+    pipe.on("end", () => {
+      if (!sync.includes("\n"))
+        reject(
+          new TscError(
+            "Internal",
+            `cannot create container ${opts.id.slice(0, 12)}: ${cleanRuncMessage(stderr || "conmon gave no answer")}`,
+          ),
+        );
+    });
+    child.unref();
+  });
+}
+
+function cleanRuncMessage(text: string): string {
+  return (text.match(/msg="([^"]*)"/)?.[1] ?? text).trim();
+}

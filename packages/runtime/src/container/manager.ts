@@ -1,0 +1,501 @@
+import { spawn } from "node:child_process";
+import { EventEmitter } from "node:events";
+import { existsSync, watch } from "node:fs";
+import type { FSWatcher } from "node:fs";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "@tsc/core";
+import type { ResolvedImage } from "../image/store.js";
+import { writeFileAtomic } from "../util/fs.js";
+import type { BundleLayout } from "./bundle.js";
+import {
+  bundleLayout,
+  mountRootfs,
+  removeBundle,
+  unmountRootfs,
+  writeBundleFiles,
+  writeOciConfig,
+} from "./bundle.js";
+import { conmonPaths, createUnderConmon } from "./conmon.js";
+import type { LogEntry, LogReadOptions } from "./logs.js";
+import { readLogs } from "./logs.js";
+import { newContainerId, randomName, VALID_NAME } from "./names.js";
+import { restartDelay, shouldRestart } from "./restart.js";
+import { Runc } from "./runc.js";
+import { generateOciSpec, processArgs } from "./spec.js";
+import type { ContainerRecord, ContainerSpec } from "./types.js";
+import { resolveUser } from "./users.js";
+
+/** What the container manager needs from the image store. */
+export interface ImageProvider {
+  resolve(ref: string): Promise<ResolvedImage>;
+  retain(imageId: string, holder: string): Promise<void>;
+  release(imageId: string, holder: string): Promise<void>;
+}
+
+/** Where the manager keeps things and what it runs with. */
+export interface ContainerManagerOptions {
+  /** Persistent state: bundles, logs, container.json (e.g. /var/lib/tsc). */
+  dataRoot: string;
+  /** Runtime state: runc root, conmon files, exit codes (e.g. /run/tsc). */
+  runRoot: string;
+  images: ImageProvider;
+  /** tini for `init: true` (Debian's tini-static). */
+  initBinary?: string;
+}
+
+/** A lifecycle event, as `docker events` shows them. */
+export interface ContainerEvent {
+  action: "create" | "start" | "die" | "stop" | "kill" | "restart" | "pause" | "unpause" | "destroy";
+  id: string;
+  name: string;
+  time: string;
+  exitCode?: number;
+}
+
+/** What `exec` produced. */
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Owns the containers of one host: each runs under its own conmon (which keeps it alive and records
+ * its exit code even when this process dies) and is driven through runc. State is persisted per
+ * container; `open` re-adopts running containers and learns how the others exited. Restart policies
+ * restart a container in place (same ID) with a doubling back-off.
+ */
+export class ContainerManager extends EventEmitter {
+  private readonly records = new Map<string, ContainerRecord>();
+  private readonly watchers = new Map<string, { watcher: FSWatcher; poll: NodeJS.Timeout }>();
+  private readonly waiters = new Map<string, ((code: number) => void)[]>();
+  private readonly restartTimers = new Map<string, NodeJS.Timeout>();
+  private readonly handling = new Set<string>();
+  readonly runc: Runc;
+
+  private constructor(private readonly opts: ContainerManagerOptions) {
+    super();
+    this.runc = new Runc(join(opts.runRoot, "runc"));
+  }
+
+  /** Loads every container under the data root and re-adopts the running ones. */
+  static async open(opts: ContainerManagerOptions): Promise<ContainerManager> {
+    const m = new ContainerManager(opts);
+    await mkdir(join(opts.dataRoot, "containers"), { recursive: true });
+    await mkdir(join(opts.runRoot, "runc"), { recursive: true });
+    await m.recover();
+    return m;
+  }
+
+  /** Re-reads container state: re-watches running containers, records exits that happened meanwhile. */
+  async recover(): Promise<string[]> {
+    const adopted: string[] = [];
+    for (const id of await readdir(join(this.opts.dataRoot, "containers"))) {
+      const file = bundleLayout(this.opts.dataRoot, id).record;
+      if (!existsSync(file)) continue;
+      const rec = JSON.parse(await readFile(file, "utf8")) as ContainerRecord;
+      this.records.set(id, rec);
+      if (rec.status !== "running" && rec.status !== "paused" && rec.status !== "restarting") continue;
+      if (existsSync(conmonPaths(this.opts.runRoot, id).exitFile)) {
+        await this.onExit(id);
+        continue;
+      }
+      const state = await this.runc.state(id);
+      if (state && (state.status === "running" || state.status === "paused")) {
+        rec.pid = state.pid;
+        this.watchExit(id);
+        adopted.push(id);
+      } else if (rec.status === "restarting") {
+        await this.start(id);
+      } else {
+        await this.finish(rec, 255, "container process vanished while the runtime was down");
+      }
+    }
+    return adopted;
+  }
+
+  /** Every container (running ones only unless `all`), newest first. */
+  list(opts: { all?: boolean } = {}): ContainerRecord[] {
+    return [...this.records.values()]
+      .filter((r) => opts.all || r.status === "running" || r.status === "paused" || r.status === "restarting")
+      .sort((a, b) => b.created.localeCompare(a.created));
+  }
+
+  /** Finds a container by ID, unique ID prefix or name. */
+  get(ref: string): ContainerRecord {
+    const name = ref.replace(/^\//, "");
+    const exact = this.records.get(ref) ?? [...this.records.values()].find((r) => r.name === name);
+    if (exact) return exact;
+    const hits = [...this.records.keys()].filter((id) => ref.length >= 1 && id.startsWith(ref));
+    if (hits.length === 1) return this.records.get(hits[0]!)!;
+    if (hits.length > 1)
+      throw invalidArgument(`multiple containers match ID prefix ${JSON.stringify(ref)}`, {
+        hint: "give more characters",
+      });
+    throw notFound("container", ref, { hint: "list containers with `tscctl ps -a`" });
+  }
+
+  /** `create`: resolves the image, prepares the bundle and records the container (not started). */
+  async create(spec: ContainerSpec): Promise<ContainerRecord> {
+    const name = (spec.name ?? this.freeName()).replace(/^\//, "");
+    if (!VALID_NAME.test(name))
+      throw invalidArgument(`invalid container name ${JSON.stringify(name)}`, {
+        hint: "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+      });
+    const clash = [...this.records.values()].find((r) => r.name === name);
+    if (clash)
+      throw alreadyExists("container name", `/${name}`, {
+        hint: `it is in use by container ${clash.id.slice(0, 12)}; remove or rename that container`,
+      });
+    const image = await this.opts.images.resolve(spec.image);
+    const id = newContainerId();
+    const b = bundleLayout(this.opts.dataRoot, id);
+    const hostname = spec.hostname ?? id.slice(0, 12);
+    try {
+      await writeBundleFiles(b, {
+        hostname,
+        domainname: spec.domainname,
+        extraHosts: spec.extraHosts,
+        dns: spec.dns,
+      });
+      await mountRootfs(b, image.layerDirs);
+      const user = await resolveUser(b.rootfs, spec.user ?? image.config.User);
+      await writeOciConfig(
+        b,
+        generateOciSpec({
+          id,
+          spec,
+          image: image.config,
+          user,
+          hostname,
+          files: { ...b, initBinary: this.opts.initBinary },
+        }),
+      );
+      await unmountRootfs(b);
+      await this.opts.images.retain(image.id, id);
+    } catch (e) {
+      await removeBundle(b).catch(() => undefined);
+      throw e;
+    }
+    const rec: ContainerRecord = {
+      id,
+      name,
+      spec,
+      imageId: image.id,
+      imageRef: spec.image,
+      imageConfig: image.config,
+      created: new Date().toISOString(),
+      status: "created",
+      pid: 0,
+      exitCode: 0,
+      restartCount: 0,
+      manuallyStopped: false,
+      args: processArgs(spec, image.config),
+    };
+    this.records.set(id, rec);
+    await this.save(rec);
+    this.emitEvent("create", rec);
+    return rec;
+  }
+
+  /** `start`: mounts the rootfs, runs the container under conmon and starts its process. */
+  async start(ref: string): Promise<ContainerRecord> {
+    const rec = this.get(ref);
+    if (rec.status === "running" || rec.status === "paused") return rec;
+    this.cancelRestart(rec.id);
+    rec.manuallyStopped = false;
+    await this.launch(rec);
+    return rec;
+  }
+
+  private async launch(rec: ContainerRecord): Promise<void> {
+    const b = bundleLayout(this.opts.dataRoot, rec.id);
+    const paths = conmonPaths(this.opts.runRoot, rec.id);
+    await rm(paths.dir, { recursive: true, force: true });
+    await this.runc.delete(rec.id, { force: true });
+    const image = await this.opts.images.resolve(rec.imageId);
+    await mountRootfs(b, image.layerDirs);
+    try {
+      rec.pid = await createUnderConmon({
+        id: rec.id,
+        name: rec.name,
+        bundle: b.dir,
+        runcRoot: this.runc.root,
+        logPath: b.log,
+        logSizeMax: 64 * 1024 * 1024,
+        paths,
+      });
+      this.watchExit(rec.id);
+      await this.runc.start(rec.id);
+    } catch (e) {
+      this.unwatch(rec.id);
+      await this.runc.delete(rec.id, { force: true });
+      await unmountRootfs(b).catch(() => undefined);
+      rec.status = "exited";
+      rec.exitCode = 128;
+      rec.error = e instanceof Error ? e.message : String(e);
+      await this.save(rec);
+      throw e;
+    }
+    rec.status = "running";
+    rec.startedAt = new Date().toISOString();
+    rec.error = undefined;
+    await this.save(rec);
+    this.emitEvent("start", rec);
+  }
+
+  /** `stop`: the stop signal, then SIGKILL after the grace period. Resolves once it has exited. */
+  async stop(ref: string, opts: { timeout?: number } = {}): Promise<ContainerRecord> {
+    const rec = this.get(ref);
+    rec.manuallyStopped = true;
+    this.cancelRestart(rec.id);
+    if (rec.status === "restarting") await this.finish(rec, rec.exitCode);
+    if (rec.status !== "running" && rec.status !== "paused") {
+      await this.save(rec);
+      return rec;
+    }
+    const exited = this.wait(rec.id);
+    const grace = (opts.timeout ?? rec.spec.stopTimeout ?? 10) * 1000;
+    if (rec.status === "paused") await this.runc.resume(rec.id);
+    await this.runc
+      .kill(rec.id, rec.spec.stopSignal ?? rec.imageConfig.StopSignal ?? "SIGTERM")
+      .catch(() => undefined);
+    const timer = setTimeout(
+      () => void this.runc.kill(rec.id, "SIGKILL", { all: true }).catch(() => undefined),
+      grace,
+    );
+    await exited;
+    clearTimeout(timer);
+    this.emitEvent("stop", rec);
+    return rec;
+  }
+
+  /** `kill`: sends a signal (default SIGKILL) to the container's main process. */
+  async kill(ref: string, signal = "SIGKILL"): Promise<void> {
+    const rec = this.get(ref);
+    if (rec.status !== "running" && rec.status !== "paused")
+      throw failedPrecondition(`container ${rec.id.slice(0, 12)} is not running`);
+    await this.runc.kill(rec.id, signal);
+    this.emitEvent("kill", rec);
+  }
+
+  /** `restart`: stop, then start. */
+  async restart(ref: string, opts: { timeout?: number } = {}): Promise<ContainerRecord> {
+    await this.stop(ref, opts);
+    const rec = await this.start(ref);
+    this.emitEvent("restart", rec);
+    return rec;
+  }
+
+  /** `pause` / `unpause` through the freezer. */
+  async pause(ref: string): Promise<void> {
+    const rec = this.get(ref);
+    if (rec.status !== "running") throw failedPrecondition(`container ${rec.id.slice(0, 12)} is not running`);
+    await this.runc.pause(rec.id);
+    rec.status = "paused";
+    await this.save(rec);
+    this.emitEvent("pause", rec);
+  }
+
+  /** Thaws a paused container. */
+  async unpause(ref: string): Promise<void> {
+    const rec = this.get(ref);
+    if (rec.status !== "paused") throw failedPrecondition(`container ${rec.id.slice(0, 12)} is not paused`);
+    await this.runc.resume(rec.id);
+    rec.status = "running";
+    await this.save(rec);
+    this.emitEvent("unpause", rec);
+  }
+
+  /** Resolves with the exit code once the container is not running (at once if it is not). */
+  wait(ref: string): Promise<number> {
+    const rec = this.get(ref);
+    if (rec.status !== "running" && rec.status !== "paused") return Promise.resolve(rec.exitCode);
+    return new Promise((resolve) => {
+      const list = this.waiters.get(rec.id) ?? [];
+      list.push(resolve);
+      this.waiters.set(rec.id, list);
+    });
+  }
+
+  /** `rm`: refuses a running container unless `force` (which kills it); removes bundle, logs and state. */
+  async remove(ref: string, opts: { force?: boolean } = {}): Promise<void> {
+    const rec = this.get(ref);
+    this.cancelRestart(rec.id);
+    if (rec.status === "running" || rec.status === "paused") {
+      if (!opts.force)
+        throw failedPrecondition(`cannot remove container ${rec.id.slice(0, 12)}: container is running`, {
+          hint: "stop the container before removing or force remove",
+        });
+      rec.manuallyStopped = true;
+      const exited = this.wait(rec.id);
+      await this.runc.kill(rec.id, "SIGKILL", { all: true }).catch(() => undefined);
+      await exited;
+    }
+    this.unwatch(rec.id);
+    await this.runc.delete(rec.id, { force: true });
+    await removeBundle(bundleLayout(this.opts.dataRoot, rec.id));
+    await rm(conmonPaths(this.opts.runRoot, rec.id).dir, { recursive: true, force: true });
+    await this.opts.images.release(rec.imageId, rec.id);
+    this.records.delete(rec.id);
+    this.emitEvent("destroy", rec);
+  }
+
+  /** The container's output (see `readLogs` for the options; `isDone` is filled in for follow). */
+  logs(ref: string, opts: LogReadOptions = {}): AsyncGenerator<LogEntry> {
+    const rec = this.get(ref);
+    return readLogs(bundleLayout(this.opts.dataRoot, rec.id).log, {
+      ...opts,
+      isDone:
+        opts.isDone ??
+        (() => !["running", "paused", "restarting"].includes(this.records.get(rec.id)?.status ?? "exited")),
+    });
+  }
+
+  /** Runs a command in a running container (runc exec) and collects its output and exit code. */
+  async exec(
+    ref: string,
+    opts: { args: string[]; env?: string[]; cwd?: string; user?: string; stdin?: string | Buffer },
+  ): Promise<ExecResult> {
+    const rec = this.get(ref);
+    if (rec.status !== "running") throw failedPrecondition(`container ${rec.id.slice(0, 12)} is not running`);
+    let user: string | undefined;
+    if (opts.user) {
+      const u = await resolveUser(bundleLayout(this.opts.dataRoot, rec.id).rootfs, opts.user);
+      user = `${u.uid}:${u.gid}`;
+    }
+    const args = this.runc.execArgs(rec.id, { args: opts.args, env: opts.env, cwd: opts.cwd, user });
+    return new Promise((resolve, reject) => {
+      const child = spawn("/usr/sbin/runc", args, { stdio: ["pipe", "pipe", "pipe"] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on("data", (b: Buffer) => out.push(b));
+      child.stderr.on("data", (b: Buffer) => err.push(b));
+      child.on("error", reject);
+      child.on("close", (code) =>
+        resolve({
+          exitCode: code ?? 255,
+          stdout: Buffer.concat(out).toString(),
+          stderr: Buffer.concat(err).toString(),
+        }),
+      );
+      child.stdin.on("error", () => undefined);
+      child.stdin.end(opts.stdin ?? "");
+    });
+  }
+
+  /** `top`: the container's processes (PID and command line). */
+  async top(ref: string): Promise<{ Titles: string[]; Processes: string[][] }> {
+    const rec = this.get(ref);
+    const pids = await this.runc.ps(rec.id);
+    const rows: string[][] = [];
+    for (const pid of pids) {
+      const cmd = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+      rows.push([String(pid), cmd.split("\0").filter(Boolean).join(" ")]);
+    }
+    return { Titles: ["PID", "CMD"], Processes: rows };
+  }
+
+  /** Stops watching (containers keep running under conmon). */
+  close(): void {
+    for (const id of [...this.watchers.keys()]) this.unwatch(id);
+    for (const t of this.restartTimers.values()) clearTimeout(t);
+    this.restartTimers.clear();
+  }
+
+  private freeName(): string {
+    for (;;) {
+      const n = randomName();
+      if (![...this.records.values()].some((r) => r.name === n)) return n;
+    }
+  }
+
+  private watchExit(id: string): void {
+    this.unwatch(id);
+    const dir = conmonPaths(this.opts.runRoot, id).exitDir;
+    const check = (): void => {
+      if (existsSync(conmonPaths(this.opts.runRoot, id).exitFile)) void this.onExit(id);
+    };
+    const watcher = watch(dir, check);
+    watcher.on("error", () => undefined);
+    const poll = setInterval(check, 1000);
+    poll.unref();
+    this.watchers.set(id, { watcher, poll });
+    check();
+  }
+
+  private unwatch(id: string): void {
+    const w = this.watchers.get(id);
+    if (!w) return;
+    w.watcher.close();
+    clearInterval(w.poll);
+    this.watchers.delete(id);
+  }
+
+  /** The container's process is gone: record the exit, clean up, and apply the restart policy. */
+  private async onExit(id: string): Promise<void> {
+    if (this.handling.has(id)) return;
+    const rec = this.records.get(id);
+    if (!rec || (rec.status !== "running" && rec.status !== "paused")) return;
+    this.handling.add(id);
+    try {
+      this.unwatch(id);
+      const text = await readFile(conmonPaths(this.opts.runRoot, id).exitFile, "utf8").catch(() => "255");
+      const code = Number.parseInt(text.trim(), 10);
+      await this.runc.delete(id, { force: true });
+      await unmountRootfs(bundleLayout(this.opts.dataRoot, id)).catch(() => undefined);
+      const ranFor = Date.now() - Date.parse(rec.startedAt ?? rec.created);
+      await this.finish(rec, Number.isNaN(code) ? 255 : code);
+      if (shouldRestart(rec)) this.scheduleRestart(rec, restartDelay(rec.restartCount, ranFor));
+    } finally {
+      this.handling.delete(id);
+    }
+  }
+
+  private async finish(rec: ContainerRecord, code: number, error?: string): Promise<void> {
+    rec.status = "exited";
+    rec.exitCode = code;
+    rec.pid = 0;
+    rec.finishedAt = new Date().toISOString();
+    if (error) rec.error = error;
+    await this.save(rec);
+    this.emitEvent("die", rec);
+    for (const w of this.waiters.get(rec.id) ?? []) w(code);
+    this.waiters.delete(rec.id);
+  }
+
+  private scheduleRestart(rec: ContainerRecord, delayMs: number): void {
+    rec.status = "restarting";
+    void this.save(rec);
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(rec.id);
+      if (rec.status !== "restarting") return;
+      rec.restartCount++;
+      this.launch(rec).catch(() => undefined);
+    }, delayMs);
+    this.restartTimers.set(rec.id, timer);
+  }
+
+  private cancelRestart(id: string): void {
+    const t = this.restartTimers.get(id);
+    if (t) clearTimeout(t);
+    this.restartTimers.delete(id);
+  }
+
+  private async save(rec: ContainerRecord): Promise<void> {
+    const b: BundleLayout = bundleLayout(this.opts.dataRoot, rec.id);
+    if (existsSync(b.dir)) await writeFileAtomic(b.record, JSON.stringify(rec, null, 2));
+  }
+
+  private emitEvent(action: ContainerEvent["action"], rec: ContainerRecord): void {
+    const ev: ContainerEvent = {
+      action,
+      id: rec.id,
+      name: rec.name,
+      time: new Date().toISOString(),
+      ...(action === "die" ? { exitCode: rec.exitCode } : {}),
+    };
+    this.emit("event", ev);
+  }
+}

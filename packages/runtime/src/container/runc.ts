@@ -1,0 +1,89 @@
+import { failedPrecondition, notFound } from "@tsc/core";
+import type { RunResult } from "../util/exec.js";
+import { run } from "../util/exec.js";
+
+/** The binary this runtime drives (Debian's runc). */
+export const RUNC = "/usr/sbin/runc";
+
+/** What `runc state` reports. */
+export interface RuncState {
+  id: string;
+  pid: number;
+  status: "creating" | "created" | "running" | "paused" | "stopped";
+  bundle: string;
+}
+
+/**
+ * One typed wrapper around the runc CLI, with its own state root. runc's "does not exist" becomes
+ * NotFound and "not running"/"cannot … in state" becomes FailedPrecondition, quoting the ID.
+ */
+export class Runc {
+  constructor(readonly root: string) {}
+
+  private async call(args: string[], id: string, opts: { allowFailure?: boolean } = {}): Promise<RunResult> {
+    const r = await run(RUNC, ["--root", this.root, ...args], { allowFailure: true, packageHint: "runc" });
+    if (r.code !== 0 && !opts.allowFailure) {
+      const msg = (r.stderr.match(/msg="([^"]*)"/)?.[1] ?? r.stderr).trim();
+      if (/does not exist|not found/.test(msg)) throw notFound("container", id);
+      if (/not running|cannot .* in state|is not|already/.test(msg))
+        throw failedPrecondition(`container ${JSON.stringify(id)}: ${msg}`);
+      throw new Error(`runc ${args[0]} ${id}: ${msg || `exit code ${r.code}`}`);
+    }
+    return r;
+  }
+
+  /** `runc state`; undefined when runc does not know the container. */
+  async state(id: string): Promise<RuncState | undefined> {
+    const r = await this.call(["state", id], id, { allowFailure: true });
+    return r.code === 0 ? (JSON.parse(r.stdout) as RuncState) : undefined;
+  }
+
+  /** Starts a created container's process. */
+  async start(id: string): Promise<void> {
+    await this.call(["start", id], id);
+  }
+
+  /** Sends a signal (name or number) to the container's init process, or to all its processes. */
+  async kill(id: string, signal: string, opts: { all?: boolean } = {}): Promise<void> {
+    await this.call(["kill", ...(opts.all ? ["--all"] : []), id, signal.replace(/^SIG/, "")], id);
+  }
+
+  /** Deletes the container's runc state (`force` kills it first). No error when already gone. */
+  async delete(id: string, opts: { force?: boolean } = {}): Promise<void> {
+    await this.call(["delete", ...(opts.force ? ["--force"] : []), id], id, { allowFailure: true });
+  }
+
+  /** Freezes every process. */
+  async pause(id: string): Promise<void> {
+    await this.call(["pause", id], id);
+  }
+
+  /** Thaws a paused container. */
+  async resume(id: string): Promise<void> {
+    await this.call(["resume", id], id);
+  }
+
+  /** The host PIDs of the container's processes. */
+  async ps(id: string): Promise<number[]> {
+    const r = await this.call(["ps", "--format", "json", id], id);
+    return (JSON.parse(r.stdout || "[]") as number[] | null) ?? [];
+  }
+
+  /** Arguments for `runc exec` of a process in the container (the caller spawns it with its stdio). */
+  execArgs(
+    id: string,
+    opts: { args: string[]; env?: string[]; cwd?: string; user?: string; tty?: boolean },
+  ): string[] {
+    return [
+      "--root",
+      this.root,
+      "exec",
+      ...(opts.tty ? ["--tty"] : []),
+      ...(opts.env ?? []).flatMap((e) => ["--env", e]),
+      ...(opts.cwd ? ["--cwd", opts.cwd] : []),
+      ...(opts.user ? ["--user", opts.user] : []),
+      id,
+      ...opts.args,
+    ];
+  }
+}

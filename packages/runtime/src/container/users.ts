@@ -1,0 +1,57 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { invalidArgument } from "@tsc/core";
+
+/** A resolved process identity. */
+export interface ProcessUser {
+  uid: number;
+  gid: number;
+  additionalGids: number[];
+  home: string;
+}
+
+async function readLines(file: string): Promise<string[][]> {
+  try {
+    return (await readFile(file, "utf8"))
+      .split("\n")
+      .filter((l) => l && !l.startsWith("#"))
+      .map((l) => l.split(":"));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Resolves `user[:group]` (names or numbers) against the files in the container's rootfs, as Docker
+ * does: a numeric uid absent from /etc/passwd is allowed (gid 0), a missing name is an error, and
+ * the user's supplementary groups from /etc/group are added.
+ */
+export async function resolveUser(rootfs: string, spec: string | undefined): Promise<ProcessUser> {
+  const passwd = await readLines(join(rootfs, "etc/passwd"));
+  const groups = await readLines(join(rootfs, "etc/group"));
+  const [userPart = "0", groupPart] = (spec ?? "").split(":");
+  const numeric = /^\d+$/;
+  const entry = passwd.find((p) =>
+    numeric.test(userPart) ? p[2] === userPart : p[0] === (userPart || "root"),
+  );
+  if (!entry && !numeric.test(userPart || "0"))
+    throw invalidArgument(`unable to find user ${userPart}: no matching entries in passwd file`, {
+      hint: "use a user that exists in the image, or a numeric uid",
+    });
+  const uid = entry ? Number(entry[2]) : Number(userPart || 0);
+  let gid = entry ? Number(entry[3]) : 0;
+  if (groupPart !== undefined && groupPart !== "") {
+    const g = groups.find((x) => (numeric.test(groupPart) ? x[2] === groupPart : x[0] === groupPart));
+    if (!g && !numeric.test(groupPart))
+      throw invalidArgument(`unable to find group ${groupPart}: no matching entries in group file`);
+    gid = g ? Number(g[2]) : Number(groupPart);
+  }
+  const name = entry?.[0];
+  const additionalGids = name
+    ? groups
+        .filter((g) => (g[3] ?? "").split(",").includes(name))
+        .map((g) => Number(g[2]))
+        .filter((g) => g !== gid)
+    : [];
+  return { uid, gid, additionalGids, home: entry?.[5] || "/" };
+}

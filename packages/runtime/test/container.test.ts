@@ -1,0 +1,243 @@
+/**
+ * Containers with the real components: conmon + runc on an overlay of a busybox image. Every test
+ * uses its own data and run roots; afterAll removes every container (killing conmon and runc state),
+ * unmounts and deletes the roots, on failure too.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ContainerManager, ImageStore, loadArchive } from "@tsc/runtime";
+import type { ContainerSpec, LogEntry } from "@tsc/runtime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeBusyboxImageArchive } from "./support/busybox.js";
+
+let root = "";
+let images: ImageStore;
+let manager: ContainerManager;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), "tsc-container-test-"));
+  images = new ImageStore(join(root, "data"));
+  const archive = join(root, "busybox.tar");
+  makeBusyboxImageArchive(archive);
+  await loadArchive(images, archive);
+  manager = await ContainerManager.open({
+    dataRoot: join(root, "data"),
+    runRoot: join(root, "run"),
+    images,
+    initBinary: "/usr/bin/tini-static",
+  });
+});
+
+afterAll(async () => {
+  if (manager) {
+    for (const c of manager.list({ all: true }))
+      await manager.remove(c.id, { force: true }).catch(() => undefined);
+    manager.close();
+  }
+  // Anything a failed test left mounted under the root.
+  const mounts = readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .map((l) => l.split(" ")[4])
+    .filter((m) => m?.startsWith(root));
+  for (const m of mounts.reverse()) execFileSync("umount", ["-l", m!]);
+  rmSync(root, { recursive: true, force: true });
+});
+
+const run = async (spec: Partial<ContainerSpec> & { cmd: string[] }) => {
+  const c = await manager.create({ image: "busybox", ...spec });
+  await manager.start(c.id);
+  return c;
+};
+const collect = async (it: AsyncIterable<LogEntry>) => {
+  const out: LogEntry[] = [];
+  for await (const e of it) out.push(e);
+  return out;
+};
+
+describe("containers under conmon + runc", () => {
+  it("runs a command, records its exit code and keeps both output streams", async () => {
+    const c = await run({ cmd: ["sh", "-c", "echo out; echo err >&2; exit 3"] });
+    expect(await manager.wait(c.id)).toBe(3);
+    expect(manager.get(c.id)).toMatchObject({ status: "exited", exitCode: 3 });
+    const logs = await collect(manager.logs(c.id));
+    expect(logs.map((l) => [l.stream, l.line])).toEqual([
+      ["stdout", "out"],
+      ["stderr", "err"],
+    ]);
+    expect((await collect(manager.logs(c.id, { streams: ["stderr"] }))).map((l) => l.line)).toEqual(["err"]);
+    await manager.remove(c.id);
+    expect(existsSync(join(root, "data", "containers", c.id))).toBe(false);
+  });
+
+  it("applies env, user, working dir and hostname, and resolves users by name", async () => {
+    const c = await run({
+      name: "identity",
+      cmd: ["sh", "-c", 'echo "$GREETING $(id -u):$(id -g):$(id -G) $(pwd) $(hostname)"'],
+      env: ["GREETING=hello"],
+      user: "app",
+      workingDir: "/tmp",
+      hostname: "box",
+    });
+    expect(await manager.wait(c.id)).toBe(0);
+    const [line] = await collect(manager.logs("identity"));
+    expect(line?.line).toBe("hello 1000:1000:1000 2000 /tmp box");
+    await manager.remove("identity");
+  });
+
+  it("stops with the stop signal, then SIGKILL after the grace period (exit 137)", async () => {
+    const c = await run({ cmd: ["sh", "-c", "trap '' TERM; while true; do sleep 0.1; done"] });
+    const t0 = Date.now();
+    await manager.stop(c.id, { timeout: 1 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+    expect(manager.get(c.id)).toMatchObject({ status: "exited", exitCode: 137 });
+    await manager.remove(c.id);
+  });
+
+  it("kills with any signal, and refuses to remove a running container without force", async () => {
+    // PID 1 only receives signals it handles, as under Docker.
+    const c = await run({ cmd: ["sh", "-c", "trap 'exit 42' USR1; while true; do sleep 0.1; done"] });
+    await expect(manager.remove(c.id)).rejects.toThrowError(/container is running/);
+    await new Promise((r) => setTimeout(r, 300));
+    await manager.kill(c.id, "SIGUSR1");
+    expect(await manager.wait(c.id)).toBe(42);
+    await manager.remove(c.id);
+  });
+
+  it("execs in a running container with stdin and the command's exit code", async () => {
+    const c = await run({ cmd: ["sleep", "60"] });
+    const r = await manager.exec(c.id, {
+      args: ["sh", "-c", "cat; echo $X; exit 7"],
+      env: ["X=y"],
+      stdin: "from-stdin\n",
+    });
+    expect(r).toEqual({ exitCode: 7, stdout: "from-stdin\ny\n", stderr: "" });
+    const top = await manager.top(c.id);
+    expect(top.Processes.some((p) => p[1] === "sleep 60")).toBe(true);
+    await manager.remove(c.id, { force: true });
+  });
+
+  it("pauses and unpauses through the freezer", async () => {
+    const c = await run({ cmd: ["sleep", "60"] });
+    await manager.pause(c.id);
+    expect(manager.get(c.id).status).toBe("paused");
+    expect((await manager.runc.state(c.id))?.status).toBe("paused");
+    await manager.unpause(c.id);
+    expect((await manager.runc.state(c.id))?.status).toBe("running");
+    await manager.remove(c.id, { force: true });
+  });
+
+  it("enforces a read-only rootfs, memory and pids limits", async () => {
+    const c = await run({
+      cmd: [
+        "sh",
+        "-c",
+        "touch /x 2>/dev/null && echo writable || echo read-only; cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max",
+      ],
+      readOnly: true,
+      memory: 32 * 1024 * 1024,
+      pidsLimit: 50,
+    });
+    await manager.wait(c.id);
+    const lines = (await collect(manager.logs(c.id))).map((l) => l.line);
+    expect(lines[0]).toBe("read-only");
+    expect(lines[1]).toBe(String(32 * 1024 * 1024));
+    await manager.remove(c.id);
+  });
+
+  it("restarts on failure with the same ID until the retry limit, keeping the last exit code", async () => {
+    const c = await run({
+      cmd: ["sh", "-c", "exit 3"],
+      restartPolicy: { name: "on-failure", maximumRetryCount: 2 },
+    });
+    await expect.poll(() => manager.get(c.id).restartCount, { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => manager.get(c.id).status, { timeout: 10_000 }).toBe("exited");
+    expect(manager.get(c.id)).toMatchObject({ id: c.id, exitCode: 3, restartCount: 2 });
+    await manager.remove(c.id);
+  });
+
+  it("keeps restarting an always container until it is stopped by hand", async () => {
+    const c = await run({ cmd: ["echo", "done"], restartPolicy: { name: "always" } });
+    await expect.poll(() => manager.get(c.id).restartCount, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await manager.stop(c.id, { timeout: 1 });
+    const count = manager.get(c.id).restartCount;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(manager.get(c.id)).toMatchObject({ status: "exited", restartCount: count });
+    expect(
+      (await collect(manager.logs(c.id))).filter((l) => l.line === "done").length,
+    ).toBeGreaterThanOrEqual(2);
+    await manager.remove(c.id);
+  });
+
+  it("runs tini as PID 1 with init", async () => {
+    const c = await run({ cmd: ["sh", "-c", "cat /proc/1/cmdline | tr '\\0' ' '"], init: true });
+    await manager.wait(c.id);
+    expect((await collect(manager.logs(c.id)))[0]?.line).toMatch(/^\/sbin\/docker-init -- sh -c/);
+    await manager.remove(c.id);
+  });
+
+  it("rejects a duplicate name and an unknown image, leaving nothing behind", async () => {
+    const c = await manager.create({ image: "busybox", name: "only-once", cmd: ["true"] });
+    await expect(manager.create({ image: "busybox", name: "only-once", cmd: ["true"] })).rejects.toThrowError(
+      /container name "\/only-once" already exists/,
+    );
+    await expect(manager.create({ image: "nope:1", cmd: ["true"] })).rejects.toThrowError(
+      /image "nope:1" not found/,
+    );
+    expect(manager.list({ all: true }).map((r) => r.name)).toEqual(["only-once"]);
+    await manager.remove(c.id);
+  });
+
+  it("re-adopts a running container after its owner is killed with SIGKILL, and learns how another exited", async () => {
+    const longer = await run({ name: "survivor", cmd: ["sleep", "60"] });
+    const shorter = await run({ name: "quitter", cmd: ["sh", "-c", "sleep 0.5; exit 5"] });
+    manager.close();
+    // Simulate the owner dying: a fresh manager over the same roots (conmon kept both alive).
+    await new Promise((r) => setTimeout(r, 1200));
+    manager = await ContainerManager.open({
+      dataRoot: join(root, "data"),
+      runRoot: join(root, "run"),
+      images,
+    });
+    expect(manager.get("survivor")).toMatchObject({ id: longer.id, status: "running" });
+    expect(manager.get("quitter")).toMatchObject({ id: shorter.id, status: "exited", exitCode: 5 });
+    await manager.kill("survivor", "SIGKILL");
+    expect(await manager.wait("survivor")).toBe(137);
+    await manager.remove("survivor");
+    await manager.remove("quitter");
+  });
+});
+
+describe("owner process killed with kill -9", () => {
+  it("leaves the container running under conmon", async () => {
+    // A child node process creates and starts a container, then is SIGKILLed.
+    const script = `
+      import { ContainerManager, ImageStore } from ${JSON.stringify(join(import.meta.dirname, "../src/index.ts"))};
+      const images = new ImageStore(${JSON.stringify(join(root, "data"))});
+      const m = await ContainerManager.open({ dataRoot: ${JSON.stringify(join(root, "data"))}, runRoot: ${JSON.stringify(join(root, "run"))}, images });
+      const c = await m.create({ image: "busybox", name: "orphan", cmd: ["sleep", "60"] });
+      await m.start(c.id);
+      process.stdout.write("started\\n");
+      setInterval(() => {}, 1000);
+    `;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: join(import.meta.dirname, "../../.."),
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (b: Buffer) => b.toString().includes("started") && resolve());
+      child.on("exit", (code) => reject(new Error(`child exited early: ${code}`)));
+    });
+    child.kill("SIGKILL");
+    manager.close();
+    manager = await ContainerManager.open({
+      dataRoot: join(root, "data"),
+      runRoot: join(root, "run"),
+      images,
+    });
+    expect(manager.get("orphan").status).toBe("running");
+    expect((await manager.exec("orphan", { args: ["echo", "alive"] })).stdout).toBe("alive\n");
+    await manager.remove("orphan", { force: true });
+  });
+});
