@@ -213,7 +213,8 @@ export class ContainerManager extends EventEmitter {
     const b = bundleLayout(this.opts.dataRoot, rec.id);
     const paths = conmonPaths(this.opts.runRoot, rec.id);
     await rm(paths.dir, { recursive: true, force: true });
-    await this.runc.delete(rec.id, { force: true });
+    // Leftover runc state (from a crash) would make `runc create` fail.
+    if (existsSync(join(this.runc.root, rec.id))) await this.runc.delete(rec.id, { force: true });
     const image = await this.opts.images.resolve(rec.imageId);
     await mountRootfs(b, image.layerDirs);
     try {

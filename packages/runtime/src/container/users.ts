@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { invalidArgument } from "@tsc/core";
 
@@ -8,6 +8,22 @@ export interface ProcessUser {
   gid: number;
   additionalGids: number[];
   home: string;
+}
+
+/** The file in a rootfs, or in a stack of image layers (topmost first wins) without mounting them. */
+async function findFile(rootfs: string | string[], rel: string): Promise<string> {
+  if (typeof rootfs === "string") return join(rootfs, rel);
+  for (const dir of [...rootfs].reverse()) {
+    const file = join(dir, rel);
+    if (
+      await access(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      return file;
+  }
+  return join(rootfs[0] ?? "/nonexistent", rel);
 }
 
 async function readLines(file: string): Promise<string[][]> {
@@ -22,13 +38,14 @@ async function readLines(file: string): Promise<string[][]> {
 }
 
 /**
- * Resolves `user[:group]` (names or numbers) against the files in the container's rootfs, as Docker
+ * Resolves `user[:group]` (names or numbers) against the files in the container's rootfs (or its
+ * image layers, lowest first), as Docker
  * does: a numeric uid absent from /etc/passwd is allowed (gid 0), a missing name is an error, and
  * the user's supplementary groups from /etc/group are added.
  */
-export async function resolveUser(rootfs: string, spec: string | undefined): Promise<ProcessUser> {
-  const passwd = await readLines(join(rootfs, "etc/passwd"));
-  const groups = await readLines(join(rootfs, "etc/group"));
+export async function resolveUser(rootfs: string | string[], spec: string | undefined): Promise<ProcessUser> {
+  const passwd = await readLines(await findFile(rootfs, "etc/passwd"));
+  const groups = await readLines(await findFile(rootfs, "etc/group"));
   const [userPart = "0", groupPart] = (spec ?? "").split(":");
   const numeric = /^\d+$/;
   const entry = passwd.find((p) =>
