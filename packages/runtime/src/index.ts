@@ -1,3 +1,4 @@
 /** @tsc/runtime: images, containers (conmon + runc), networks and volumes on one host. */
 export * from "./image/index.js";
 export * from "./container/index.js";
+export * from "./network/index.js";

@@ -1,0 +1,318 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { alreadyExists, failedPrecondition, notFound } from "@tsc/core";
+import { run } from "../util/exec.js";
+import { writeFileAtomic } from "../util/fs.js";
+import type { NetworkConfList } from "./cni.js";
+import { addNetwork, delNetwork } from "./cni.js";
+import { LocalIpam } from "./ipam.js";
+import { parseCidr } from "./ipv4.js";
+import { createNetns, deleteNetns, netnsPath } from "./netns.js";
+import type { PortMapping } from "./ports.js";
+import { reservePorts } from "./ports.js";
+
+/** A network, as stored and as `network inspect` shows it. */
+export interface NetworkRecord {
+  id: string;
+  name: string;
+  driver: "bridge";
+  subnet: string;
+  gateway: string;
+  internal: boolean;
+  labels: Record<string, string>;
+  created: string;
+  /** The Linux bridge device. */
+  bridge: string;
+}
+
+/** One container's attachment to one network. */
+export interface NetworkAttachment {
+  network: string;
+  networkId: string;
+  ipAddress: string;
+  prefixLen: number;
+  gateway: string;
+  macAddress: string;
+  ifName: string;
+  aliases: string[];
+  ports: PortMapping[];
+}
+
+interface SandboxFile {
+  containerId: string;
+  netns: string;
+  attachments: (NetworkAttachment & { conf: NetworkConfList; result: unknown })[];
+}
+
+/**
+ * Bridge networks through the CNI plugins (bridge with static addresses from our own IPAM, portmap
+ * for published ports, firewall so forwarding works even where FORWARD drops), and per-container
+ * sandboxes (a named netns). Every attachment's CNI config and result are kept on disk, so teardown
+ * works after a crash or from a new process.
+ */
+export class NetworkManager {
+  readonly ipam: LocalIpam;
+  private readonly dir: string;
+
+  constructor(dataRoot: string, opts: { pool?: string } = {}) {
+    this.dir = join(dataRoot, "networks");
+    this.ipam = new LocalIpam(join(this.dir, "ipam.json"), opts.pool, 24, hostRoutes);
+  }
+
+  /** `network create`. */
+  async create(
+    name: string,
+    opts: { subnet?: string; gateway?: string; internal?: boolean; labels?: Record<string, string> } = {},
+  ): Promise<NetworkRecord> {
+    if ((await this.list()).some((n) => n.name === name)) throw alreadyExists("network", name);
+    const id = randomBytes(32).toString("hex");
+    const lease = await this.ipam.allocateSubnet(id, { subnet: opts.subnet, gateway: opts.gateway });
+    const rec: NetworkRecord = {
+      id,
+      name,
+      driver: "bridge",
+      subnet: lease.subnet,
+      gateway: lease.gateway,
+      internal: opts.internal ?? false,
+      labels: opts.labels ?? {},
+      created: new Date().toISOString(),
+      bridge: `tsc-${id.slice(0, 8)}`,
+    };
+    await mkdir(this.dir, { recursive: true });
+    await writeFileAtomic(join(this.dir, `${id}.json`), JSON.stringify(rec, null, 2));
+    return rec;
+  }
+
+  /** Every network. */
+  async list(): Promise<NetworkRecord[]> {
+    if (!existsSync(this.dir)) return [];
+    const files = (await readdir(this.dir)).filter((f) => /^[a-f0-9]{64}\.json$/.test(f));
+    return Promise.all(
+      files.map(async (f) => JSON.parse(await readFile(join(this.dir, f), "utf8")) as NetworkRecord),
+    );
+  }
+
+  /** A network by name, ID or ID prefix. */
+  async get(ref: string): Promise<NetworkRecord> {
+    const all = await this.list();
+    const hit =
+      all.find((n) => n.name === ref || n.id === ref) ??
+      all.find((n) => ref.length >= 6 && n.id.startsWith(ref));
+    if (!hit) throw notFound("network", ref);
+    return hit;
+  }
+
+  /** `network rm`: refused while containers are attached; deletes the bridge and frees the subnet. */
+  async remove(ref: string): Promise<void> {
+    const net = await this.get(ref);
+    const users = (await this.sandboxes()).filter((s) => s.attachments.some((a) => a.networkId === net.id));
+    if (users.length > 0)
+      throw failedPrecondition(
+        `error while removing network: network ${net.name} id ${net.id} has active endpoints`,
+        { hint: `disconnect container ${users[0]!.containerId.slice(0, 12)} first` },
+      );
+    await run("ip", ["link", "delete", net.bridge], { allowFailure: true });
+    await this.ipam.releaseSubnet(net.id);
+    await rm(join(this.dir, `${net.id}.json`), { force: true });
+  }
+
+  /** Creates the container's network namespace; returns its path for the OCI spec. */
+  async createSandbox(containerId: string): Promise<{ netnsPath: string }> {
+    const name = sandboxName(containerId);
+    const path = await createNetns(name);
+    if (!existsSync(this.sandboxFile(containerId)))
+      await this.saveSandbox({ containerId, netns: name, attachments: [] });
+    return { netnsPath: path };
+  }
+
+  /** Attaches a container's sandbox to a network (eth0, eth1 … in order), publishing `ports`. */
+  async connect(
+    containerId: string,
+    network: string,
+    opts: { aliases?: string[]; ipv4Address?: string; ports?: PortMapping[] } = {},
+  ): Promise<NetworkAttachment> {
+    const net = await this.get(network);
+    const sb = await this.loadSandbox(containerId);
+    if (sb.attachments.some((a) => a.networkId === net.id))
+      throw alreadyExists(`endpoint for container ${containerId.slice(0, 12)} on network`, net.name);
+    const inUse = new Set(
+      (await this.sandboxes()).flatMap((s) =>
+        s.attachments.flatMap((a) => a.ports.map((p) => `${p.protocol}/${p.hostPort}`)),
+      ),
+    );
+    const ports = await reservePorts(opts.ports ?? [], inUse);
+    const addr = await this.ipam.allocateAddress(net.id, containerId, opts.ipv4Address);
+    const ifName = `eth${nextIndex(sb.attachments.map((a) => a.ifName))}`;
+    const conf = chainFor(net, `${addr.ip}/${addr.prefixLen}`);
+    const rt = {
+      containerId,
+      netnsPath: netnsPath(sb.netns),
+      ifName,
+      runtimeConfig: { portMappings: ports.map(toCni) },
+    };
+    let result: unknown;
+    try {
+      await enableForwarding();
+      result = await addNetwork(conf, rt);
+    } catch (e) {
+      await this.ipam.releaseAddress(net.id, containerId);
+      throw e;
+    }
+    const mac =
+      ((result as { interfaces?: { name: string; mac: string; sandbox?: string }[] }).interfaces ?? []).find(
+        (i) => i.sandbox,
+      )?.mac ?? "";
+    const att: NetworkAttachment = {
+      network: net.name,
+      networkId: net.id,
+      ipAddress: addr.ip,
+      prefixLen: addr.prefixLen,
+      gateway: addr.gateway,
+      macAddress: mac,
+      ifName,
+      aliases: opts.aliases ?? [],
+      ports,
+    };
+    sb.attachments.push({ ...att, conf, result });
+    await this.saveSandbox(sb);
+    if (ports.length > 0)
+      await run("sysctl", ["-qw", `net.ipv4.conf.${net.bridge}.route_localnet=1`], { allowFailure: true });
+    return att;
+  }
+
+  /** Detaches a container from one network (CNI DEL, address freed). */
+  async disconnect(containerId: string, network: string): Promise<void> {
+    const net = await this.get(network);
+    const sb = await this.loadSandbox(containerId);
+    const att = sb.attachments.find((a) => a.networkId === net.id);
+    if (!att) throw notFound(`endpoint of container ${containerId.slice(0, 12)} on network`, net.name);
+    await delNetwork(
+      att.conf,
+      {
+        containerId,
+        netnsPath: netnsPath(sb.netns),
+        ifName: att.ifName,
+        runtimeConfig: { portMappings: att.ports.map(toCni) },
+      },
+      att.result,
+    );
+    await this.ipam.releaseAddress(net.id, containerId);
+    sb.attachments = sb.attachments.filter((a) => a !== att);
+    await this.saveSandbox(sb);
+  }
+
+  /** The container's attachments. */
+  async attachments(containerId: string): Promise<NetworkAttachment[]> {
+    if (!existsSync(this.sandboxFile(containerId))) return [];
+    return (await this.loadSandbox(containerId)).attachments.map(({ conf: _c, result: _r, ...a }) => a);
+  }
+
+  /** Tears everything down for a container: every attachment (reverse order), its addresses, the netns. Idempotent. */
+  async removeSandbox(containerId: string): Promise<void> {
+    if (existsSync(this.sandboxFile(containerId))) {
+      const sb = await this.loadSandbox(containerId);
+      for (const att of [...sb.attachments].reverse()) {
+        await delNetwork(
+          att.conf,
+          {
+            containerId,
+            netnsPath: netnsPath(sb.netns),
+            ifName: att.ifName,
+            runtimeConfig: { portMappings: att.ports.map(toCni) },
+          },
+          att.result,
+        ).catch(() => undefined);
+        await this.ipam.releaseAddress(att.networkId, containerId);
+      }
+      await rm(this.sandboxFile(containerId), { force: true });
+    }
+    await deleteNetns(sandboxName(containerId));
+  }
+
+  private sandboxFile(containerId: string): string {
+    return join(this.dir, "sandboxes", `${containerId}.json`);
+  }
+
+  private async loadSandbox(containerId: string): Promise<SandboxFile> {
+    try {
+      return JSON.parse(await readFile(this.sandboxFile(containerId), "utf8")) as SandboxFile;
+    } catch {
+      throw notFound("network sandbox of container", containerId.slice(0, 12), {
+        hint: "create the sandbox first",
+      });
+    }
+  }
+
+  private async saveSandbox(sb: SandboxFile): Promise<void> {
+    await mkdir(join(this.dir, "sandboxes"), { recursive: true });
+    await writeFileAtomic(this.sandboxFile(sb.containerId), JSON.stringify(sb, null, 2));
+  }
+
+  private async sandboxes(): Promise<SandboxFile[]> {
+    const dir = join(this.dir, "sandboxes");
+    if (!existsSync(dir)) return [];
+    return Promise.all(
+      (await readdir(dir))
+        .filter((f) => f.endsWith(".json"))
+        .map(async (f) => JSON.parse(await readFile(join(dir, f), "utf8")) as SandboxFile),
+    );
+  }
+}
+
+/** The netns name of a container: `tsc-<first 12 of its ID>`. */
+export function sandboxName(containerId: string): string {
+  return `tsc-${containerId.slice(0, 12)}`;
+}
+
+function nextIndex(names: string[]): number {
+  for (let i = 0; ; i++) if (!names.includes(`eth${i}`)) return i;
+}
+
+function toCni(p: PortMapping): Record<string, unknown> {
+  return {
+    hostPort: p.hostPort,
+    containerPort: p.containerPort,
+    protocol: p.protocol,
+    ...(p.hostIp && p.hostIp !== "0.0.0.0" ? { hostIP: p.hostIp } : {}),
+  };
+}
+
+/** The CNI chain of a bridge network for one address. */
+function chainFor(net: NetworkRecord, address: string): NetworkConfList {
+  return {
+    name: net.name,
+    plugins: [
+      {
+        type: "bridge",
+        bridge: net.bridge,
+        isGateway: true,
+        ipMasq: !net.internal,
+        hairpinMode: true,
+        ipam: {
+          type: "static",
+          addresses: [{ address, gateway: net.gateway }],
+          routes: net.internal ? [] : [{ dst: "0.0.0.0/0" }],
+        },
+      },
+      { type: "portmap", capabilities: { portMappings: true }, snat: true },
+      { type: "firewall" },
+    ],
+  };
+}
+
+async function enableForwarding(): Promise<void> {
+  await run("sysctl", ["-qw", "net.ipv4.ip_forward=1"], { allowFailure: true });
+}
+
+async function hostRoutes() {
+  const r = await run("ip", ["-j", "-4", "route"], { allowFailure: true });
+  if (r.code !== 0) return [];
+  const routes = JSON.parse(r.stdout || "[]") as { dst: string; dev?: string }[];
+  return routes
+    .filter((x) => x.dst !== "default" && !x.dev?.startsWith("tsc-"))
+    .map((x) => (x.dst.includes("/") ? x.dst : `${x.dst}/32`))
+    .filter((d) => Number(d.split("/")[1]) >= 8 && Number(d.split("/")[1]) <= 30)
+    .map((d) => parseCidr(d));
+}
