@@ -1,0 +1,2 @@
+export { VolumeManager } from "./manager.js";
+export type { VolumeCreateOptions, VolumeInfo } from "./manager.js";
