@@ -7,3 +7,4 @@ export type { ResolvedImage, ImageSummary } from "./store.js";
 export { loadArchive, saveArchive } from "./archive.js";
 export type { LoadedImage } from "./archive.js";
 export { applyChanges } from "./changes.js";
+export * from "./registry/index.js";

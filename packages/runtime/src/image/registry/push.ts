@@ -1,0 +1,74 @@
+import { createReadStream } from "node:fs";
+import type { Manifest } from "../oci.js";
+import { MEDIA } from "../oci.js";
+import { parseReference } from "../reference.js";
+import type { ImageStore } from "../store.js";
+import { credentialsFor } from "./auth.js";
+import type { RegistryOptions } from "./client.js";
+import { RegistryClient } from "./client.js";
+
+/** A push's progress, per blob. */
+export interface PushProgress {
+  id: string;
+  status: "Preparing" | "Layer already exists" | "Mounted" | "Pushing" | "Pushed";
+}
+
+/** Options for `push`. */
+export interface PushOptions extends RegistryOptions {
+  onProgress?: (p: PushProgress) => void;
+  authConfigFile?: string;
+  /** A repository of the same registry that already holds the blobs (cross-repo mount). */
+  mountFrom?: string;
+}
+
+/**
+ * `push`: uploads the blobs the registry lacks (HEAD check, cross-repository mount when a source
+ * repo is known, else a monolithic POST+PUT upload), then the manifest under the reference's tag.
+ * Returns the manifest digest.
+ */
+export async function pushImage(store: ImageStore, refText: string, opts: PushOptions = {}): Promise<string> {
+  const ref = parseReference(refText);
+  const { record } = await store.find(refText);
+  const manifest = await store.blobs.readJson<Manifest>(record.manifest);
+  const credentials = opts.credentials ?? (await credentialsFor(ref.domain, opts.authConfigFile));
+  const client = new RegistryClient(ref.domain, { ...opts, credentials });
+  const scope = `repository:${ref.path}:pull,push${opts.mountFrom ? ` repository:${opts.mountFrom}:pull` : ""}`;
+  for (const d of [...manifest.layers, manifest.config]) {
+    const id = d.digest.slice(7, 19);
+    opts.onProgress?.({ id, status: "Preparing" });
+    const head = await client.request("HEAD", `/v2/${ref.path}/blobs/${d.digest}`, { scope });
+    if (head.status === 200) {
+      opts.onProgress?.({ id, status: "Layer already exists" });
+      continue;
+    }
+    const mount = opts.mountFrom
+      ? `?mount=${encodeURIComponent(d.digest)}&from=${encodeURIComponent(opts.mountFrom)}`
+      : "";
+    const start = await client.request("POST", `/v2/${ref.path}/blobs/uploads/${mount}`, {
+      scope,
+      expect: [201, 202],
+    });
+    if (start.status === 201) {
+      opts.onProgress?.({ id, status: "Mounted" });
+      continue;
+    }
+    const location = new URL(start.headers.get("location") ?? "", client.base);
+    location.searchParams.set("digest", d.digest);
+    opts.onProgress?.({ id, status: "Pushing" });
+    await client.request("PUT", location.toString(), {
+      scope,
+      headers: { "content-type": "application/octet-stream", "content-length": String(d.size) },
+      body: createReadStream(store.blobs.path(d.digest)) as unknown as RequestInit["body"],
+      expect: [201],
+    });
+    opts.onProgress?.({ id, status: "Pushed" });
+  }
+  const body = await store.blobs.read(record.manifest);
+  await client.request("PUT", `/v2/${ref.path}/manifests/${ref.tag ?? "latest"}`, {
+    scope,
+    headers: { "content-type": manifest.mediaType ?? MEDIA.ociManifest },
+    body: new Uint8Array(body),
+    expect: [201],
+  });
+  return record.manifest;
+}
