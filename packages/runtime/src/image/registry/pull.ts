@@ -4,6 +4,7 @@ import { mkdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { invalidArgument, notFound } from "@tsc/core";
 import { digestOf } from "../blobs.js";
 import type { Descriptor, Manifest } from "../oci.js";
@@ -153,7 +154,7 @@ async function fetchBlob(
   });
   let current = resumed;
   await pipeline(
-    Readable.fromWeb(res.body as import("node:stream/web").ReadableStream),
+    Readable.fromWeb(res.body as WebReadableStream),
     async function* (src) {
       for await (const chunk of src) {
         current += (chunk as Buffer).length;
