@@ -189,6 +189,40 @@ describe("containers under conmon + runc", () => {
     await manager.remove(c.id);
   });
 
+  it("reports its filesystem changes, and commits them as a new image that runs", async () => {
+    const c = await run({
+      cmd: ["sh", "-c", "echo new > /added.txt; echo changed >> /etc/passwd; rm /bin/vi; sleep 60"],
+    });
+    await expect
+      .poll(async () => (await manager.diff(c.id)).length, { timeout: 5000 })
+      .toBeGreaterThanOrEqual(3);
+    const changes = await manager.diff(c.id);
+    expect(changes).toContainEqual({ Kind: 1, Path: "/added.txt" });
+    expect(changes).toContainEqual({ Kind: 0, Path: "/etc/passwd" });
+    expect(changes).toContainEqual({ Kind: 2, Path: "/bin/vi" });
+    const stats = await manager.stats(c.id);
+    expect(stats.memoryUsage).toBeGreaterThan(0);
+    expect(stats.pids).toBeGreaterThanOrEqual(1);
+    const staging = mkdtempSync(join(root, "commit-"));
+    const layer = join(root, "commit.tar");
+    await manager.exportChanges(c.id, staging, layer);
+    const id = await images.commit(manager.get(c.id).imageId, layer, {
+      ref: "committed:1",
+      changes: ['CMD ["cat", "/added.txt"]'],
+      comment: "test",
+    });
+    expect((await images.inspect("committed:1")).RootFS.Layers).toHaveLength(2);
+    await manager.remove(c.id, { force: true });
+    const child = await run({
+      image: "committed:1",
+      cmd: ["sh", "-c", "cat /added.txt; test -e /bin/vi && echo vi || echo no-vi"],
+    });
+    await manager.wait(child.id);
+    expect((await collect(manager.logs(child.id))).map((l) => l.line)).toEqual(["new", "no-vi"]);
+    await manager.remove(child.id);
+    expect(id).toMatch(/^sha256:/);
+  });
+
   it("re-adopts a running container after its owner is killed with SIGKILL, and learns how another exited", async () => {
     const longer = await run({ name: "survivor", cmd: ["sleep", "60"] });
     const shorter = await run({ name: "quitter", cmd: ["sh", "-c", "sleep 0.5; exit 5"] });

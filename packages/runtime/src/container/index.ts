@@ -7,3 +7,6 @@ export { readLogs, parseK8sLog } from "./logs.js";
 export type { LogEntry, LogReadOptions } from "./logs.js";
 export { Runc } from "./runc.js";
 export { resolveUser } from "./users.js";
+export type { FsChange } from "./inspect-fs.js";
+export { CHANGE_ADDED, CHANGE_DELETED, CHANGE_MODIFIED } from "./inspect-fs.js";
+export type { ContainerStats } from "./stats.js";

@@ -17,6 +17,10 @@ import {
   writeOciConfig,
 } from "./bundle.js";
 import { conmonPaths, createUnderConmon } from "./conmon.js";
+import type { FsChange } from "./inspect-fs.js";
+import { diffUpperDir, tarUpperDir } from "./inspect-fs.js";
+import type { ContainerStats } from "./stats.js";
+import { readStats } from "./stats.js";
 import type { LogEntry, LogReadOptions } from "./logs.js";
 import { readLogs } from "./logs.js";
 import { newContainerId, randomName, VALID_NAME } from "./names.js";
@@ -396,6 +400,26 @@ export class ContainerManager extends EventEmitter {
       rows.push([String(pid), cmd.split("\0").filter(Boolean).join(" ")]);
     }
     return { Titles: ["PID", "CMD"], Processes: rows };
+  }
+
+  /** `diff`: what the container changed against its image. */
+  async diff(ref: string): Promise<FsChange[]> {
+    const rec = this.get(ref);
+    const image = await this.opts.images.resolve(rec.imageId);
+    return diffUpperDir(bundleLayout(this.opts.dataRoot, rec.id).upper, image.layerDirs);
+  }
+
+  /** Writes the container's changes as a layer tar (OCI whiteouts) for `commit`. */
+  async exportChanges(ref: string, staging: string, tarFile: string): Promise<ContainerRecord> {
+    const rec = this.get(ref);
+    await tarUpperDir(bundleLayout(this.opts.dataRoot, rec.id).upper, staging, tarFile);
+    return rec;
+  }
+
+  /** `stats --no-stream`: one sample of the container's resource usage. */
+  async stats(ref: string): Promise<ContainerStats> {
+    const rec = this.get(ref);
+    return readStats(`/tsc/${rec.id}`, rec.pid);
   }
 
   /** Stops watching (containers keep running under conmon). */

@@ -116,6 +116,49 @@ export class ImageStore {
     return this.register(manifest, opts.ref ? [opts.ref] : []);
   }
 
+  /**
+   * `commit`: a new image = the parent's layers plus `layerTar`, with the parent's config updated by
+   * `changes` (and `config` overrides), and a history entry. Returns the new image ID.
+   */
+  async commit(
+    parentId: string,
+    layerTar: string,
+    opts: {
+      ref?: string;
+      config?: OciImageConfig;
+      changes?: string[];
+      comment?: string;
+      author?: string;
+    } = {},
+  ): Promise<string> {
+    const { record } = await this.find(parentId);
+    const parentManifest = await this.blobs.readJson<Manifest>(record.manifest);
+    const parent = await this.blobs.readJson<ImageConfigBlob>(parentManifest.config.digest);
+    const layer = await this.blobs.putFile(layerTar);
+    const now = new Date().toISOString();
+    const config: ImageConfigBlob = {
+      ...parent,
+      created: now,
+      ...(opts.author ? { author: opts.author } : {}),
+      config: applyChanges({ ...parent.config, ...opts.config }, opts.changes ?? []),
+      rootfs: { type: "layers", diff_ids: [...parent.rootfs.diff_ids, layer] },
+      history: [
+        ...(parent.history ?? []),
+        {
+          created: now,
+          created_by: "tscctl commit",
+          ...(opts.comment ? { comment: opts.comment } : {}),
+          ...(opts.author ? { author: opts.author } : {}),
+        },
+      ],
+    };
+    const manifest = await this.writeManifest(config, [
+      ...parentManifest.layers.map((l) => ({ digest: l.digest, mediaType: l.mediaType })),
+      { digest: layer, mediaType: MEDIA.ociLayer },
+    ]);
+    return this.register(manifest, opts.ref ? [opts.ref] : []);
+  }
+
   /** Finds an image by reference, full ID or unambiguous ID prefix. NotFound / InvalidArgument otherwise. */
   async find(ref: string): Promise<{ id: string; record: ImageRecord }> {
     const data = await this.index.read();
