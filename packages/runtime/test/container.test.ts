@@ -223,6 +223,38 @@ describe("containers under conmon + runc", () => {
     expect(id).toMatch(/^sha256:/);
   });
 
+  it("follows logs until the container exits, and filters by tail and time", async () => {
+    const c = await run({ cmd: ["sh", "-c", "for i in 1 2 3 4; do echo line $i; sleep 0.2; done"] });
+    const followed = (await collect(manager.logs(c.id, { follow: true }))).map((l) => l.line);
+    expect(followed).toEqual(["line 1", "line 2", "line 3", "line 4"]);
+    expect((await collect(manager.logs(c.id, { tail: 2 }))).map((l) => l.line)).toEqual(["line 3", "line 4"]);
+    expect(await collect(manager.logs(c.id, { since: new Date(Date.now() + 60_000) }))).toEqual([]);
+    const all = await collect(manager.logs(c.id));
+    expect(Date.parse(all[0]!.time)).toBeLessThanOrEqual(Date.parse(all[3]!.time));
+    await manager.remove(c.id);
+  });
+
+  it("shares another container's network namespace with network container:<id>", async () => {
+    const owner = await run({ cmd: ["nc", "-l", "-p", "7000"] });
+    const joiner = await run({
+      cmd: ["sh", "-c", "sleep 0.3; echo through-loopback | nc 127.0.0.1 7000"],
+      network: { type: "container", container: owner.id },
+    });
+    expect(await manager.wait(joiner.id)).toBe(0);
+    expect(await manager.wait(owner.id)).toBe(0);
+    expect((await collect(manager.logs(owner.id))).map((l) => l.line)).toEqual(["through-loopback"]);
+    const alone = await run({ cmd: ["sh", "-c", "echo x | nc 127.0.0.1 7000"] });
+    expect(await manager.wait(alone.id)).not.toBe(0);
+    await expect(
+      manager.create({
+        image: "busybox",
+        cmd: ["true"],
+        network: { type: "container", container: "missing" },
+      }),
+    ).rejects.toThrowError(/not found/);
+    for (const c of [joiner, alone, owner]) await manager.remove(c.id, { force: true });
+  });
+
   it("re-adopts a running container after its owner is killed with SIGKILL, and learns how another exited", async () => {
     const longer = await run({ name: "survivor", cmd: ["sleep", "60"] });
     const shorter = await run({ name: "quitter", cmd: ["sh", "-c", "sleep 0.5; exit 5"] });

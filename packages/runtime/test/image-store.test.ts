@@ -158,6 +158,38 @@ describe("image store", () => {
     await expect(store.resolve("busybox")).rejects.toThrowError(/image "busybox:latest" not found/);
   });
 
+  it("loads an OCI image layout archive, naming the image from its annotation", async () => {
+    const a = freshStore("oci-a");
+    const id = (await loadArchive(a, archive))[0]!.id;
+    const out = join(work, "oci-saved.tar");
+    await saveArchive(a, ["busybox:latest"], out);
+    const dir = join(work, "oci-only");
+    mkdirSync(dir);
+    execFileSync("tar", ["-xf", out, "-C", dir]);
+    rmSync(join(dir, "manifest.json"));
+    const ociOnly = join(work, "oci-only.tar");
+    execFileSync("tar", ["-cf", ociOnly, "-C", dir, "."]);
+    const b = freshStore("oci-b");
+    expect(await loadArchive(b, ociOnly)).toEqual([{ id, tags: ["busybox:latest"] }]);
+  });
+
+  it("shows history and prunes dangling images, then unused ones with all", async () => {
+    const store = freshStore("prune");
+    const id = (await loadArchive(store, archive))[0]!.id;
+    const history = await store.history("busybox");
+    expect(history[0]).toMatchObject({
+      CreatedBy: "tsc test image from Debian busybox-static",
+      EmptyLayer: false,
+    });
+    expect(history[0]!.Size).toBeGreaterThan(1_000_000);
+    expect(await store.prune()).toEqual([]);
+    await store.retain(id, "holder");
+    expect(await store.prune({ all: true })).toEqual([]);
+    await store.release(id, "holder");
+    expect(await store.prune({ all: true })).toEqual([id]);
+    expect(await store.list()).toEqual([]);
+  });
+
   it("computes chain IDs as the OCI spec defines them", () => {
     const a = digestOf("a");
     const b = digestOf("b");

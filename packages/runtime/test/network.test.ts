@@ -138,6 +138,53 @@ describe("bridge networks through CNI", () => {
     }
   });
 
+  it("connects a sandbox to a second network as eth1 and disconnects it again", async () => {
+    const second = `${netName}b`;
+    await nets.create(second, {
+      subnet: subnet.replace(/\.0\/24$/, ".0/24").replace(/^10\.213\./, "10.214."),
+    });
+    const id = newId();
+    await nets.createSandbox(id);
+    await nets.connect(id, netName);
+    const eth1 = await nets.connect(id, second, { aliases: ["db"] });
+    expect(eth1).toMatchObject({ ifName: "eth1", network: second, aliases: ["db"] });
+    expect(inNetns(id, "ip", "-4", "-o", "addr", "show", "eth1")).toContain(eth1.ipAddress);
+    await nets.disconnect(id, second);
+    expect((await nets.attachments(id)).map((a) => a.ifName)).toEqual(["eth0"]);
+    expect(() => inNetns(id, "ip", "link", "show", "eth1")).toThrow();
+    await nets.remove(second);
+  });
+
+  it("publishes a UDP port", async () => {
+    const id = newId();
+    await nets.createSandbox(id);
+    const att = await nets.connect(id, netName, { ports: [{ containerPort: 9999, protocol: "udp" }] });
+    const out = join(root, "udp.out");
+    // busybox nc has no UDP mode: a tiny node listener inside the sandbox writes what it receives.
+    const udpServer = `require("dgram").createSocket("udp4").on("message", (m) => require("fs").appendFileSync(${JSON.stringify(out)}, m)).bind(9999)`;
+    const listener = spawn("ip", ["netns", "exec", sandboxName(id), process.execPath, "-e", udpServer], {
+      stdio: "ignore",
+    });
+    procs.push(listener);
+    const { createSocket } = await import("node:dgram");
+    const sock = createSocket("udp4");
+    try {
+      await expect
+        .poll(
+          async () => {
+            await new Promise<void>((r) =>
+              sock.send("ping-udp\n", att.ports[0]!.hostPort!, att.gateway, () => r()),
+            );
+            return existsSync(out) ? (await import("node:fs")).readFileSync(out, "utf8") : "";
+          },
+          { timeout: 5000, interval: 200 },
+        )
+        .toContain("ping-udp");
+    } finally {
+      sock.close();
+    }
+  });
+
   it("tears a sandbox down from a new manager instance (as after a crash)", async () => {
     const id = newId();
     await nets.createSandbox(id);

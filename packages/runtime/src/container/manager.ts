@@ -152,6 +152,7 @@ export class ContainerManager extends EventEmitter {
       throw alreadyExists("container name", `/${name}`, {
         hint: `it is in use by container ${clash.id.slice(0, 12)}; remove or rename that container`,
       });
+    if (spec.network?.type === "container") this.get(spec.network.container);
     const image = await this.opts.images.resolve(spec.image);
     const id = newContainerId();
     const b = bundleLayout(this.opts.dataRoot, id);
@@ -163,20 +164,8 @@ export class ContainerManager extends EventEmitter {
         extraHosts: spec.extraHosts,
         dns: spec.dns,
       });
-      await mountRootfs(b, image.layerDirs);
-      const user = await resolveUser(b.rootfs, spec.user ?? image.config.User);
-      await writeOciConfig(
-        b,
-        generateOciSpec({
-          id,
-          spec,
-          image: image.config,
-          user,
-          hostname,
-          files: { ...b, initBinary: this.opts.initBinary },
-        }),
-      );
-      await unmountRootfs(b);
+      // A shared network namespace is resolved at each start (see launch).
+      if (spec.network?.type !== "container") await this.writeConfig(id, spec, image, hostname);
       await this.opts.images.retain(image.id, id);
     } catch (e) {
       await removeBundle(b).catch(() => undefined);
@@ -203,6 +192,27 @@ export class ContainerManager extends EventEmitter {
     return rec;
   }
 
+  private async writeConfig(
+    id: string,
+    spec: ContainerSpec,
+    image: ResolvedImage,
+    hostname: string,
+  ): Promise<void> {
+    const b = bundleLayout(this.opts.dataRoot, id);
+    const user = await resolveUser(image.layerDirs, spec.user ?? image.config.User);
+    await writeOciConfig(
+      b,
+      generateOciSpec({
+        id,
+        spec,
+        image: image.config,
+        user,
+        hostname,
+        files: { ...b, initBinary: this.opts.initBinary },
+      }),
+    );
+  }
+
   /** `start`: mounts the rootfs, runs the container under conmon and starts its process. */
   async start(ref: string): Promise<ContainerRecord> {
     const rec = this.get(ref);
@@ -220,6 +230,19 @@ export class ContainerManager extends EventEmitter {
     // Leftover runc state (from a crash) would make `runc create` fail.
     if (existsSync(join(this.runc.root, rec.id))) await this.runc.delete(rec.id, { force: true });
     const image = await this.opts.images.resolve(rec.imageId);
+    // A shared network namespace is the other container's as it runs now: resolved at each start.
+    if (rec.spec.network?.type === "container") {
+      const other = this.get(rec.spec.network.container);
+      if (other.status !== "running")
+        throw failedPrecondition(
+          `cannot join the network of container ${other.id.slice(0, 12)}: it is not running`,
+        );
+      const spec: ContainerSpec = {
+        ...rec.spec,
+        network: { type: "netns", path: `/proc/${other.pid}/ns/net` },
+      };
+      await this.writeConfig(rec.id, spec, image, rec.spec.hostname ?? rec.id.slice(0, 12));
+    }
     await mountRootfs(b, image.layerDirs);
     try {
       rec.pid = await createUnderConmon({

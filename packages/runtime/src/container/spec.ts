@@ -231,6 +231,8 @@ export function generateOciSpec(opts: {
   const net = spec.network ?? { type: "none" };
   if (net.type === "none") namespaces.push({ type: "network" });
   else if (net.type === "netns") namespaces.push({ type: "network", path: net.path });
+  else if (net.type === "container")
+    throw new Error("container network mode must be resolved to a netns path before generating the spec");
   return {
     ociVersion: "1.0.2",
     process: {

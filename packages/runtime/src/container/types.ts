@@ -19,7 +19,12 @@ export interface MountSpec {
 }
 
 /** How the container is networked. Networks proper (CNI) give a netns path. */
-export type NetworkMode = { type: "none" } | { type: "host" } | { type: "netns"; path: string };
+export type NetworkMode =
+  | { type: "none" }
+  | { type: "host" }
+  | { type: "netns"; path: string }
+  /** Share another container's network namespace (`--network container:<id>`). */
+  | { type: "container"; container: string };
 
 /** What a user asks for when creating a container (the runtime's side of `docker create`). */
 export interface ContainerSpec {

@@ -274,6 +274,47 @@ export class ImageStore {
     return { untagged: result.untagged, deleted: result.deleted };
   }
 
+  /**
+   * `image prune`: removes dangling images (no tags), or with `all` every image no container uses.
+   * Returns the removed image IDs.
+   */
+  async prune(opts: { all?: boolean } = {}): Promise<string[]> {
+    const data = await this.index.read();
+    const removed: string[] = [];
+    for (const [id, rec] of Object.entries(data.images)) {
+      if (rec.holders.length > 0) continue;
+      if (!opts.all && rec.repoTags.length > 0) continue;
+      await this.index.update((d) => void delete d.images[id]);
+      await this.collect(rec.manifest);
+      removed.push(id);
+    }
+    return removed;
+  }
+
+  /** `history`: the image's build steps, newest first, with the size of each layer-creating step. */
+  async history(
+    ref: string,
+  ): Promise<
+    { Created?: string; CreatedBy?: string; Comment?: string; Size: number; EmptyLayer: boolean }[]
+  > {
+    const { id, record } = await this.find(ref);
+    const manifest = await this.blobs.readJson<Manifest>(record.manifest);
+    const config = await this.blobs.readJson<ImageConfigBlob>(id);
+    let layer = 0;
+    const out = (config.history ?? []).map((h) => {
+      const empty = h.empty_layer ?? false;
+      const size = empty ? 0 : (manifest.layers[layer++]?.size ?? 0);
+      return {
+        Created: h.created,
+        CreatedBy: h.created_by,
+        Comment: h.comment,
+        Size: size,
+        EmptyLayer: empty,
+      };
+    });
+    return out.reverse();
+  }
+
   /** Deletes the blobs and layers of a removed image that no remaining image refers to. */
   private async collect(manifestDigest: string): Promise<void> {
     const data = await this.index.read();
