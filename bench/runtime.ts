@@ -9,7 +9,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ContainerManager, ImageStore, loadArchive } from "../packages/runtime/src/index.js";
+import { ContainerManager, ImageStore, loadArchive } from "@tsc/runtime";
 import { makeBusyboxImageArchive } from "../packages/runtime/test/support/busybox.js";
 
 const N = Number(process.argv[2] ?? 50);
@@ -74,6 +74,7 @@ try {
     });
   });
 
+  const rssBefore = process.memoryUsage().rss;
   manager = await ContainerManager.open({ dataRoot: join(root, "data"), runRoot: join(root, "run"), images });
   const m = manager;
   const startOne = async (): Promise<number> =>
