@@ -95,7 +95,7 @@ try {
   row("sequential", seq, rawSeq);
   row("10 in parallel", par, rawPar);
   console.log(
-    `  RSS of the runtime process with ${N} containers running: ${(rssWith / 1024 / 1024).toFixed(1)} MiB (target < 80 MB)`,
+    `  RSS of the runtime process with ${N} containers running: ${(rssWith / 1024 / 1024).toFixed(1)} MiB (${(rssBefore / 1024 / 1024).toFixed(1)} MiB before any container, tsx loader included; target < 80 MB)`,
   );
   console.log(`  target: create+start p50 <= 1.5x raw runc run`);
 } finally {
