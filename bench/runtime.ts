@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ContainerManager, ImageStore, loadArchive } from "@tsc/runtime";
 import { makeBusyboxImageArchive } from "../packages/runtime/test/support/busybox.js";
+import { unmountAllUnder } from "../packages/runtime/test/support/cleanup.js";
 
 const N = Number(process.argv[2] ?? 50);
 const root = mkdtempSync(join(tmpdir(), "tsc-bench-runtime-"));
@@ -108,10 +109,6 @@ try {
     "-c",
     `for c in $(runc --root ${join(root, "raw-runc")} list -q 2>/dev/null); do runc --root ${join(root, "raw-runc")} delete -f $c; done`,
   ]);
-  const mounts = readFileSync("/proc/self/mountinfo", "utf8")
-    .split("\n")
-    .map((l) => l.split(" ")[4])
-    .filter((p) => p?.startsWith(root));
-  for (const p of mounts.reverse()) spawnSync("umount", ["-l", p!]);
+  unmountAllUnder(root);
   rmSync(root, { recursive: true, force: true });
 }

@@ -3,14 +3,15 @@
  * uses its own data and run roots; afterAll removes every container (killing conmon and runc state),
  * unmounts and deletes the roots, on failure too.
  */
-import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ContainerManager, ImageStore, loadArchive } from "@tsc/runtime";
 import type { ContainerSpec, LogEntry } from "@tsc/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeBusyboxImageArchive } from "./support/busybox.js";
+import { unmountAllUnder } from "./support/cleanup.js";
 
 let root = "";
 let images: ImageStore;
@@ -36,12 +37,7 @@ afterAll(async () => {
       await manager.remove(c.id, { force: true }).catch(() => undefined);
     manager.close();
   }
-  // Anything a failed test left mounted under the root.
-  const mounts = readFileSync("/proc/self/mountinfo", "utf8")
-    .split("\n")
-    .map((l) => l.split(" ")[4])
-    .filter((m) => m?.startsWith(root));
-  for (const m of mounts.reverse()) execFileSync("umount", ["-l", m!]);
+  unmountAllUnder(root);
   rmSync(root, { recursive: true, force: true });
 });
 

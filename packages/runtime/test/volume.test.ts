@@ -1,10 +1,11 @@
 /** Named volumes with the local driver and real mounts; every mount and directory is removed afterwards. */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VolumeManager } from "@tsc/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unmountAllUnder } from "./support/cleanup.js";
 
 let root = "";
 let vols: VolumeManager;
@@ -16,11 +17,7 @@ beforeAll(() => {
   vols = new VolumeManager(join(root, "data"));
 });
 afterAll(() => {
-  const mounts = readFileSync("/proc/self/mountinfo", "utf8")
-    .split("\n")
-    .map((l) => l.split(" ")[4])
-    .filter((m) => m?.startsWith(root));
-  for (const m of mounts.reverse()) execFileSync("umount", ["-l", m!]);
+  unmountAllUnder(root);
   rmSync(root, { recursive: true, force: true });
 });
 

@@ -1,7 +1,5 @@
-import { mkdir, readFile } from "node:fs/promises";
-import { dirname } from "node:path";
 import { failedPrecondition, invalidArgument, TscError } from "@tsc/core";
-import { writeFileAtomic } from "../util/fs.js";
+import { JsonFile } from "../util/json-file.js";
 import type { Cidr } from "./ipv4.js";
 import { contains, formatCidr, intToIp, overlaps, parseCidr, size } from "./ipv4.js";
 
@@ -24,34 +22,23 @@ export interface SubnetLease {
  * handed out twice while held. State is one JSON file written atomically; calls are serialized.
  */
 export class LocalIpam {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly state: JsonFile<IpamData>;
 
   constructor(
-    private readonly file: string,
+    file: string,
     private readonly pool = "10.88.0.0/16",
     private readonly prefix = 24,
     private readonly hostRoutes: () => Promise<Cidr[]> = async () => [],
-  ) {}
-
-  private update<T>(fn: (d: IpamData) => T | Promise<T>): Promise<T> {
-    const next = this.queue.then(async () => {
-      const data = await this.read();
-      const out = await fn(data);
-      await mkdir(dirname(this.file), { recursive: true });
-      await writeFileAtomic(this.file, JSON.stringify(data, null, 2));
-      return out;
-    });
-    this.queue = next.catch(() => undefined);
-    return next;
+  ) {
+    this.state = new JsonFile<IpamData>(file, () => ({ version: 1, subnets: {}, addresses: {} }));
   }
 
-  private async read(): Promise<IpamData> {
-    try {
-      return JSON.parse(await readFile(this.file, "utf8")) as IpamData;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return { version: 1, subnets: {}, addresses: {} };
-      throw e;
-    }
+  private update<T>(fn: (d: IpamData) => T | Promise<T>): Promise<T> {
+    return this.state.update(fn);
+  }
+
+  private read(): Promise<IpamData> {
+    return this.state.read();
   }
 
   /** Gives a network its subnet: the requested one (if free) or the next free one from the pool. */

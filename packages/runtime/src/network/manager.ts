@@ -188,16 +188,7 @@ export class NetworkManager {
     const sb = await this.loadSandbox(containerId);
     const att = sb.attachments.find((a) => a.networkId === net.id);
     if (!att) throw notFound(`endpoint of container ${containerId.slice(0, 12)} on network`, net.name);
-    await delNetwork(
-      att.conf,
-      {
-        containerId,
-        netnsPath: netnsPath(sb.netns),
-        ifName: att.ifName,
-        runtimeConfig: { portMappings: att.ports.map(toCni) },
-      },
-      att.result,
-    );
+    await detach(sb, att);
     await this.ipam.releaseAddress(net.id, containerId);
     sb.attachments = sb.attachments.filter((a) => a !== att);
     await this.saveSandbox(sb);
@@ -214,16 +205,7 @@ export class NetworkManager {
     if (existsSync(this.sandboxFile(containerId))) {
       const sb = await this.loadSandbox(containerId);
       for (const att of [...sb.attachments].reverse()) {
-        await delNetwork(
-          att.conf,
-          {
-            containerId,
-            netnsPath: netnsPath(sb.netns),
-            ifName: att.ifName,
-            runtimeConfig: { portMappings: att.ports.map(toCni) },
-          },
-          att.result,
-        ).catch(() => undefined);
+        await detach(sb, att).catch(() => undefined);
         await this.ipam.releaseAddress(att.networkId, containerId);
       }
       await rm(this.sandboxFile(containerId), { force: true });
@@ -259,6 +241,17 @@ export class NetworkManager {
         .map(async (f) => JSON.parse(await readFile(join(dir, f), "utf8")) as SandboxFile),
     );
   }
+}
+
+/** CNI DEL of one saved attachment, with the same arguments its ADD had. */
+function detach(sb: SandboxFile, att: SandboxFile["attachments"][number]): Promise<void> {
+  const rt = {
+    containerId: sb.containerId,
+    netnsPath: netnsPath(sb.netns),
+    ifName: att.ifName,
+    runtimeConfig: { portMappings: att.ports.map(toCni) },
+  };
+  return delNetwork(att.conf, rt, att.result);
 }
 
 /** The netns name of a container: `tsc-<first 12 of its ID>`. */
