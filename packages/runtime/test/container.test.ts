@@ -4,7 +4,7 @@
  * unmounts and deletes the roots, on failure too.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ContainerManager, ImageStore, loadArchive } from "@tsc/runtime";
@@ -249,6 +249,38 @@ describe("containers under conmon + runc", () => {
       }),
     ).rejects.toThrowError(/not found/);
     for (const c of [joiner, alone, owner]) await manager.remove(c.id, { force: true });
+  });
+
+  it("applies cap_drop and cap_add to the process's capability sets", async () => {
+    const capEff = async (spec: Partial<ContainerSpec>) => {
+      const c = await run({ cmd: ["sh", "-c", "grep CapEff /proc/self/status"], ...spec });
+      await manager.wait(c.id);
+      const line = (await collect(manager.logs(c.id)))[0]?.line ?? "";
+      await manager.remove(c.id);
+      return BigInt(`0x${line.split(/\s+/)[1]}`);
+    };
+    const NET_ADMIN = 1n << 12n;
+    const CHOWN = 1n << 0n;
+    expect(await capEff({ capDrop: ["ALL"] })).toBe(0n);
+    const defaults = await capEff({});
+    expect(defaults & CHOWN).toBe(CHOWN);
+    expect(defaults & NET_ADMIN).toBe(0n);
+    expect((await capEff({ capAdd: ["NET_ADMIN"], capDrop: ["CHOWN"] })) & (NET_ADMIN | CHOWN)).toBe(
+      NET_ADMIN,
+    );
+  });
+
+  it("uses the host's network stack with network host, and only loopback with none", async () => {
+    const links = async (network: ContainerSpec["network"]) => {
+      const c = await run({ cmd: ["sh", "-c", "ls /sys/class/net | sort | tr '\\n' ' '"], network });
+      await manager.wait(c.id);
+      const out = (await collect(manager.logs(c.id))).map((l) => l.line).join("");
+      await manager.remove(c.id);
+      return out.trim().split(" ");
+    };
+    const host = readdirSync("/sys/class/net").sort();
+    expect(await links({ type: "host" })).toEqual(host);
+    expect(await links({ type: "none" })).toEqual(["lo"]);
   });
 
   it("re-adopts a running container after its owner is killed with SIGKILL, and learns how another exited", async () => {

@@ -190,6 +190,36 @@ describe("image store", () => {
     expect(await store.list()).toEqual([]);
   });
 
+  it("unpacks zstd and gzip compressed layers", async () => {
+    const store = freshStore("compressed");
+    const dir = join(work, "zdir");
+    mkdirSync(join(dir, "etc"), { recursive: true });
+    writeFileSync(join(dir, "etc", "zfile"), "compressed content");
+    const tar = join(work, "z.tar");
+    tarDirectory(dir, tar);
+    const diffId = await store.blobs.putFile(tar);
+    for (const [flag, mediaType] of [
+      ["--zstd", MEDIA.ociLayerZstd],
+      ["--gzip", MEDIA.ociLayerGzip],
+    ] as const) {
+      const packed = join(work, `z${flag}.tar`);
+      execFileSync("tar", ["-c", flag, "-f", packed, "-C", dir, "."]);
+      const layer = await store.blobs.putFile(packed);
+      const config = {
+        architecture: "amd64",
+        os: "linux",
+        rootfs: { type: "layers" as const, diff_ids: [diffId] },
+      };
+      const ref = `test/compressed:${flag.slice(2)}`;
+      await store.register(await store.writeManifest(config, [{ digest: layer, mediaType }]), [ref]);
+      const img = await store.resolve(ref);
+      expect(execFileSync("cat", [join(img.layerDirs[0]!, "etc", "zfile")], { encoding: "utf8" })).toBe(
+        "compressed content",
+      );
+      await store.remove(ref);
+    }
+  });
+
   it("computes chain IDs as the OCI spec defines them", () => {
     const a = digestOf("a");
     const b = digestOf("b");
