@@ -3,3 +3,4 @@ export * from "./image/index.js";
 export * from "./container/index.js";
 export * from "./network/index.js";
 export * from "./volume/index.js";
+export * from "./testing/index.js";

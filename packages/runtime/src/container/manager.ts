@@ -22,6 +22,7 @@ import { diffUpperDir, tarUpperDir } from "./inspect-fs.js";
 import type { ContainerStats } from "./stats.js";
 import { readStats } from "./stats.js";
 import type { LogEntry, LogReadOptions } from "./logs.js";
+import type { ContainerRuntime, ExecResult } from "./runtime.js";
 import { readLogs } from "./logs.js";
 import { newContainerId, randomName, VALID_NAME } from "./names.js";
 import { restartDelay, shouldRestart } from "./restart.js";
@@ -57,20 +58,13 @@ export interface ContainerEvent {
   exitCode?: number;
 }
 
-/** What `exec` produced. */
-export interface ExecResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
 /**
  * Owns the containers of one host: each runs under its own conmon (which keeps it alive and records
  * its exit code even when this process dies) and is driven through runc. State is persisted per
  * container; `open` re-adopts running containers and learns how the others exited. Restart policies
  * restart a container in place (same ID) with a doubling back-off.
  */
-export class ContainerManager extends EventEmitter {
+export class ContainerManager extends EventEmitter implements ContainerRuntime {
   private readonly records = new Map<string, ContainerRecord>();
   private readonly watchers = new Map<string, { watcher: FSWatcher; poll: NodeJS.Timeout }>();
   private readonly waiters = new Map<string, ((code: number) => void)[]>();

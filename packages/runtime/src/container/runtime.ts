@@ -1,0 +1,34 @@
+import type { EventEmitter } from "node:events";
+import type { LogEntry, LogReadOptions } from "./logs.js";
+import type { ContainerRecord, ContainerSpec } from "./types.js";
+
+/** What `exec` produced. */
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The container lifecycle as the rest of tsc uses it (the agent, the daemon). `ContainerManager`
+ * implements it with conmon + runc; `FakeContainerRuntime` implements it in memory for unit tests.
+ * Both pass the same conformance suite (packages/runtime/test/container-suite.test.ts).
+ * Containers are found by ID, unique ID prefix or name; errors are `@tsc/core` categories.
+ */
+export interface ContainerRuntime extends EventEmitter {
+  create(spec: ContainerSpec): Promise<ContainerRecord>;
+  start(ref: string): Promise<ContainerRecord>;
+  stop(ref: string, opts?: { timeout?: number }): Promise<ContainerRecord>;
+  kill(ref: string, signal?: string): Promise<void>;
+  wait(ref: string): Promise<number>;
+  remove(ref: string, opts?: { force?: boolean }): Promise<void>;
+  get(ref: string): ContainerRecord;
+  list(opts?: { all?: boolean }): ContainerRecord[];
+  logs(ref: string, opts?: LogReadOptions): AsyncGenerator<LogEntry>;
+  exec(
+    ref: string,
+    opts: { args: string[]; env?: string[]; cwd?: string; user?: string; stdin?: string | Buffer },
+  ): Promise<ExecResult>;
+  /** Stops watching; containers keep running (for the real runtime, under conmon). */
+  close(): void;
+}

@@ -1,0 +1,2 @@
+export { FakeContainerRuntime } from "./fake-runtime.js";
+export { FakeProcess } from "./fake-process.js";
