@@ -4,7 +4,7 @@
  * unmounts and deletes the roots, on failure too.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ContainerManager, ImageStore, loadArchive } from "@tsc/runtime";
@@ -281,6 +281,44 @@ describe("containers under conmon + runc", () => {
     const host = readdirSync("/sys/class/net").sort();
     expect(await links({ type: "host" })).toEqual(host);
     expect(await links({ type: "none" })).toEqual(["lo"]);
+  });
+
+  it("gives exec a pseudo-terminal with tty", async () => {
+    const c = await run({ cmd: ["sleep", "60"] });
+    const check = ["sh", "-c", "test -t 0 && test -t 1 && echo is-a-tty || echo not-a-tty"];
+    expect((await manager.exec(c.id, { args: check, tty: true })).stdout.trim()).toBe("is-a-tty");
+    expect((await manager.exec(c.id, { args: check })).stdout.trim()).toBe("not-a-tty");
+    expect((await manager.exec(c.id, { args: ["sh", "-c", "exit 6"], tty: true })).exitCode).toBe(6);
+    await manager.remove(c.id, { force: true });
+  });
+
+  it("keeps a container's log bounded by the size limit, and readers cope with the truncation", async () => {
+    const small = await ContainerManager.open({
+      dataRoot: join(root, "data"),
+      runRoot: join(root, "run"),
+      images,
+      logSizeMax: 64 * 1024,
+    });
+    try {
+      const c = await small.create({
+        image: "busybox",
+        cmd: [
+          "sh",
+          "-c",
+          "i=0; while [ $i -lt 4000 ]; do echo line-$i-padding-padding-padding; i=$((i+1)); done; echo last-line",
+        ],
+      });
+      await small.start(c.id);
+      await small.wait(c.id);
+      const log = join(root, "data", "containers", c.id, "container.log");
+      expect(statSync(log).size).toBeLessThanOrEqual(64 * 1024 + 4096);
+      const entries = await collect(small.logs(c.id));
+      expect(entries.length).toBeGreaterThan(0);
+      expect(entries[entries.length - 1]!.line).toBe("last-line");
+      await small.remove(c.id);
+    } finally {
+      small.close();
+    }
   });
 
   it("re-adopts a running container after its owner is killed with SIGKILL, and learns how another exited", async () => {

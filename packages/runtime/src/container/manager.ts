@@ -26,7 +26,7 @@ import type { ContainerRuntime, ExecResult } from "./runtime.js";
 import { readLogs } from "./logs.js";
 import { newContainerId, randomName, VALID_NAME } from "./names.js";
 import { restartDelay, shouldRestart } from "./restart.js";
-import { Runc } from "./runc.js";
+import { RUNC, Runc } from "./runc.js";
 import { generateOciSpec, processArgs } from "./spec.js";
 import type { ContainerRecord, ContainerSpec } from "./types.js";
 import { resolveUser } from "./users.js";
@@ -47,6 +47,8 @@ export interface ContainerManagerOptions {
   images: ImageProvider;
   /** tini for `init: true` (Debian's tini-static). */
   initBinary?: string;
+  /** Bytes a container log may reach before conmon truncates it (default 64 MiB). */
+  logSizeMax?: number;
 }
 
 /** A lifecycle event, as `docker events` shows them. */
@@ -245,7 +247,7 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
         bundle: b.dir,
         runcRoot: this.runc.root,
         logPath: b.log,
-        logSizeMax: 64 * 1024 * 1024,
+        logSizeMax: this.opts.logSizeMax ?? 64 * 1024 * 1024,
         paths,
       });
       this.watchExit(rec.id);
@@ -378,7 +380,14 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   /** Runs a command in a running container (runc exec) and collects its output and exit code. */
   async exec(
     ref: string,
-    opts: { args: string[]; env?: string[]; cwd?: string; user?: string; stdin?: string | Buffer },
+    opts: {
+      args: string[];
+      env?: string[];
+      cwd?: string;
+      user?: string;
+      stdin?: string | Buffer;
+      tty?: boolean;
+    },
   ): Promise<ExecResult> {
     const rec = this.get(ref);
     if (rec.status !== "running") throw failedPrecondition(`container ${rec.id.slice(0, 12)} is not running`);
@@ -387,9 +396,21 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
       const u = await resolveUser(bundleLayout(this.opts.dataRoot, rec.id).rootfs, opts.user);
       user = `${u.uid}:${u.gid}`;
     }
-    const args = this.runc.execArgs(rec.id, { args: opts.args, env: opts.env, cwd: opts.cwd, user });
+    const args = this.runc.execArgs(rec.id, {
+      args: opts.args,
+      env: opts.env,
+      cwd: opts.cwd,
+      user,
+      tty: opts.tty,
+    });
+    // With a TTY, `runc exec --tty` runs in the foreground under util-linux `script`, which gives runc
+    // the terminal it relays to the new pty (detached runc would need a console socket passing file
+    // descriptors, which Node cannot receive).
+    const [file, argv] = opts.tty
+      ? ["script", ["-qefc", [RUNC, ...args].map(shellQuote).join(" "), "/dev/null"]]
+      : [RUNC, args];
     return new Promise((resolve, reject) => {
-      const child = spawn("/usr/sbin/runc", args, { stdio: ["pipe", "pipe", "pipe"] });
+      const child = spawn(file, argv, { stdio: ["pipe", "pipe", "pipe"] });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on("data", (b: Buffer) => out.push(b));
@@ -540,4 +561,9 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     };
     this.emit("event", ev);
   }
+}
+
+/** Quotes a word for `sh -c`. */
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
