@@ -424,7 +424,10 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
         }),
       );
       child.stdin.on("error", () => undefined);
-      child.stdin.end(opts.stdin ?? "");
+      // A terminal echoes what it is sent (an immediate EOF shows up as ^@), so with a TTY and no
+      // input the stdin pipe stays open until the command ends.
+      if (opts.tty && opts.stdin === undefined) child.on("close", () => child.stdin.destroy());
+      else child.stdin.end(opts.stdin ?? "");
     });
   }
 
