@@ -76,4 +76,13 @@ describe("validateComposeData", () => {
       "must not contain duplicate items",
     );
   });
+
+  it("explains bad resource names and out-of-range numbers", () => {
+    expect(errorOf({ services: { "bad name!": { image: "x" } } })).toMatchObject({
+      path: ["services", "bad name!"],
+      detail: '"bad name!" is not a valid name',
+      hint: 'names may contain only letters, digits, ".", "_" and "-"',
+    });
+    expect(errorOf({ services: { w: { cpu_percent: 150 } } }).detail).toBe("must be at most 100, got 150");
+  });
 });

@@ -3,10 +3,12 @@ import ajvModule from "ajv/dist/2020.js";
 import type { SourceLocation } from "./errors.js";
 import { ComposeError } from "./errors.js";
 import type { JsonPath } from "./json-path.js";
+import { NAME_PATTERN } from "./schema/common.js";
 import { ComposeFileSchema } from "./schema/index.js";
 import { closestMatch } from "./suggest.js";
 
 let compiled: ValidateFunction | undefined;
+const NAME_KEY = NAME_PATTERN;
 
 /** The compose JSON schema (draft 2020-12) as a plain object, for tools and editors. */
 export function composeJsonSchema(): Record<string, unknown> {
@@ -95,7 +97,14 @@ function explain(
   switch (e.keyword) {
     case "additionalProperties": {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
-      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const parent = e.parentSchema as { properties?: object; patternProperties?: object } | undefined;
+      const known = Object.keys(parent?.properties ?? {});
+      if (known.length === 0 && parent?.patternProperties && NAME_KEY in parent.patternProperties)
+        return {
+          path: [...path, key],
+          detail: `${JSON.stringify(key)} is not a valid name`,
+          hint: 'names may contain only letters, digits, ".", "_" and "-"',
+        };
       const guess = closestMatch(key, known);
       const where = path.length === 0 ? "at the top level" : "here";
       return {
@@ -149,6 +158,14 @@ function explain(
         path,
         detail: `${JSON.stringify(value)} does not match the pattern ${(e.params as { pattern: string }).pattern}`,
       };
+    case "minimum":
+    case "maximum": {
+      const limit = (e.params as { limit: number }).limit;
+      return {
+        path,
+        detail: `must be ${e.keyword === "minimum" ? "at least" : "at most"} ${limit}, got ${JSON.stringify(value)}`,
+      };
+    }
     case "uniqueItems":
       return { path, detail: "must not contain duplicate items", hint: "remove the repeated entry" };
     default:
