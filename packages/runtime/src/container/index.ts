@@ -11,3 +11,4 @@ export { resolveUser } from "./users.js";
 export type { FsChange } from "./inspect-fs.js";
 export { CHANGE_ADDED, CHANGE_DELETED, CHANGE_MODIFIED } from "./inspect-fs.js";
 export type { ContainerStats } from "./stats.js";
+export type { VolumeProvider } from "./volumes.js";

@@ -27,6 +27,8 @@ import { readLogs } from "./logs.js";
 import { newContainerId, randomName, VALID_NAME } from "./names.js";
 import { restartDelay, shouldRestart } from "./restart.js";
 import { RUNC, Runc } from "./runc.js";
+import type { VolumeProvider } from "./volumes.js";
+import { attachVolumes, detachVolumes } from "./volumes.js";
 import { generateOciSpec, processArgs } from "./spec.js";
 import type { ContainerRecord, ContainerSpec } from "./types.js";
 import { resolveUser } from "./users.js";
@@ -47,6 +49,8 @@ export interface ContainerManagerOptions {
   images: ImageProvider;
   /** tini for `init: true` (Debian's tini-static). */
   initBinary?: string;
+  /** Named and anonymous volumes; without it, specs with volumes are refused. */
+  volumes?: VolumeProvider;
   /** Bytes a container log may reach before conmon truncates it (default 64 MiB). */
   logSizeMax?: number;
 }
@@ -153,6 +157,8 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     const id = newContainerId();
     const b = bundleLayout(this.opts.dataRoot, id);
     const hostname = spec.hostname ?? id.slice(0, 12);
+    let volumes: Awaited<ReturnType<typeof attachVolumes>> | undefined;
+    let runSpec = spec;
     try {
       await writeBundleFiles(b, {
         hostname,
@@ -160,10 +166,16 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
         extraHosts: spec.extraHosts,
         dns: spec.dns,
       });
+      volumes = await this.attachVolumes(id, spec, image);
+      runSpec = volumes.mounts.length
+        ? { ...spec, mounts: [...(spec.mounts ?? []), ...volumes.mounts] }
+        : spec;
       // A shared network namespace is resolved at each start (see launch).
-      if (spec.network?.type !== "container") await this.writeConfig(id, spec, image, hostname);
+      if (spec.network?.type !== "container") await this.writeConfig(id, runSpec, image, hostname);
       await this.opts.images.retain(image.id, id);
     } catch (e) {
+      if (volumes && this.opts.volumes)
+        await detachVolumes(this.opts.volumes, id, volumes.records, true).catch(() => undefined);
       await removeBundle(b).catch(() => undefined);
       throw e;
     }
@@ -181,11 +193,34 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
       restartCount: 0,
       manuallyStopped: false,
       args: processArgs(spec, image.config),
+      ...(volumes?.records.length ? { volumes: volumes.records } : {}),
+      ...(runSpec !== spec ? { runSpec } : {}),
     };
     this.records.set(id, rec);
     await this.save(rec);
     this.emitEvent("create", rec);
     return rec;
+  }
+
+  private async attachVolumes(
+    id: string,
+    spec: ContainerSpec,
+    image: ResolvedImage,
+  ): Promise<Awaited<ReturnType<typeof attachVolumes>>> {
+    const wants =
+      (spec.volumes?.length ?? 0) +
+      (spec.volumesFrom?.length ?? 0) +
+      Object.keys(image.config.Volumes ?? {}).length;
+    if (wants === 0) return { records: [], mounts: [] };
+    if (!this.opts.volumes)
+      throw failedPrecondition("this runtime was started without a volume manager; volumes are unavailable");
+    return attachVolumes({
+      provider: this.opts.volumes,
+      holder: id,
+      spec,
+      image,
+      from: (ref) => this.get(ref),
+    });
   }
 
   private async writeConfig(
@@ -234,7 +269,7 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
           `cannot join the network of container ${other.id.slice(0, 12)}: it is not running`,
         );
       const spec: ContainerSpec = {
-        ...rec.spec,
+        ...(rec.runSpec ?? rec.spec),
         network: { type: "netns", path: `/proc/${other.pid}/ns/net` },
       };
       await this.writeConfig(rec.id, spec, image, rec.spec.hostname ?? rec.id.slice(0, 12));
@@ -344,7 +379,7 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   }
 
   /** `rm`: refuses a running container unless `force` (which kills it); removes bundle, logs and state. */
-  async remove(ref: string, opts: { force?: boolean } = {}): Promise<void> {
+  async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const rec = this.get(ref);
     this.cancelRestart(rec.id);
     if (rec.status === "running" || rec.status === "paused") {
@@ -362,6 +397,8 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     await removeBundle(bundleLayout(this.opts.dataRoot, rec.id));
     await rm(conmonPaths(this.opts.runRoot, rec.id).dir, { recursive: true, force: true });
     await this.opts.images.release(rec.imageId, rec.id);
+    if (rec.volumes?.length && this.opts.volumes)
+      await detachVolumes(this.opts.volumes, rec.id, rec.volumes, opts.volumes ?? false);
     this.records.delete(rec.id);
     this.emitEvent("destroy", rec);
   }

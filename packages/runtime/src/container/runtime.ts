@@ -21,7 +21,8 @@ export interface ContainerRuntime extends EventEmitter {
   stop(ref: string, opts?: { timeout?: number }): Promise<ContainerRecord>;
   kill(ref: string, signal?: string): Promise<void>;
   wait(ref: string): Promise<number>;
-  remove(ref: string, opts?: { force?: boolean }): Promise<void>;
+  /** `volumes` also removes the container's anonymous volumes (`rm -v`). */
+  remove(ref: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void>;
   get(ref: string): ContainerRecord;
   list(opts?: { all?: boolean }): ContainerRecord[];
   logs(ref: string, opts?: LogReadOptions): AsyncGenerator<LogEntry>;

@@ -42,6 +42,10 @@ export interface ContainerSpec {
   domainname?: string;
   labels?: Record<string, string>;
   mounts?: MountSpec[];
+  /** Named (`name`) or anonymous (no name) volumes, mounted through the volume manager. */
+  volumes?: { name?: string; target: string; readOnly?: boolean; nocopy?: boolean }[];
+  /** Other containers whose volumes (and binds) to mount too: `CONTAINER[:ro|rw]`. */
+  volumesFrom?: string[];
   extraHosts?: string[];
   dns?: string[];
   capAdd?: string[];
@@ -94,4 +98,17 @@ export interface ContainerRecord {
   error?: string;
   /** The process arguments the container runs (entrypoint + cmd, resolved). */
   args: string[];
+  /** Volumes the container holds (resolved at create). */
+  volumes?: VolumeMountRecord[];
+  /** The spec as run: `spec` plus the mounts its volumes resolved to (when there are any). */
+  runSpec?: ContainerSpec;
+}
+
+/** A volume a container holds. */
+export interface VolumeMountRecord {
+  name: string;
+  target: string;
+  readOnly: boolean;
+  /** Created for this container (an image VOLUME or a spec volume without a name); `rm -v` removes it. */
+  anonymous: boolean;
 }
