@@ -86,6 +86,13 @@ describe("bridge networks through CNI", () => {
       .toBe("hello from the container\n");
     expect(await get("127.0.0.1")).toBe("hello from the container\n");
     expect(await get(att.gateway)).toBe("hello from the container\n");
+    // From another container on the same network, through the published port (hairpin NAT).
+    const other = newId();
+    await nets.createSandbox(other);
+    await nets.connect(other, netName);
+    expect(inNetns(other, "wget", "-q", "-O", "-", `http://${att.gateway}:${hostPort}/`)).toBe(
+      "hello from the container\n",
+    );
   });
 
   it("refuses a host port that is taken, leaving no endpoint or address behind", async () => {
