@@ -69,7 +69,11 @@ describe("registry pull and push", () => {
     const big = new ImageStore(join(work, "big-src"));
     const ref = `${registry.host}/tsc/big:1`;
     await big.import(join(work, "big.tar"), { ref });
-    await pushImage(big, ref);
+    // 24 MiB goes up in 8 MiB PATCH chunks.
+    const chunks: number[] = [];
+    await pushImage(big, ref, { onProgress: (p) => p.chunk && chunks.push(p.chunk) });
+    expect(chunks).toEqual([1, 2, 3, 4].slice(0, chunks.length));
+    expect(chunks.length).toBeGreaterThanOrEqual(3);
 
     const dest = new ImageStore(join(work, "big-dest"));
     const abort = new AbortController();

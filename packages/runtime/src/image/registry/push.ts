@@ -11,6 +11,40 @@ import { RegistryClient } from "./client.js";
 export interface PushProgress {
   id: string;
   status: "Preparing" | "Layer already exists" | "Mounted" | "Pushing" | "Pushed";
+  /** For blobs uploaded in chunks: the number of the chunk just sent (1-based). */
+  chunk?: number;
+}
+
+/** Blobs larger than this are uploaded in PATCH chunks of this size. */
+const DEFAULT_CHUNK = 8 * 1024 * 1024;
+
+/** Chunked upload: PATCH each range with Content-Range, following the Location the registry returns. */
+async function uploadChunks(
+  client: RegistryClient,
+  scope: string,
+  start: URL,
+  file: string,
+  size: number,
+  chunkSize: number,
+  onChunk: (n: number) => void,
+): Promise<URL> {
+  let location = start;
+  for (let offset = 0, n = 1; offset < size; offset += chunkSize, n++) {
+    const end = Math.min(size, offset + chunkSize) - 1;
+    const res = await client.request("PATCH", location.toString(), {
+      scope,
+      headers: {
+        "content-type": "application/octet-stream",
+        "content-range": `${offset}-${end}`,
+        "content-length": String(end - offset + 1),
+      },
+      body: createReadStream(file, { start: offset, end }) as unknown as RequestInit["body"],
+      expect: [202],
+    });
+    location = new URL(res.headers.get("location") ?? location.toString(), client.base);
+    onChunk(n);
+  }
+  return location;
 }
 
 /** Options for `push`. */
@@ -19,11 +53,14 @@ export interface PushOptions extends RegistryOptions {
   authConfigFile?: string;
   /** A repository of the same registry that already holds the blobs (cross-repo mount). */
   mountFrom?: string;
+  /** Blobs larger than this many bytes go up in PATCH chunks of this size (default 8 MiB). */
+  chunkSize?: number;
 }
 
 /**
  * `push`: uploads the blobs the registry lacks (HEAD check, cross-repository mount when a source
- * repo is known, else a monolithic POST+PUT upload), then the manifest under the reference's tag.
+ * repo is known, else a monolithic POST+PUT upload, or PATCH chunks for large blobs), then the
+ * manifest under the reference's tag.
  * Returns the manifest digest.
  */
 export async function pushImage(store: ImageStore, refText: string, opts: PushOptions = {}): Promise<string> {
@@ -53,14 +90,28 @@ export async function pushImage(store: ImageStore, refText: string, opts: PushOp
       continue;
     }
     const location = new URL(start.headers.get("location") ?? "", client.base);
-    location.searchParams.set("digest", d.digest);
     opts.onProgress?.({ id, status: "Pushing" });
-    await client.request("PUT", location.toString(), {
-      scope,
-      headers: { "content-type": "application/octet-stream", "content-length": String(d.size) },
-      body: createReadStream(store.blobs.path(d.digest)) as unknown as RequestInit["body"],
-      expect: [201],
-    });
+    const file = store.blobs.path(d.digest);
+    const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
+    if (d.size <= chunkSize) {
+      location.searchParams.set("digest", d.digest);
+      await client.request("PUT", location.toString(), {
+        scope,
+        headers: { "content-type": "application/octet-stream", "content-length": String(d.size) },
+        body: createReadStream(file) as unknown as RequestInit["body"],
+        expect: [201],
+      });
+    } else {
+      const done = await uploadChunks(client, scope, location, file, d.size, chunkSize, (n) =>
+        opts.onProgress?.({ id, status: "Pushing", chunk: n }),
+      );
+      done.searchParams.set("digest", d.digest);
+      await client.request("PUT", done.toString(), {
+        scope,
+        headers: { "content-length": "0" },
+        expect: [201],
+      });
+    }
     opts.onProgress?.({ id, status: "Pushed" });
   }
   const body = await store.blobs.read(record.manifest);
