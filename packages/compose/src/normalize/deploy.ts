@@ -1,58 +1,56 @@
 import type { JsonPath } from "../json-path.js";
-import type { DeployConfig, HealthCheckConfig } from "../model.js";
-import { toStringMap } from "./maps.js";
-import { normalizeDuration, parseBool, parseBytes, parseInteger, parseNumber } from "./units.js";
+import type { DeployConfig } from "../model.js";
+import { normalizeDeviceRequests } from "./devices.js";
+import { normalizeDuration } from "./durations.js";
+import { labelsMap } from "./maps.js";
+import { parseBytes } from "./units.js";
+import { at, eachItem, invalid, isData, nested, parseInteger, parseNumber } from "./values.js";
+import type { Data } from "./values.js";
 
-type Data = Record<string, unknown>;
-type Rules = Record<string, (v: unknown, path: JsonPath) => unknown>;
+const count = (v: unknown, p: JsonPath): number => parseInteger(v, p, { min: 0 });
 
-/** Applies per-key rules to a map, keeping keys without a rule as they are. */
-function applyRules(value: Data, rules: Rules, path: JsonPath): Data {
-  const out: Data = {};
-  for (const [k, v] of Object.entries(value))
-    out[k] = rules[k] && v !== undefined && v !== null ? rules[k](v, [...path, k]) : v;
-  return out;
-}
-
-const nested = (rules: Rules) => (v: unknown, path: JsonPath) => applyRules(v as Data, rules, path);
-
-const UPDATE_RULES: Rules = {
-  parallelism: parseInteger,
+const UPDATE_RULES = {
+  parallelism: count,
   delay: normalizeDuration,
   monitor: normalizeDuration,
   max_failure_ratio: parseNumber,
 };
-const RESOURCE_RULES: Rules = { cpus: parseNumber, memory: parseBytes, pids: parseInteger };
-
-const DEPLOY_RULES: Rules = {
-  replicas: parseInteger,
-  labels: (v) => toStringMap(v),
-  update_config: nested(UPDATE_RULES),
-  rollback_config: nested(UPDATE_RULES),
-  resources: nested({ limits: nested(RESOURCE_RULES), reservations: nested(RESOURCE_RULES) }),
-  restart_policy: nested({ delay: normalizeDuration, window: normalizeDuration, max_attempts: parseInteger }),
-  placement: nested({ max_replicas_per_node: parseInteger }),
+const LIMIT_RULES = {
+  cpus: parseNumber,
+  memory: parseBytes,
+  pids: (v: unknown, p: JsonPath) => parseInteger(v, p),
 };
 
-/** `deploy`: counts as integers, cpus as numbers, memory in bytes, durations canonical. */
-export function normalizeDeploy(deploy: Data, path: JsonPath): DeployConfig {
-  return applyRules(deploy, DEPLOY_RULES, path) as DeployConfig;
-}
+/** `deploy` rules: counts as integers, cpus as numbers, memory in bytes, durations canonical. */
+export const normalizeDeploy = nested({
+  replicas: count,
+  labels: labelsMap,
+  update_config: nested(UPDATE_RULES),
+  rollback_config: nested(UPDATE_RULES),
+  resources: nested({
+    limits: nested(LIMIT_RULES),
+    reservations: nested({
+      ...LIMIT_RULES,
+      devices: normalizeDeviceRequests,
+      generic_resources: eachItem(nested({ discrete_resource_spec: nested({ value: parseNumber }) })),
+    }),
+  }),
+  restart_policy: nested({ delay: normalizeDuration, window: normalizeDuration, max_attempts: count }),
+  placement: nested({ max_replicas_per_node: count }),
+}) as (value: unknown, path: JsonPath) => DeployConfig;
 
-/** `healthcheck`: `test` as a list (`CMD-SHELL` for a string), durations canonical, retries an integer. */
-export function normalizeHealthcheck(hc: Data, path: JsonPath): HealthCheckConfig {
-  const out = applyRules(
-    hc,
-    {
-      interval: normalizeDuration,
-      timeout: normalizeDuration,
-      start_period: normalizeDuration,
-      start_interval: normalizeDuration,
-      retries: parseInteger,
-      disable: parseBool,
-    },
-    path,
-  );
-  if (typeof hc.test === "string") out.test = ["CMD-SHELL", hc.test];
-  return out as HealthCheckConfig;
+/**
+ * Keeps `scale` and `deploy.replicas` consistent, as compose-go does: both set to different values
+ * is an error; `scale` is set from `deploy.replicas` when only that is given. `svc` is the
+ * normalized service and is updated in place.
+ */
+export function reconcileScale(svc: Data, path: JsonPath): void {
+  const replicas = isData(svc.deploy) ? svc.deploy.replicas : undefined;
+  if (svc.scale !== undefined && replicas !== undefined && svc.scale !== replicas)
+    invalid(
+      at(path, "scale"),
+      `scale (${String(svc.scale)}) and deploy.replicas (${String(replicas)}) disagree`,
+      "set only one of them",
+    );
+  if (svc.scale === undefined && replicas !== undefined) svc.scale = replicas;
 }

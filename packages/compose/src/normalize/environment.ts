@@ -1,59 +1,51 @@
-import { existsSync, readFileSync } from "node:fs";
-import { parseDotenv } from "../dotenv.js";
-import { ComposeError } from "../errors.js";
 import type { JsonPath } from "../json-path.js";
-import { absolutePath } from "../rebase-paths.js";
-import { listOrDictToMap } from "./maps.js";
-import { parseBool } from "./units.js";
+import type { ServiceContext } from "./context.js";
+import type { MappingFileKind } from "./mapping-files.js";
+import { mappingFileRefs } from "./mapping-files.js";
+import { labelsMap, mappingWithEquals } from "./maps.js";
+import { at } from "./values.js";
+import type { Data } from "./values.js";
+
+const ENV_FILE: MappingFileKind = { noun: "env file", code: "E_ENV_FILE", canBeOptional: true };
+const LABEL_FILE: MappingFileKind = { noun: "label file", code: "E_FILE", canBeOptional: false };
 
 /**
- * A service's final environment: the `env_file`s in order (missing optional ones skipped), then
- * `environment` on top. A variable listed without a value takes the project environment's value,
- * or stays null (unset in the container) when there is none — as Compose resolves it.
+ * A service's container environment, as Compose resolves it: the `env_file`s in order (optional
+ * missing ones skipped), then `environment` on top. A variable named without a value takes the
+ * project environment's value, or stays null. `${VAR}` in an env file sees the files read so far,
+ * then the project environment, then the service's `environment`. Undefined when the service
+ * sets neither key.
  */
 export function resolveServiceEnvironment(
-  service: Record<string, unknown>,
-  projectDir: string,
-  env: Record<string, string>,
+  svc: Data,
+  ctx: ServiceContext,
   path: JsonPath,
 ): Record<string, string | null> | undefined {
-  const fromEnv = (name: string): string | null => env[name] ?? null;
-  const files = envFiles(service.env_file, projectDir, [...path, "env_file"]);
-  if (files.length === 0 && service.environment === undefined) return undefined;
-  const out: Record<string, string | null> = {};
-  for (const f of files) {
-    if (!existsSync(f.path)) {
-      if (!f.required) continue;
-      throw new ComposeError({
-        code: "E_ENV_FILE",
-        path: f.at,
-        detail: `env file ${f.path} not found`,
-        hint: "create it, fix the path, or mark it `required: false`",
-      });
-    }
-    Object.assign(out, parseDotenv(readFileSync(f.path, "utf8"), { file: f.path, lookup: (n) => env[n] }));
-  }
-  Object.assign(out, listOrDictToMap(service.environment, fromEnv));
-  return out;
+  if (svc.env_file == null && svc.environment == null) return undefined;
+  const declared = mappingWithEquals(svc.environment, at(path, "environment"), ctx.lookup, true);
+  const fromFiles: Record<string, string> = {};
+  const lookup = (name: string): string | undefined =>
+    fromFiles[name] ?? ctx.lookup(name) ?? declared[name] ?? undefined;
+  for (const ref of mappingFileRefs(svc.env_file, ctx.projectDir, at(path, "env_file")))
+    Object.assign(fromFiles, ctx.files.read(ref, ENV_FILE, lookup));
+  return { ...fromFiles, ...declared };
 }
 
-interface EnvFileRef {
-  path: string;
-  required: boolean;
-  at: JsonPath;
-}
-
-function envFiles(value: unknown, projectDir: string, path: JsonPath): EnvFileRef[] {
-  if (value === undefined || value === null) return [];
-  const list = Array.isArray(value) ? value : [value];
-  return list.map((item, i) => {
-    const at = Array.isArray(value) ? [...path, i] : path;
-    if (typeof item === "string") return { path: absolutePath(projectDir, item), required: true, at };
-    const obj = item as { path: string; required?: unknown };
-    return {
-      path: absolutePath(projectDir, obj.path),
-      required: obj.required === undefined ? true : parseBool(obj.required, [...at, "required"]),
-      at,
-    };
-  });
+/**
+ * A service's labels: the `label_file`s in order (each must exist; `${VAR}` sees the labels read
+ * so far), then `labels` on top. Undefined when the service sets neither key.
+ */
+export function resolveServiceLabels(
+  svc: Data,
+  ctx: ServiceContext,
+  path: JsonPath,
+): Record<string, string> | undefined {
+  if (svc.label_file == null && svc.labels == null) return undefined;
+  const fromFiles: Record<string, string> = {};
+  for (const ref of mappingFileRefs(svc.label_file, ctx.projectDir, at(path, "label_file")))
+    Object.assign(
+      fromFiles,
+      ctx.files.read({ ...ref, required: true }, LABEL_FILE, (name) => fromFiles[name]),
+    );
+  return { ...fromFiles, ...labelsMap(svc.labels) };
 }

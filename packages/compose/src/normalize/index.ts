@@ -1,4 +1,6 @@
 export { normalizeProject } from "./project.js";
 export type { NormalizeContext } from "./project.js";
-export { formatDuration, parseBytes, parseDuration } from "./units.js";
-export { implicitDependencies } from "./service.js";
+export { formatDuration, parseDuration } from "./durations.js";
+export { parseBytes } from "./units.js";
+export { implicitReferences } from "./depends-on.js";
+export type { ImplicitReference } from "./depends-on.js";

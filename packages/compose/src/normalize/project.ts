@@ -1,67 +1,61 @@
-import type { JsonPath } from "../json-path.js";
-import type { Project, ServiceConfig } from "../model.js";
-import { absolutePath } from "../rebase-paths.js";
-import { toStringMap } from "./maps.js";
+import type { ModelConfig, NetworkConfig, Project, ServiceConfig } from "../model.js";
+import { MappingFileReader } from "./mapping-files.js";
+import { DEFAULT_NETWORK } from "./networks.js";
+import type { ResourceKind } from "./resources.js";
+import { normalizeResources } from "./resources.js";
 import { normalizeService } from "./service.js";
-import { parseBool } from "./units.js";
-
-type Data = Record<string, unknown>;
+import { isData } from "./values.js";
 
 /** What normalization needs besides the document. */
 export interface NormalizeContext {
-  /** The project name, already resolved. */
+  /** The project name, already resolved (see resolveProjectName). */
   name: string;
+  /** Absolute; relative paths resolve against it. */
   projectDir: string;
-  /** Variables for `environment` entries without a value and build args. */
+  /** The project environment (OS environment over .env): values for variables named without one. */
   env: Record<string, string>;
 }
 
+const RESOURCE_KINDS: readonly ResourceKind[] = ["networks", "volumes", "secrets", "configs"];
+
 /**
- * Turns a merged, interpolated, schema-valid compose document into the canonical project:
- * services normalized, top-level resources named `<project>_<key>` unless `name:` or `external`,
- * the implicit `default` network added when a service uses it, secret/config files absolute.
- * Throws E_INVALID_VALUE (with the JSON path) for values the schema accepts but that mean nothing.
+ * Turns a merged, interpolated, schema-valid compose document into the canonical project that
+ * `docker compose config` prints: every service normalized (see model.ts), top-level resources
+ * named, the implicit `default` network declared when a service uses it, `x-*` extensions kept.
+ * Reads the services' env_file and label_file files. Throws ComposeError (with the JSON path) for
+ * values the schema accepts but that mean nothing, like a port "80:80:80".
  */
 export function normalizeProject(data: unknown, ctx: NormalizeContext): Project {
-  const doc = (data ?? {}) as Data;
+  const doc = isData(data) ? data : {};
+  const serviceCtx = {
+    projectDir: ctx.projectDir,
+    lookup: (name: string) => ctx.env[name],
+    files: new MappingFileReader(),
+  };
   const services: Record<string, ServiceConfig> = {};
-  for (const [name, svc] of Object.entries((doc.services as Data | undefined) ?? {}))
-    services[name] = normalizeService(name, svc, ctx);
+  if (isData(doc.services))
+    for (const [name, svc] of Object.entries(doc.services))
+      services[name] = normalizeService(name, svc, serviceCtx);
+
   const project: Project = { name: ctx.name, services };
-  const networks = normalizeResources(doc.networks, "networks", ctx);
-  const usesDefault = Object.values(services).some((s) => s.networks && "default" in s.networks);
-  if (usesDefault && !networks.default) networks.default = { name: `${ctx.name}_default` };
-  if (Object.keys(networks).length > 0) project.networks = networks as Project["networks"];
-  for (const kind of ["volumes", "secrets", "configs"] as const) {
-    const resources = normalizeResources(doc[kind], kind, ctx);
-    if (Object.keys(resources).length > 0) (project as unknown as Data)[kind] = resources;
+  const resourceCtx = { projectName: ctx.name, projectDir: ctx.projectDir };
+  for (const kind of RESOURCE_KINDS) {
+    const group = normalizeResources(kind, doc[kind], resourceCtx);
+    if (kind === "networks") addDefaultNetwork(group as Record<string, NetworkConfig>, services, ctx.name);
+    if (Object.keys(group).length > 0) Object.assign(project, { [kind]: group });
   }
-  if (doc.models !== undefined) project.models = doc.models as Project["models"];
-  for (const [k, v] of Object.entries(doc)) if (k.startsWith("x-")) (project as unknown as Data)[k] = v;
+  if (isData(doc.models)) project.models = doc.models as Record<string, ModelConfig>;
+  for (const key of Object.keys(doc)) if (key.startsWith("x-")) project[key as `x-${string}`] = doc[key];
   return project;
 }
 
-const BOOLEAN_KEYS = ["internal", "attachable", "enable_ipv4", "enable_ipv6"];
-
-function normalizeResources(group: unknown, kind: string, ctx: NormalizeContext): Record<string, Data> {
-  const out: Record<string, Data> = {};
-  for (const [key, raw] of Object.entries((group as Data | undefined) ?? {})) {
-    const path: JsonPath = [kind, key];
-    const res: Data = { ...((raw as Data | null) ?? {}) };
-    const external = res.external;
-    if (external !== undefined) {
-      if (external !== null && typeof external === "object") {
-        const legacyName = (external as Data).name;
-        if (typeof legacyName === "string" && res.name === undefined) res.name = legacyName;
-        res.external = true;
-      } else res.external = parseBool(external, [...path, "external"]);
-      if (res.external === false) delete res.external;
-    }
-    if (typeof res.name !== "string") res.name = res.external ? key : `${ctx.name}_${key}`;
-    for (const b of BOOLEAN_KEYS) if (res[b] !== undefined) res[b] = parseBool(res[b], [...path, b]);
-    if (res.labels !== undefined) res.labels = toStringMap(res.labels);
-    if (typeof res.file === "string") res.file = absolutePath(ctx.projectDir, res.file);
-    out[key] = res;
-  }
-  return out;
+/** Declares the implicit `default` network (`<project>_default`) when a service joins it and the file does not. */
+function addDefaultNetwork(
+  networks: Record<string, NetworkConfig>,
+  services: Record<string, ServiceConfig>,
+  projectName: string,
+): void {
+  if (networks[DEFAULT_NETWORK]) return;
+  if (Object.values(services).some((s) => s.networks && DEFAULT_NETWORK in s.networks))
+    networks[DEFAULT_NETWORK] = { name: `${projectName}_${DEFAULT_NETWORK}` };
 }

@@ -1,5 +1,5 @@
 import type { JsonPath } from "../json-path.js";
-import { invalid } from "./units.js";
+import { invalid } from "./values.js";
 
 /**
  * Splits a command string into words as a POSIX shell would without expanding anything (Compose
