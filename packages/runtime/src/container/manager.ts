@@ -57,7 +57,18 @@ export interface ContainerManagerOptions {
 
 /** A lifecycle event, as `docker events` shows them. */
 export interface ContainerEvent {
-  action: "create" | "start" | "die" | "stop" | "kill" | "restart" | "pause" | "unpause" | "destroy";
+  action:
+    | "create"
+    | "start"
+    | "die"
+    | "stop"
+    | "kill"
+    | "restart"
+    | "pause"
+    | "unpause"
+    | "destroy"
+    | "rename"
+    | "update";
   id: string;
   name: string;
   time: string;
@@ -468,9 +479,48 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     });
   }
 
+  /** `rename`: a new unique name; the ID and everything else stay. */
+  async rename(ref: string, newName: string): Promise<void> {
+    const rec = this.get(ref);
+    const name = newName.replace(/^\//, "");
+    if (!VALID_NAME.test(name))
+      throw invalidArgument(`invalid container name ${JSON.stringify(name)}`, {
+        hint: "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+      });
+    const clash = [...this.records.values()].find((r) => r.name === name && r.id !== rec.id);
+    if (clash) throw alreadyExists("container name", `/${name}`, { hint: `it is in use by container ${clash.id.slice(0, 12)}` });
+    rec.name = name;
+    rec.spec = { ...rec.spec, name };
+    await this.save(rec);
+    this.emitEvent("rename", rec);
+  }
+
+  /** `update`: new limits (applied at once to a running container) and restart policy (from the next exit). */
+  async update(
+    ref: string,
+    u: Pick<ContainerSpec, "memory" | "cpus" | "pidsLimit" | "restartPolicy">,
+  ): Promise<ContainerRecord> {
+    const rec = this.get(ref);
+    const limits = {
+      ...(u.memory !== undefined ? { memory: u.memory } : {}),
+      ...(u.cpus !== undefined ? { cpuQuota: u.cpus > 0 ? Math.round(u.cpus * 100_000) : -1 } : {}),
+      ...(u.pidsLimit !== undefined ? { pidsLimit: u.pidsLimit } : {}),
+    };
+    if (Object.keys(limits).length && (rec.status === "running" || rec.status === "paused"))
+      await this.runc.update(rec.id, limits);
+    const defined = Object.fromEntries(Object.entries(u).filter(([, v]) => v !== undefined));
+    rec.spec = { ...rec.spec, ...defined };
+    if (rec.runSpec) rec.runSpec = { ...rec.runSpec, ...defined };
+    await this.save(rec);
+    this.emitEvent("update", rec);
+    return rec;
+  }
+
   /** `top`: the container's processes (PID and command line). */
   async top(ref: string): Promise<{ Titles: string[]; Processes: string[][] }> {
     const rec = this.get(ref);
+    if (rec.status !== "running" && rec.status !== "paused")
+      throw failedPrecondition(`container ${rec.id.slice(0, 12)} is not running`);
     const pids = await this.runc.ps(rec.id);
     const rows: string[][] = [];
     for (const pid of pids) {

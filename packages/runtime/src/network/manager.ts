@@ -232,6 +232,14 @@ export class NetworkManager {
     await writeFileAtomic(this.sandboxFile(sb.containerId), JSON.stringify(sb, null, 2));
   }
 
+  /** Every sandbox (keyed by the ID it was created for) with its attachments. */
+  async listSandboxes(): Promise<{ containerId: string; attachments: NetworkAttachment[] }[]> {
+    return (await this.sandboxes()).map((s) => ({
+      containerId: s.containerId,
+      attachments: s.attachments.map(({ conf: _c, result: _r, ...a }) => a),
+    }));
+  }
+
   private async sandboxes(): Promise<SandboxFile[]> {
     const dir = join(this.dir, "sandboxes");
     if (!existsSync(dir)) return [];

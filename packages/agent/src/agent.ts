@@ -1,0 +1,368 @@
+import { join } from "node:path";
+import { alreadyExists, failedPrecondition, isTscError } from "@tsc/core";
+import type {
+  ContainerEvent,
+  ContainerRecord,
+  Credentials,
+  NetworkRecord,
+  PullProgress,
+  PushProgress,
+} from "@tsc/runtime";
+import {
+  ContainerManager,
+  ImageStore,
+  NetworkManager,
+  pullImage,
+  pushImage,
+  VolumeManager,
+} from "@tsc/runtime";
+import { DnsServer } from "./dns/server.js";
+import { DEFAULT_NETWORK, resolveName, setUpSandbox } from "./endpoints.js";
+import { EventLog } from "./events.js";
+import { HealthMonitor } from "./health.js";
+import { inspectContainer, inspectNetwork } from "./inspect.js";
+import { MetaStore } from "./meta-store.js";
+import { publishedPorts } from "./ports.js";
+import type { ContainerMeta, CreateContainerOptions, HealthConfig, HealthState } from "./types.js";
+
+/** Where the agent keeps things and how it serves. */
+export interface AgentOptions {
+  dataRoot: string;
+  runRoot: string;
+  /** Address pool for networks (default 10.88.0.0/16, carved into /24s). */
+  addressPool?: string;
+  /** Registries reached over plain HTTP. */
+  insecureRegistries?: string[];
+  /** Port the embedded DNS serves on each network's gateway (default 53; 0 disables DNS). */
+  dnsPort?: number;
+  initBinary?: string;
+  /** Where warnings go (default: stderr). */
+  log?: (line: string) => void;
+}
+
+/** Options for pulls and pushes. */
+export interface TransferOptions {
+  credentials?: Credentials;
+  onProgress?: (p: PullProgress | PushProgress) => void;
+}
+
+/**
+ * The only owner of one host's runtime: images, containers (conmon + runc), networks (CNI),
+ * volumes, healthchecks and the embedded DNS. The API services of tscd, and later the cluster
+ * manager's assignments, drive containers through it; nothing else touches the runtime. On open it
+ * re-adopts running containers (their restart policies apply to those that exited meanwhile) and
+ * removes what a crash left half-made.
+ */
+export class Agent {
+  readonly events = new EventLog();
+  private readonly health = new Map<string, HealthMonitor>();
+  private readonly dnsListening = new Set<string>();
+  private constructor(
+    readonly opts: AgentOptions,
+    readonly images: ImageStore,
+    readonly volumes: VolumeManager,
+    readonly networks: NetworkManager,
+    readonly containers: ContainerManager,
+    private readonly meta: MetaStore,
+    private readonly dns: DnsServer | undefined,
+  ) {}
+
+  /** Opens (or creates) the data root and recovers the host's state. */
+  static async open(opts: AgentOptions): Promise<Agent> {
+    const images = new ImageStore(opts.dataRoot);
+    const volumes = new VolumeManager(opts.dataRoot);
+    const networks = new NetworkManager(opts.dataRoot, { pool: opts.addressPool });
+    const meta = new MetaStore(opts.dataRoot);
+    await meta.load();
+    const containers = await ContainerManager.open({
+      dataRoot: opts.dataRoot,
+      runRoot: join(opts.runRoot, "runtime"),
+      images,
+      volumes,
+      initBinary: opts.initBinary,
+    });
+    const dnsPort = opts.dnsPort ?? 53;
+    const ref: { agent?: Agent } = {};
+    const dns =
+      dnsPort === 0
+        ? undefined
+        : new DnsServer({ resolve: (name, client) => ref.agent?.resolve(name, client) });
+    const agent = new Agent(opts, images, volumes, networks, containers, meta, dns);
+    ref.agent = agent;
+    await agent.recover();
+    return agent;
+  }
+
+  private log(line: string): void {
+    (this.opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
+  }
+
+  private async recover(): Promise<void> {
+    if (!(await this.networks.list()).some((n) => n.name === DEFAULT_NETWORK))
+      await this.networks.create(DEFAULT_NETWORK);
+    const known = new Set(this.containers.list({ all: true }).map((c) => c.id));
+    // Half-made: sandboxes and metas of containers that never came to be (or were removed mid-crash).
+    for (const m of this.meta.all())
+      if (!known.has(m.id)) await this.tearDown(m).catch((e: Error) => this.log(`cleanup: ${e.message}`));
+    const keep = new Set(this.meta.all().map((m) => m.sandbox));
+    for (const sb of await this.networks.listSandboxes())
+      if (!keep.has(sb.containerId)) await this.networks.removeSandbox(sb.containerId).catch(() => undefined);
+    this.containers.on("event", (ev: ContainerEvent) => this.onContainerEvent(ev));
+    for (const m of this.meta.all()) for (const e of m.endpoints) await this.serveDns(e.gateway);
+    for (const c of this.containers.list()) if (c.status === "running") this.startHealth(c);
+  }
+
+  /** `create`: pulls the image if needed, builds the network sandbox, creates the container. */
+  async createContainer(o: CreateContainerOptions, transfer: TransferOptions = {}): Promise<ContainerRecord> {
+    const {
+      networkMode,
+      endpoints,
+      ports,
+      publishAll,
+      exposedPorts,
+      healthcheck,
+      autoRemove,
+      pull,
+      ...spec
+    } = o;
+    await this.ensureImage(o.image, pull ?? "missing", transfer);
+    const image = await this.images.resolve(o.image);
+    const mode = networkMode ?? DEFAULT_NETWORK;
+    const name = o.name?.replace(/^\//, "");
+    const clash = name && this.containers.list({ all: true }).find((c) => c.name === name);
+    if (clash)
+      throw alreadyExists("container name", `/${name}`, {
+        hint: `it is in use by container ${clash.id.slice(0, 12)}; remove or rename that container`,
+      });
+    const toPublish = publishedPorts(ports ?? [], publishAll ?? false, exposedPorts ?? [], image.config);
+    const setup = await setUpSandbox(this.networks, mode, endpoints ?? [], toPublish);
+    let rec: ContainerRecord;
+    try {
+      const gateway = setup.endpoints[0]?.gateway;
+      rec = await this.containers.create({
+        ...spec,
+        network: setup.network,
+        ...(gateway && this.dns && !spec.dns?.length ? { dns: [gateway] } : {}),
+      });
+    } catch (e) {
+      if (setup.sandbox) await this.networks.removeSandbox(setup.sandbox).catch(() => undefined);
+      throw e;
+    }
+    const meta: ContainerMeta = {
+      id: rec.id,
+      ...(setup.sandbox ? { sandbox: setup.sandbox } : {}),
+      networkMode: mode,
+      endpoints: setup.endpoints,
+      ports: setup.endpoints[0]?.ports ?? [],
+      exposedPorts: exposedPorts ?? [],
+      ...(healthcheck ? { healthcheck } : {}),
+      autoRemove: autoRemove ?? false,
+    };
+    await this.meta.save(meta);
+    for (const e of setup.endpoints) await this.serveDns(e.gateway);
+    return rec;
+  }
+
+  /** Pulls `ref` when the policy says so (`missing`: only when it is not in the store). */
+  async ensureImage(
+    ref: string,
+    policy: "always" | "missing" | "never",
+    transfer: TransferOptions = {},
+  ): Promise<void> {
+    if (policy === "never") return;
+    if (policy === "missing") {
+      try {
+        await this.images.find(ref);
+        return;
+      } catch (e) {
+        if (!isTscError(e, "NotFound")) throw e;
+      }
+    }
+    await this.pull(ref, transfer);
+  }
+
+  /** `pull`: returns the image ID. */
+  async pull(ref: string, transfer: TransferOptions = {}): Promise<string> {
+    const id = await pullImage(this.images, ref, {
+      insecureRegistries: this.opts.insecureRegistries,
+      credentials: transfer.credentials,
+      onProgress: transfer.onProgress,
+    });
+    this.events.publish("image", "pull", ref, { name: ref });
+    return id;
+  }
+
+  /** `push`: returns the manifest digest. */
+  async push(ref: string, transfer: TransferOptions = {}): Promise<string> {
+    const digest = await pushImage(this.images, ref, {
+      insecureRegistries: this.opts.insecureRegistries,
+      credentials: transfer.credentials,
+      onProgress: transfer.onProgress,
+    });
+    this.events.publish("image", "push", ref, { name: ref });
+    return digest;
+  }
+
+  /** `rm`: removes the container and its network sandbox. */
+  async removeContainer(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const rec = this.containers.get(ref);
+    await this.containers.remove(rec.id, opts);
+    const m = this.meta.get(rec.id);
+    if (m) await this.tearDown(m);
+  }
+
+  private async tearDown(m: ContainerMeta): Promise<void> {
+    this.stopHealth(m.id);
+    if (m.sandbox) await this.networks.removeSandbox(m.sandbox);
+    await this.meta.delete(m.id);
+  }
+
+  /** `network connect`. */
+  async connect(
+    network: string,
+    container: string,
+    opts: { aliases?: string[]; ipv4Address?: string } = {},
+  ): Promise<void> {
+    const rec = this.containers.get(container);
+    const m = this.meta.get(rec.id);
+    if (!m?.sandbox)
+      throw failedPrecondition(
+        `container ${rec.name} is not on a bridge network (network mode ${m?.networkMode ?? "none"})`,
+      );
+    const att = await this.networks.connect(m.sandbox, network, opts);
+    m.endpoints.push(att);
+    await this.meta.save(m);
+    await this.serveDns(att.gateway);
+    this.events.publish("network", "connect", att.networkId, { name: att.network, container: rec.id });
+  }
+
+  /** `network disconnect`. */
+  async disconnect(network: string, container: string): Promise<void> {
+    const rec = this.containers.get(container);
+    const m = this.meta.get(rec.id);
+    const net = await this.networks.get(network);
+    if (!m?.sandbox)
+      throw failedPrecondition(`container ${rec.name} is not connected to network ${net.name}`);
+    await this.networks.disconnect(m.sandbox, net.id);
+    m.endpoints = m.endpoints.filter((e) => e.networkId !== net.id);
+    await this.meta.save(m);
+    this.events.publish("network", "disconnect", net.id, { name: net.name, container: rec.id });
+  }
+
+  /** Containers attached to a network, with their endpoints. */
+  attached(networkId: string): { id: string; name: string; ep: ContainerMeta["endpoints"][number] }[] {
+    const out = [];
+    for (const m of this.meta.all())
+      for (const ep of m.endpoints)
+        if (ep.networkId === networkId) {
+          const name = this.containers.list({ all: true }).find((c) => c.id === m.id)?.name ?? "";
+          out.push({ id: m.id, name, ep });
+        }
+    return out;
+  }
+
+  /** The agent's meta of a container. */
+  metaOf(id: string): ContainerMeta | undefined {
+    return this.meta.get(id);
+  }
+
+  /** The container's health, when it has a healthcheck. */
+  healthOf(id: string): HealthState | undefined {
+    return this.health.get(id)?.state;
+  }
+
+  /** The `docker inspect` document of a container. */
+  async inspect(ref: string): Promise<Record<string, unknown>> {
+    const rec = this.containers.get(ref);
+    const nets = new Map<string, NetworkRecord>((await this.networks.list()).map((n) => [n.id, n]));
+    return inspectContainer(rec, this.meta.get(rec.id), this.healthOf(rec.id), nets);
+  }
+
+  /** The `docker network inspect` document. */
+  async inspectNetwork(ref: string): Promise<Record<string, unknown>> {
+    const net = await this.networks.get(ref);
+    return inspectNetwork(net, this.attached(net.id));
+  }
+
+  /** Answers the embedded DNS: names of containers sharing a user-defined network with the client. */
+  resolve(name: string, clientIp: string): string[] | undefined {
+    const all = this.containers.list({ all: true }).map((c) => ({
+      id: c.id,
+      name: c.name,
+      running: c.status === "running",
+      endpoints: this.meta.get(c.id)?.endpoints ?? [],
+    }));
+    return resolveName(name, clientIp, all);
+  }
+
+  private async serveDns(gateway: string): Promise<void> {
+    if (!this.dns || this.dnsListening.has(gateway)) return;
+    try {
+      await this.dns.listen(gateway, this.opts.dnsPort ?? 53);
+      this.dnsListening.add(gateway);
+    } catch (e) {
+      this.log(`warning: embedded DNS cannot listen on ${gateway}: ${(e as Error).message}`);
+    }
+  }
+
+  private healthConfigOf(rec: ContainerRecord): HealthConfig | undefined {
+    const own = this.meta.get(rec.id)?.healthcheck;
+    if (own) return own.test[0] === "NONE" ? undefined : own;
+    const img = rec.imageConfig.Healthcheck;
+    if (!img?.Test?.length || img.Test[0] === "NONE") return undefined;
+    const ms = (ns?: number) => (ns ? ns / 1_000_000 : undefined);
+    return {
+      test: img.Test,
+      intervalMs: ms(img.Interval),
+      timeoutMs: ms(img.Timeout),
+      retries: img.Retries,
+      startPeriodMs: ms(img.StartPeriod),
+    };
+  }
+
+  private startHealth(rec: ContainerRecord): void {
+    this.stopHealth(rec.id);
+    const cfg = this.healthConfigOf(rec);
+    if (!cfg) return;
+    const mon = new HealthMonitor(this.containers, rec.id, cfg, (status) =>
+      this.events.publish("container", `health_status: ${status}`, rec.id, {
+        name: rec.name,
+        image: rec.imageRef,
+      }),
+    );
+    this.health.set(rec.id, mon);
+    mon.start();
+  }
+
+  private stopHealth(id: string): void {
+    this.health.get(id)?.stop();
+    this.health.delete(id);
+  }
+
+  private onContainerEvent(ev: ContainerEvent): void {
+    let rec: ContainerRecord | undefined;
+    try {
+      rec = this.containers.get(ev.id);
+    } catch {
+      rec = undefined;
+    }
+    const attrs: Record<string, string> = { name: ev.name, ...(rec ? { image: rec.imageRef } : {}) };
+    if (ev.exitCode !== undefined) attrs.exitCode = String(ev.exitCode);
+    for (const [k, v] of Object.entries(rec?.spec.labels ?? {})) attrs[k] = v;
+    this.events.publish("container", ev.action, ev.id, attrs);
+    if (ev.action === "start" && rec) this.startHealth(rec);
+    if (ev.action === "die") {
+      this.stopHealth(ev.id);
+      const m = this.meta.get(ev.id);
+      if (m?.autoRemove && rec && rec.status !== "restarting")
+        setImmediate(() => void this.removeContainer(ev.id, { volumes: true }).catch(() => undefined));
+    }
+  }
+
+  /** Stops health probes, DNS and watches; containers keep running under conmon. */
+  async close(): Promise<void> {
+    for (const id of [...this.health.keys()]) this.stopHealth(id);
+    this.containers.close();
+    await this.dns?.close();
+  }
+}

@@ -1,0 +1,255 @@
+import dgram from "node:dgram";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import dnsPacket from "dns-packet";
+import type { Packet } from "dns-packet";
+import { afterEach, describe, expect, it } from "vitest";
+import { DnsServer, type DnsServerOptions } from "./server.js";
+import { hostUpstreams, parseUpstream, readResolvConf } from "./upstream.js";
+
+const HOST = "127.0.0.1";
+const cleanups: Array<() => unknown> = [];
+
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function closeSocket(sock: dgram.Socket): Promise<void> {
+  return new Promise((resolve) => sock.close(() => resolve()));
+}
+
+async function startServer(
+  opts: Partial<DnsServerOptions> = {},
+): Promise<{ server: DnsServer; port: number }> {
+  const names: Record<string, string[]> = {
+    web: ["10.0.0.2", "10.0.0.3", "10.0.0.1"],
+    "db.app": ["10.0.0.9"],
+  };
+  const server = new DnsServer({
+    resolve: (name) => (name === "ghost" ? [] : (names[name] ?? (name.includes(".") ? undefined : []))),
+    upstreams: [],
+    ...opts,
+  });
+  cleanups.push(() => server.close());
+  return { server, port: await server.listen(HOST, 0) };
+}
+
+function query(name: string, type: "A" | "AAAA" = "A", id = 1): Packet {
+  return { type: "query", id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name, class: "IN" }] };
+}
+
+/** Sends one UDP query from a fresh (or given) socket and resolves to the decoded response. */
+async function udpQuery(port: number, q: Packet | Buffer, sock?: dgram.Socket): Promise<any> {
+  const s = sock ?? dgram.createSocket("udp4");
+  if (!sock) cleanups.push(() => closeSocket(s));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("DNS query timed out")), 3000);
+    s.once("message", (msg) => {
+      clearTimeout(timer);
+      resolve(dnsPacket.decode(msg));
+    });
+    s.send(Buffer.isBuffer(q) ? q : dnsPacket.encode(q), port, HOST);
+  });
+}
+
+/** Sends one query over TCP and resolves to the decoded response. */
+async function tcpQuery(port: number, q: Packet): Promise<any> {
+  const sock = net.connect(port, HOST);
+  cleanups.push(() => sock.destroy());
+  return new Promise((resolve, reject) => {
+    let buf = Buffer.alloc(0);
+    sock.on("error", reject);
+    sock.on("data", (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) resolve(dnsPacket.streamDecode(buf));
+    });
+    sock.write(dnsPacket.streamEncode(q));
+  });
+}
+
+type FakeUpstream = { port: number; ids: number[] };
+
+/** A fake upstream answering every query with A 93.184.216.34 over UDP and TCP, after `batch` UDP queries arrived (in reverse order); `silent` never answers. */
+async function startUpstream({ batch = 1, silent = false } = {}): Promise<FakeUpstream> {
+  const udp = dgram.createSocket("udp4");
+  cleanups.push(() => closeSocket(udp));
+  await new Promise<void>((resolve) => udp.bind(0, HOST, resolve));
+  const port = udp.address().port;
+  const answer = (msg: Buffer) => {
+    const q = dnsPacket.decode(msg);
+    const name = q.questions![0]!.name;
+    return dnsPacket.encode({
+      type: "response",
+      id: q.id,
+      flags: dnsPacket.RECURSION_AVAILABLE,
+      questions: q.questions,
+      answers: [{ type: "A", name, ttl: 60, data: name.startsWith("two") ? "2.2.2.2" : "93.184.216.34" }],
+    });
+  };
+  const up: FakeUpstream = { port, ids: [] };
+  const held: Array<[Buffer, dgram.RemoteInfo]> = [];
+  udp.on("message", (msg, rinfo) => {
+    up.ids.push(msg.readUInt16BE(0));
+    if (silent) return;
+    held.push([msg, rinfo]);
+    if (held.length < batch) return;
+    for (const [m, r] of held.splice(0).reverse()) udp.send(answer(m), r.port, r.address);
+  });
+  const tcp = net.createServer((conn) => {
+    conn.on("data", (chunk) =>
+      conn.write(dnsPacket.streamEncode(dnsPacket.decode(answer(chunk.subarray(2))))),
+    );
+  });
+  cleanups.push(() => new Promise((resolve) => tcp.close(resolve)));
+  await new Promise<void>((resolve) => tcp.listen(port, HOST, resolve));
+  return up;
+}
+
+describe("DnsServer", () => {
+  it("answers A for an owned name with every IP, in order, with the TTL", async () => {
+    const { server, port } = await startServer({ ttl: 7 });
+    const res = await udpQuery(port, query("web", "A", 4321));
+    expect(res.id).toBe(4321);
+    expect(res.rcode).toBe("NOERROR");
+    expect(res.flag_aa).toBe(true);
+    expect(res.flag_rd).toBe(true);
+    expect(res.answers.map((a: any) => a.data)).toEqual(["10.0.0.2", "10.0.0.3", "10.0.0.1"]);
+    expect(res.answers.every((a: any) => a.ttl === 7 && a.type === "A" && a.name === "web")).toBe(true);
+    expect(server.stats).toEqual({ queries: 1, forwarded: 0, failures: 0 });
+  });
+
+  it("matches names case-insensitively and ignores the trailing dot", async () => {
+    const seen: string[] = [];
+    const { port } = await startServer({
+      resolve: (n) => (seen.push(n), n === "db.app" ? ["10.0.0.9"] : []),
+    });
+    const res = await udpQuery(port, query("DB.App.", "A"));
+    expect(seen).toEqual(["db.app"]);
+    expect(res.answers.map((a: any) => a.data)).toEqual(["10.0.0.9"]);
+  });
+
+  it("answers AAAA for an owned name with NOERROR and no answers, without forwarding", async () => {
+    const up = await startUpstream();
+    const { server, port } = await startServer({ upstreams: [`${HOST}:${up.port}`] });
+    const res = await udpQuery(port, query("web", "AAAA"));
+    expect(res.rcode).toBe("NOERROR");
+    expect(res.answers).toEqual([]);
+    expect(up.ids).toEqual([]);
+    expect(server.stats.forwarded).toBe(0);
+  });
+
+  it("answers NXDOMAIN for an unknown name in our domain", async () => {
+    const { port } = await startServer();
+    const res = await udpQuery(port, query("ghost"));
+    expect(res.rcode).toBe("NXDOMAIN");
+    expect(res.answers).toEqual([]);
+  });
+
+  it("answers SERVFAIL when the resolver throws", async () => {
+    const boom = () => {
+      throw new Error("boom");
+    };
+    const { server, port } = await startServer({ resolve: boom });
+    expect((await udpQuery(port, query("web"))).rcode).toBe("SERVFAIL");
+    expect(server.stats.failures).toBe(1);
+  });
+
+  it("forwards other names upstream, remapping IDs and restoring each client's ID", async () => {
+    const up = await startUpstream({ batch: 2 });
+    const { server, port } = await startServer({ upstreams: [`${HOST}:${up.port}`] });
+    const [one, two] = await Promise.all([
+      udpQuery(port, query("one.example.com", "A", 777)),
+      udpQuery(port, query("two.example.com", "A", 777)),
+    ]);
+    expect(one.id).toBe(777);
+    expect(two.id).toBe(777);
+    expect(one.answers[0].data).toBe("93.184.216.34");
+    expect(two.answers[0].data).toBe("2.2.2.2");
+    expect(up.ids).toHaveLength(2);
+    expect(up.ids[0]).not.toBe(up.ids[1]);
+    expect(server.stats).toEqual({ queries: 2, forwarded: 2, failures: 0 });
+  });
+
+  it("answers SERVFAIL when the upstream never answers", async () => {
+    const up = await startUpstream({ silent: true });
+    const { server, port } = await startServer({ upstreams: [`${HOST}:${up.port}`], forwardTimeoutMs: 200 });
+    const start = Date.now();
+    const res = await udpQuery(port, query("slow.example.com", "A", 99));
+    expect(Date.now() - start).toBeGreaterThanOrEqual(180);
+    expect(res.id).toBe(99);
+    expect(res.rcode).toBe("SERVFAIL");
+    expect(up.ids).toHaveLength(1);
+    expect(server.stats.failures).toBe(1);
+  });
+
+  it("answers SERVFAIL at once without any upstream", async () => {
+    const { port } = await startServer({ upstreams: [] });
+    expect((await udpQuery(port, query("x.example.com"))).rcode).toBe("SERVFAIL");
+  });
+
+  it("serves and forwards queries over TCP", async () => {
+    const up = await startUpstream();
+    const { port } = await startServer({ upstreams: [`${HOST}:${up.port}`] });
+    const own = await tcpQuery(port, query("web", "A", 5));
+    expect(own.id).toBe(5);
+    expect(own.answers.map((a: any) => a.data)).toEqual(["10.0.0.2", "10.0.0.3", "10.0.0.1"]);
+    const fwd = await tcpQuery(port, query("tcp.example.com", "A", 6));
+    expect(fwd.id).toBe(6);
+    expect(fwd.answers[0].data).toBe("93.184.216.34");
+    expect(up.ids).toEqual([]); // went over TCP, not UDP
+  });
+
+  it("drops malformed packets and keeps serving", async () => {
+    const { server, port } = await startServer();
+    const sock = dgram.createSocket("udp4");
+    cleanups.push(() => closeSocket(sock));
+    sock.send(Buffer.from([1, 2, 3]), port, HOST);
+    sock.send(Buffer.from("0001010000010000000000000377", "hex"), port, HOST);
+    const res = await udpQuery(port, query("web", "A", 8), sock);
+    expect(res.id).toBe(8);
+    expect(res.answers).toHaveLength(3);
+    expect(server.stats.queries).toBe(1);
+  });
+
+  it("refuses a second listen on one address, and can unlisten and listen again", async () => {
+    const { server, port } = await startServer();
+    await expect(server.listen(HOST, port)).rejects.toThrow(/already listening/);
+    await server.unlisten(HOST);
+    const port2 = await server.listen(HOST, 0);
+    expect((await udpQuery(port2, query("web"))).answers).toHaveLength(3);
+  });
+});
+
+describe("upstreams", () => {
+  it("parses resolv.conf", () => {
+    const text = `# generated by NetworkManager\ndomain corp.example\nsearch a.example b.example ; comment
+nameserver 10.1.1.1\nnameserver  fe80::1\nnameserver\noptions ndots:2 timeout:1\noptions edns0\n; nameserver 9.9.9.9\n`;
+    const conf = readResolvConf(text);
+    expect(conf).toEqual({
+      nameservers: ["10.1.1.1", "fe80::1"],
+      search: ["a.example", "b.example"],
+      options: ["ndots:2", "timeout:1", "edns0"],
+    });
+  });
+
+  it("reads the host's upstreams, optionally skipping loopback ones", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "dns-test-"));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const path = join(dir, "resolv.conf");
+    await writeFile(path, "nameserver 127.0.0.53\nnameserver 1.1.1.1\nnameserver bogus\nnameserver ::1\n");
+    expect(await hostUpstreams(path)).toEqual(["127.0.0.53", "1.1.1.1", "::1"]);
+    expect(await hostUpstreams(path, true)).toEqual(["1.1.1.1"]);
+    expect(await hostUpstreams(join(dir, "missing"))).toEqual([]);
+  });
+
+  it("parses upstream specs", () => {
+    expect(parseUpstream("1.1.1.1")).toEqual({ address: "1.1.1.1", port: 53, family: 4 });
+    expect(parseUpstream("127.0.0.1:5353")).toEqual({ address: "127.0.0.1", port: 5353, family: 4 });
+    expect(parseUpstream("[::1]:54")).toEqual({ address: "::1", port: 54, family: 6 });
+    expect(parseUpstream("2001:db8::1")).toEqual({ address: "2001:db8::1", port: 53, family: 6 });
+    expect(() => parseUpstream("nope:53")).toThrow(/invalid DNS upstream/);
+    expect(() => parseUpstream("1.1.1.1:99999")).toThrow(/invalid DNS upstream/);
+  });
+});

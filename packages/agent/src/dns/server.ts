@@ -1,0 +1,208 @@
+import dgram from "node:dgram";
+import net from "node:net";
+import dnsPacket from "dns-packet";
+import type { Answer, DecodedPacket, OptAnswer } from "dns-packet";
+import { Forwarder, frame, hostUpstreams, parseUpstream, safeSend, type Upstream } from "./upstream.js";
+
+/** What the server asks the engine. `undefined` = not a name we own → forward upstream; `[]` = ours but no such name → NXDOMAIN; otherwise the IPv4 addresses to answer (in the order given). `client` is the querying container's IP. */
+export type NameResolver = (name: string, client: string) => string[] | undefined;
+
+/** Options of a {@link DnsServer}. */
+export interface DnsServerOptions {
+  resolve: NameResolver;
+  /** Upstream resolvers as "ip" or "ip:port"; default: nameservers from /etc/resolv.conf. */
+  upstreams?: string[];
+  /** With the resolv.conf default, drop 127.0.0.0/8 (and ::1) nameservers. */
+  skipLoopbackUpstreams?: boolean;
+  /** How long a forwarded query may take before the client gets SERVFAIL (default 2000). */
+  forwardTimeoutMs?: number;
+  /** TTL of the A records we answer, in seconds (default 5). */
+  ttl?: number;
+}
+
+const FORMERR = 1;
+const SERVFAIL = 2;
+const NXDOMAIN = 3;
+const NOTIMP = 4;
+const TCP_IDLE_MS = 30_000;
+
+type Send = (msg: Buffer) => void;
+interface Listener {
+  port: number;
+  udp: dgram.Socket;
+  tcp: net.Server;
+  conns: Set<net.Socket>;
+}
+
+/** Serves A/AAAA for our names and forwards the rest (UDP over UDP, TCP over TCP) to the upstream resolvers. */
+export class DnsServer {
+  /** Queries answered (for benchmarks). */
+  readonly stats = { queries: 0, forwarded: 0, failures: 0 };
+  private readonly listeners = new Map<string, Listener>();
+  private readonly forwarder: Forwarder;
+  private readonly ttl: number;
+  private upstreams: Promise<Upstream[]> | undefined;
+  private closed = false;
+
+  constructor(private readonly opts: DnsServerOptions) {
+    this.ttl = opts.ttl ?? 5;
+    this.forwarder = new Forwarder(opts.forwardTimeoutMs ?? 2000);
+    if (opts.upstreams) this.upstreams = Promise.resolve(opts.upstreams.map(parseUpstream));
+  }
+
+  /** Starts listening on address:port over UDP and TCP (port 0 = pick one); resolves to the port. */
+  async listen(address: string, port = 0): Promise<number> {
+    if (this.closed) throw new Error("DNS server is closed");
+    if (this.listeners.has(address)) throw new Error(`DNS server already listening on ${address}`);
+    for (let attempt = 0; ; attempt++) {
+      const udp = dgram.createSocket(net.isIPv6(address) ? "udp6" : "udp4");
+      await started(udp, (done) => udp.bind(port, address, done)).catch((err) => {
+        udp.close();
+        throw err;
+      });
+      const chosen = udp.address().port;
+      const conns = new Set<net.Socket>();
+      const tcp = net.createServer((conn) => this.serveTcp(conn, conns));
+      try {
+        await started(tcp, (done) => tcp.listen(chosen, address, done));
+      } catch (err) {
+        udp.close();
+        // Port 0 picked a UDP port whose TCP twin is taken: try another one.
+        if (port === 0 && attempt < 5 && (err as NodeJS.ErrnoException).code === "EADDRINUSE") continue;
+        throw err;
+      }
+      udp.on("error", () => {});
+      tcp.on("error", () => {});
+      udp.on("message", (msg, rinfo) => {
+        this.handle(msg, rinfo.address, "udp", (out) => safeSend(udp, out, rinfo.port, rinfo.address));
+      });
+      this.listeners.set(address, { port: chosen, udp, tcp, conns });
+      if (this.closed) await this.unlisten(address);
+      return chosen;
+    }
+  }
+
+  /** Stops listening on one address. */
+  async unlisten(address: string): Promise<void> {
+    const l = this.listeners.get(address);
+    if (!l) return;
+    this.listeners.delete(address);
+    for (const conn of l.conns) conn.destroy();
+    await Promise.all([
+      new Promise<void>((resolve) => l.udp.close(() => resolve())),
+      new Promise<void>((resolve) => l.tcp.close(() => resolve())),
+    ]);
+  }
+
+  /** Closes every socket and pending forward; the server cannot be reused afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([this.forwarder.close(), ...[...this.listeners.keys()].map((a) => this.unlisten(a))]);
+  }
+
+  private serveTcp(conn: net.Socket, conns: Set<net.Socket>): void {
+    conns.add(conn);
+    conn.on("close", () => conns.delete(conn));
+    conn.on("error", () => {});
+    conn.setTimeout(TCP_IDLE_MS, () => conn.destroy());
+    const client = (conn.remoteAddress ?? "").replace(/^::ffff:(?=\d+\.)/, "");
+    let buf: Buffer = Buffer.alloc(0);
+    conn.on("data", (chunk: Buffer) => {
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        const msg = Buffer.from(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+        buf = buf.subarray(2 + msg.length);
+        this.handle(msg, client, "tcp", (out) => {
+          if (!conn.destroyed) conn.write(frame(out));
+        });
+      }
+    });
+  }
+
+  /** Answers one query; malformed packets and responses are dropped. */
+  private handle(msg: Buffer, client: string, proto: "udp" | "tcp", send: Send): void {
+    let q: DecodedPacket;
+    try {
+      q = dnsPacket.decode(msg);
+    } catch {
+      return;
+    }
+    if (q.type !== "query" || this.closed) return;
+    this.stats.queries++;
+    const question = q.questions?.[0];
+    if (((q.flags ?? 0) >> 11) & 0xf) return send(reply(q, NOTIMP));
+    if (!question || q.questions?.length !== 1) return send(reply(q, FORMERR));
+    let ips: string[] | undefined;
+    try {
+      ips = this.opts.resolve(question.name.replace(/\.$/, "").toLowerCase(), client);
+    } catch {
+      this.stats.failures++;
+      return send(reply(q, SERVFAIL));
+    }
+    if (ips === undefined) return this.forward(msg, q, proto, send);
+    if (ips.length === 0) return send(reply(q, NXDOMAIN, [], true));
+    const answers: Answer[] =
+      question.type === "A" && (question.class ?? "IN") === "IN"
+        ? ips
+            .filter((ip) => net.isIPv4(ip))
+            .map((data) => ({ type: "A", class: "IN", name: question.name, ttl: this.ttl, data }))
+        : [];
+    send(reply(q, 0, answers, true, proto === "udp" ? udpLimit(q) : 65535));
+  }
+
+  private forward(msg: Buffer, q: DecodedPacket, proto: "udp" | "tcp", send: Send): void {
+    this.stats.forwarded++;
+    this.upstreams ??= hostUpstreams(undefined, this.opts.skipLoopbackUpstreams).then(
+      (l) => l.map(parseUpstream),
+      (err: unknown) => {
+        this.upstreams = undefined; // an unreadable resolv.conf is retried on the next query
+        throw err;
+      },
+    );
+    this.upstreams
+      .then((all) => {
+        // Never forward to ourselves: that would loop until every hop timed out.
+        const ups = all.filter(
+          (u) => ![...this.listeners].some(([a, l]) => a === u.address && l.port === u.port),
+        );
+        if (this.closed || ups.length === 0) return undefined;
+        return proto === "tcp" ? this.forwarder.tcp(msg, ups) : this.forwarder.udp(msg, ups);
+      })
+      .catch(() => undefined)
+      .then((answer) => {
+        if (this.closed) return;
+        if (!answer) this.stats.failures++;
+        send(answer ?? reply(q, SERVFAIL));
+      });
+  }
+}
+
+/** Builds a response to `q`, truncating (TC, no answers) when it exceeds `limit` bytes. */
+function reply(q: DecodedPacket, rcode: number, answers: Answer[] = [], aa = false, limit = 65535): Buffer {
+  const flags =
+    ((q.flags ?? 0) & (dnsPacket.RECURSION_DESIRED | dnsPacket.CHECKING_DISABLED)) |
+    dnsPacket.RECURSION_AVAILABLE |
+    (aa ? dnsPacket.AUTHORITATIVE_ANSWER : 0) |
+    rcode;
+  const base = { type: "response" as const, id: q.id, questions: q.questions ?? [] };
+  const full = dnsPacket.encode({ ...base, flags, answers });
+  if (full.length <= limit) return full;
+  return dnsPacket.encode({ ...base, flags: flags | dnsPacket.TRUNCATED_RESPONSE, answers: [] });
+}
+
+/** The largest UDP response the client accepts: 512 bytes, or its EDNS payload size (capped at 4096). */
+function udpLimit(q: DecodedPacket): number {
+  const opt = q.additionals?.find((a): a is OptAnswer => a.type === "OPT");
+  return Math.min(4096, Math.max(512, opt?.udpPayloadSize ?? 512));
+}
+
+/** Runs `start` (a bind or listen) and settles once it is done or the emitter errors. */
+function started(emitter: dgram.Socket | net.Server, start: (done: () => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    emitter.once("error", reject);
+    start(() => {
+      emitter.off("error", reject);
+      resolve();
+    });
+  });
+}

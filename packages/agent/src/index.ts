@@ -1,0 +1,10 @@
+/** @tsc/agent: the owner of one host's runtime (containers, images, networks, volumes, DNS). */
+export { Agent } from "./agent.js";
+export type { AgentOptions, TransferOptions } from "./agent.js";
+export { DEFAULT_NETWORK, resolveName } from "./endpoints.js";
+export { EventLog, matchesFilters } from "./events.js";
+export type { EngineEvent } from "./events.js";
+export { HEALTH_DEFAULTS, HealthMonitor } from "./health.js";
+export { expandPortSpec } from "./ports.js";
+export { portMap } from "./inspect.js";
+export type * from "./types.js";

@@ -1,0 +1,61 @@
+import type { ContainerSpec, NetworkAttachment, PortMapping } from "@tsc/runtime";
+
+/** A network to attach at create (`--network NAME --network-alias A --ip IP`). */
+export interface EndpointRequest {
+  network: string;
+  aliases?: string[];
+  ipv4Address?: string;
+}
+
+/** A healthcheck (Docker's HEALTHCHECK / `--health-*`); durations in milliseconds. */
+export interface HealthConfig {
+  /** `["CMD", …]`, `["CMD-SHELL", "…"]` or `["NONE"]`. */
+  test: string[];
+  intervalMs?: number;
+  timeoutMs?: number;
+  retries?: number;
+  startPeriodMs?: number;
+  startIntervalMs?: number;
+}
+
+/** What `create`/`run` asks the agent for: the runtime spec plus what the engine adds around it. */
+export interface CreateContainerOptions extends Omit<ContainerSpec, "network"> {
+  /**
+   * `bridge` (default), `none`, `host`, `container:<ref>`, or a network's name; further networks in
+   * `endpoints`.
+   */
+  networkMode?: string;
+  endpoints?: EndpointRequest[];
+  ports?: PortMapping[];
+  /** `-P`: publish every exposed port (image EXPOSE and `expose`) on a random host port. */
+  publishAll?: boolean;
+  exposedPorts?: string[];
+  healthcheck?: HealthConfig;
+  /** `--rm`: remove the container when it exits. */
+  autoRemove?: boolean;
+  /** `--pull`: `missing` (default), `always` or `never`. */
+  pull?: "always" | "missing" | "never";
+}
+
+/** Docker's health states. */
+export type HealthStatus = "starting" | "healthy" | "unhealthy";
+
+/** What `inspect` shows under State.Health. */
+export interface HealthState {
+  Status: HealthStatus;
+  FailingStreak: number;
+  Log: { Start: string; End: string; ExitCode: number; Output: string }[];
+}
+
+/** What the agent keeps about a container beyond the runtime's record. */
+export interface ContainerMeta {
+  id: string;
+  /** The network sandbox key (none for host/none/container modes). */
+  sandbox?: string;
+  networkMode: string;
+  endpoints: NetworkAttachment[];
+  ports: PortMapping[];
+  exposedPorts: string[];
+  healthcheck?: HealthConfig;
+  autoRemove: boolean;
+}

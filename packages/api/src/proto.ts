@@ -1,0 +1,36 @@
+import { fileURLToPath } from "node:url";
+import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
+
+/** The repository's proto/ directory (src/ and dist/ are both one level under the package). */
+export const PROTO_ROOT = fileURLToPath(new URL("../../../proto", import.meta.url));
+
+/** The services of tscd's API, as their proto names. */
+export const SERVICE_NAMES = ["Containers", "Images", "Networks", "Volumes", "System"] as const;
+/** One of tscd's services. */
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const FILES = ["containers", "images", "networks", "volumes", "system"].map((f) => `tsc/v1/${f}.proto`);
+
+let cached: Record<ServiceName, grpc.ServiceClientConstructor> | undefined;
+
+/**
+ * Loads proto/tsc/v1/*.proto once. Field names become camelCase, 64-bit integers JS numbers, and
+ * absent fields their defaults, so handlers and clients see plain objects.
+ */
+export function loadServices(): Record<ServiceName, grpc.ServiceClientConstructor> {
+  if (cached) return cached;
+  const def = protoLoader.loadSync(FILES, {
+    includeDirs: [PROTO_ROOT],
+    keepCase: false,
+    longs: Number,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+  });
+  const pkg = grpc.loadPackageDefinition(def) as unknown as { tsc: { v1: Record<string, unknown> } };
+  const out = {} as Record<ServiceName, grpc.ServiceClientConstructor>;
+  for (const name of SERVICE_NAMES) out[name] = pkg.tsc.v1[name] as grpc.ServiceClientConstructor;
+  cached = out;
+  return out;
+}

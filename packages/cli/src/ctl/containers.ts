@@ -1,0 +1,336 @@
+import type { ContainerSummary, LogLine, StatsSample } from "@tsc/api";
+import type { Command } from "commander";
+import { bytesSize, shortId } from "../common/human.js";
+import { ExitError } from "../common/run-cli.js";
+import { renderTable } from "../common/table.js";
+import { parseBytes } from "../common/human.js";
+import { parseTimeArg } from "@tsc/api";
+import { streamOutput } from "./run.js";
+import type { Ctl } from "./shared.js";
+import { collect, daemonError, forEachRef } from "./shared.js";
+
+const seconds = (v: string | undefined): number => (v === undefined ? -1 : Number(v));
+
+/** Lifecycle commands: start, stop, restart, kill, rm, pause, unpause, wait, attach, rename, update. */
+export function lifecycleCommands(program: Command, ctl: Ctl): void {
+  const simple = (name: string, desc: string, rpc: string) =>
+    program
+      .command(name)
+      .description(desc)
+      .argument("<container...>")
+      .action(async (refs: string[]) => {
+        const c = await ctl.client();
+        await forEachRef(refs, (id) => c.call("Containers", rpc, { id }).then(() => undefined));
+      });
+  simple("pause", "Pause all processes within one or more containers", "pause");
+  simple("unpause", "Unpause all processes within one or more containers", "unpause");
+  program
+    .command("start")
+    .description("Start one or more stopped containers")
+    .option("-a, --attach", "attach STDOUT/STDERR and forward signals")
+    .option("-i, --interactive", "attach container's STDIN")
+    .argument("<container...>")
+    .action(async (refs: string[], o: { attach?: boolean }) => {
+      const c = await ctl.client();
+      if (!o.attach)
+        return forEachRef(refs, (id) => c.call("Containers", "start", { id }).then(() => undefined));
+      const id = refs[0]!;
+      try {
+        await c.call("Containers", "start", { id });
+      } catch (e) {
+        throw new ExitError(1, daemonError(e));
+      }
+      await streamOutput(ctl, id, { follow: true, tail: 0 });
+      const { exitCode } = await c.call<{ exitCode: number }>("Containers", "wait", { id });
+      if (exitCode) throw new ExitError(exitCode);
+    });
+  for (const [name, desc] of [
+    ["stop", "Stop one or more running containers"],
+    ["restart", "Restart one or more containers"],
+  ] as const)
+    program
+      .command(name)
+      .description(desc)
+      .option("-t, --time <seconds>", "seconds to wait before killing the container")
+      .option("-s, --signal <signal>", "signal to send to the container")
+      .argument("<container...>")
+      .action(async (refs: string[], o: { time?: string }) => {
+        const c = await ctl.client();
+        await forEachRef(refs, (id) =>
+          c.call("Containers", name, { id, timeout: seconds(o.time) }).then(() => undefined),
+        );
+      });
+  program
+    .command("kill")
+    .description("Kill one or more running containers")
+    .option("-s, --signal <signal>", "signal to send to the container", "SIGKILL")
+    .argument("<container...>")
+    .action(async (refs: string[], o: { signal: string }) => {
+      const c = await ctl.client();
+      const signal =
+        /^\d+$/.test(o.signal) || o.signal.startsWith("SIG") ? o.signal : `SIG${o.signal.toUpperCase()}`;
+      await forEachRef(refs, (id) => c.call("Containers", "kill", { id, signal }).then(() => undefined));
+    });
+  program
+    .command("rm")
+    .description("Remove one or more containers")
+    .option("-f, --force", "force the removal of a running container (uses SIGKILL)")
+    .option("-v, --volumes", "remove anonymous volumes associated with the container")
+    .argument("<container...>")
+    .action(async (refs: string[], o: { force?: boolean; volumes?: boolean }) => {
+      const c = await ctl.client();
+      await forEachRef(refs, (id) =>
+        c.call("Containers", "remove", { id, force: !!o.force, volumes: !!o.volumes }).then(() => undefined),
+      );
+    });
+  program
+    .command("wait")
+    .description("Block until one or more containers stop, then print their exit codes")
+    .argument("<container...>")
+    .action(async (refs: string[]) => {
+      const c = await ctl.client();
+      await forEachRef(refs, async (id) =>
+        String((await c.call<{ exitCode: number }>("Containers", "wait", { id })).exitCode),
+      );
+    });
+  program
+    .command("attach")
+    .description("Attach to a running container's output")
+    .option("--no-stdin", "do not attach STDIN")
+    .argument("<container>")
+    .action(async (id: string) => {
+      const c = await ctl.client();
+      await streamOutput(ctl, id, { follow: true, tail: 0 });
+      const { exitCode } = await c.call<{ exitCode: number }>("Containers", "wait", { id });
+      if (exitCode) throw new ExitError(exitCode);
+    });
+  program
+    .command("rename")
+    .description("Rename a container")
+    .argument("<container>")
+    .argument("<new-name>")
+    .action(async (id: string, newName: string) => {
+      const c = await ctl.client();
+      await forEachRef([id], () => c.call("Containers", "rename", { id, newName }).then(() => ""));
+    });
+  program
+    .command("update")
+    .description("Update configuration of one or more containers")
+    .option("-m, --memory <bytes>", "memory limit")
+    .option("--cpus <number>", "number of CPUs")
+    .option("--pids-limit <n>", "tune container pids limit")
+    .option("--restart <policy>", "restart policy to apply when a container exits")
+    .argument("<container...>")
+    .action(
+      async (refs: string[], o: { memory?: string; cpus?: string; pidsLimit?: string; restart?: string }) => {
+        const { parseRestartPolicy } = await import("@tsc/runtime");
+        const update = {
+          ...(o.memory ? { memory: parseBytes(o.memory) } : {}),
+          ...(o.cpus ? { cpus: Number(o.cpus) } : {}),
+          ...(o.pidsLimit ? { pidsLimit: Number(o.pidsLimit) } : {}),
+          ...(o.restart ? { restartPolicy: parseRestartPolicy(o.restart) } : {}),
+        };
+        const c = await ctl.client();
+        await forEachRef(refs, (id) =>
+          c.call("Containers", "update", { id, updateJson: JSON.stringify(update) }).then(() => undefined),
+        );
+      },
+    );
+}
+
+/** `logs`. */
+export function logsCommand(program: Command, ctl: Ctl): void {
+  program
+    .command("logs")
+    .description("Fetch the logs of a container")
+    .option("-f, --follow", "follow log output")
+    .option("-n, --tail <n>", "number of lines to show from the end of the logs", "all")
+    .option("--since <time>", "show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m)")
+    .option("--until <time>", "show logs before a timestamp or relative time")
+    .option("-t, --timestamps", "show timestamps")
+    .argument("<container>")
+    .action(
+      async (
+        id: string,
+        o: { follow?: boolean; tail: string; since?: string; until?: string; timestamps?: boolean },
+      ) => {
+        const c = await ctl.client();
+        const iso = (t: string | undefined) => (t ? new Date(parseTimeArg(t)).toISOString() : "");
+        const stream = c.serverStream<LogLine>("Containers", "logs", {
+          id,
+          follow: !!o.follow,
+          tail: o.tail === "all" ? -1 : Number(o.tail),
+          since: iso(o.since),
+          until: iso(o.until),
+        });
+        try {
+          for await (const m of stream as AsyncIterable<LogLine>) {
+            const out = m.stream === "stderr" ? process.stderr : process.stdout;
+            out.write(o.timestamps ? Buffer.concat([Buffer.from(`${m.time} `), m.line]) : m.line);
+          }
+        } catch (e) {
+          throw new ExitError(1, daemonError(c.toTscError(e)));
+        }
+      },
+    );
+}
+
+/** `top`, `stats`, `port`, `diff`. */
+export function inspectionCommands(program: Command, ctl: Ctl): void {
+  program
+    .command("top")
+    .description("Display the running processes of a container")
+    .argument("<container>")
+    .action(async (id: string) => {
+      const c = await ctl.client();
+      const t = await c
+        .call<{ titles: string[]; processes: { columns: string[] }[] }>("Containers", "top", { id })
+        .catch((e: unknown) => {
+          throw new ExitError(1, daemonError(e));
+        });
+      process.stdout.write(
+        renderTable(
+          t.titles,
+          t.processes.map((p) => p.columns),
+        ),
+      );
+    });
+  program
+    .command("stats")
+    .description("Display a live stream of container(s) resource usage statistics")
+    .option("--no-stream", "disable streaming stats and only pull the first result")
+    .option("--format <format>", "'json' for one JSON object per sample")
+    .argument("[container...]")
+    .action(async (refs: string[], o: { stream: boolean; format?: string }) => {
+      const c = await ctl.client();
+      const ids = refs.length ? refs : [""];
+      const prev = new Map<string, StatsSample>();
+      const row = (s: StatsSample): string[] => {
+        const p = prev.get(s.id);
+        const cpu =
+          p && s.systemUsageNs > p.systemUsageNs
+            ? ((s.cpuUsageNs - p.cpuUsageNs) / (s.systemUsageNs - p.systemUsageNs)) * s.onlineCpus * 100
+            : 0;
+        prev.set(s.id, s);
+        const mem = s.memoryLimit && s.memoryLimit < 2 ** 60 ? s.memoryLimit : 0;
+        return [
+          shortId(s.id),
+          s.name,
+          `${cpu.toFixed(2)}%`,
+          `${bytesSize(s.memoryUsage)} / ${bytesSize(mem)}`,
+          mem ? `${((s.memoryUsage / mem) * 100).toFixed(2)}%` : "0.00%",
+          `${bytesSize(s.rxBytes)} / ${bytesSize(s.txBytes)}`,
+          `${bytesSize(s.blockRead)} / ${bytesSize(s.blockWrite)}`,
+          String(s.pids),
+        ];
+      };
+      const headers = [
+        "CONTAINER ID",
+        "NAME",
+        "CPU %",
+        "MEM USAGE / LIMIT",
+        "MEM %",
+        "NET I/O",
+        "BLOCK I/O",
+        "PIDS",
+      ];
+      if (!o.stream) {
+        const samples = (
+          await Promise.all(
+            ids.map((id) => c.collect<StatsSample>("Containers", "stats", { id, stream: false })),
+          )
+        ).flat();
+        if (o.format === "json") for (const s of samples) process.stdout.write(`${JSON.stringify(s)}\n`);
+        else process.stdout.write(renderTable(headers, samples.map(row)));
+        return;
+      }
+      const latest = new Map<string, StatsSample>();
+      for (const id of ids)
+        (async () => {
+          for await (const s of c.serverStream<StatsSample>("Containers", "stats", {
+            id,
+            stream: true,
+          }) as AsyncIterable<StatsSample>)
+            latest.set(s.id, s);
+        })().catch(() => undefined);
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 1000));
+        process.stdout.write(`\x1b[2J\x1b[H${renderTable(headers, [...latest.values()].map(row))}`);
+      }
+    });
+  program
+    .command("port")
+    .description("List port mappings or a specific mapping for the container")
+    .argument("<container>")
+    .argument("[private-port]", "PORT[/PROTO]")
+    .action(async (id: string, want: string | undefined) => {
+      const c = await ctl.client();
+      const list = await c.call<{ containers: ContainerSummary[] }>("Containers", "list", {
+        all: true,
+        filters: [],
+        size: false,
+      });
+      const doc = JSON.parse(
+        (
+          await c.call<{ json: string }>("Containers", "inspect", { id }).catch((e: unknown) => {
+            throw new ExitError(1, daemonError(e));
+          })
+        ).json,
+      ) as { Id: string };
+      const s = list.containers.find((x) => x.id === doc.Id);
+      const key = want && !want.includes("/") ? `${want}/tcp` : want;
+      const lines = (s?.ports ?? [])
+        .filter((p) => p.publicPort && (!key || `${p.privatePort}/${p.type}` === key))
+        .map((p) =>
+          key ? `${p.ip}:${p.publicPort}` : `${p.privatePort}/${p.type} -> ${p.ip}:${p.publicPort}`,
+        );
+      if (key && lines.length === 0)
+        throw new ExitError(1, `Error: No public port '${key}' published for ${id}`);
+      for (const l of lines) process.stdout.write(`${l}\n`);
+    });
+  program
+    .command("diff")
+    .description("Inspect changes to files or directories on a container's filesystem")
+    .argument("<container>")
+    .action(async (id: string) => {
+      const c = await ctl.client();
+      const r = await c
+        .call<{ changes: { kind: number; path: string }[] }>("Containers", "diff", { id })
+        .catch((e: unknown) => {
+          throw new ExitError(1, daemonError(e));
+        });
+      for (const ch of r.changes) process.stdout.write(`${"CAD"[ch.kind]} ${ch.path}\n`);
+    });
+  program
+    .command("commit")
+    .description("Create a new image from a container's changes")
+    .option("-m, --message <msg>", "commit message")
+    .option("-a, --author <author>", "author")
+    .option("-c, --change <instruction>", "apply Dockerfile instruction to the created image", collect)
+    .option("-p, --pause", "pause container during commit", true)
+    .option("--no-pause", "do not pause the container during commit")
+    .argument("<container>")
+    .argument("[repository[:tag]]")
+    .action(
+      async (
+        container: string,
+        reference: string | undefined,
+        o: { message?: string; author?: string; change?: string[]; pause: boolean },
+      ) => {
+        const c = await ctl.client();
+        const r = await c
+          .call<{ id: string }>("Containers", "commit", {
+            container,
+            reference: reference ?? "",
+            comment: o.message ?? "",
+            author: o.author ?? "",
+            changes: o.change ?? [],
+            pause: o.pause,
+          })
+          .catch((e: unknown) => {
+            throw new ExitError(1, daemonError(e));
+          });
+        process.stdout.write(`${r.id}\n`);
+      },
+    );
+}

@@ -1,0 +1,70 @@
+import type { ExecInput, ExecOutput } from "@tsc/api";
+import type { Command } from "commander";
+import { ExitError } from "../common/run-cli.js";
+import type { Ctl } from "./shared.js";
+import { collect, daemonError } from "./shared.js";
+
+async function readAll(stream: NodeJS.ReadStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** `exec`: runs a command in a running container; exits with its code (126/127 as Docker does). */
+export function execCommand(program: Command, ctl: Ctl): void {
+  program
+    .command("exec")
+    .description("Execute a command in a running container")
+    .option("-d, --detach", "detached mode: run command in the background")
+    .option("-i, --interactive", "keep STDIN open even if not attached")
+    .option("-t, --tty", "allocate a pseudo-TTY")
+    .option("-e, --env <KEY=VALUE>", "set environment variables", collect)
+    .option("-w, --workdir <dir>", "working directory inside the container")
+    .option("-u, --user <user>", "username or UID (format: <name|uid>[:<group|gid>])")
+    .option("--privileged", "give extended privileges to the command")
+    .argument("<container>")
+    .argument("<command...>")
+    .passThroughOptions()
+    .action(
+      async (
+        container: string,
+        args: string[],
+        o: {
+          detach?: boolean;
+          interactive?: boolean;
+          tty?: boolean;
+          env?: string[];
+          workdir?: string;
+          user?: string;
+        },
+      ) => {
+        const c = await ctl.client();
+        const stdin = o.interactive && !process.stdin.isTTY ? await readAll(process.stdin) : undefined;
+        const call = c.duplex<ExecInput, ExecOutput>("Containers", "exec");
+        const first: ExecInput = {
+          container,
+          args,
+          env: o.env ?? [],
+          workdir: o.workdir ?? "",
+          user: o.user ?? "",
+          tty: !!o.tty && !!process.stdout.isTTY,
+          detach: !!o.detach,
+          closeStdin: true,
+          ...(stdin ? { stdin } : {}),
+        };
+        call.write(first);
+        call.end();
+        let code = 0;
+        try {
+          for await (const m of call as AsyncIterable<ExecOutput>) {
+            if (m.stdout.length) process.stdout.write(m.stdout);
+            if (m.stderr.length) process.stderr.write(m.stderr);
+            if (m.exited) code = m.exitCode;
+          }
+        } catch (e) {
+          throw new ExitError(1, daemonError(c.toTscError(e)));
+        }
+        if (code !== 0) throw new ExitError(code);
+      },
+    );
+}

@@ -1,0 +1,302 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import type { ImageSummaryMessage, TransferProgress } from "@tsc/api";
+import { familiarName, parseReference } from "@tsc/runtime";
+import type { Command } from "commander";
+import { humanSize, shortId, timeAgo } from "../common/human.js";
+import { ExitError } from "../common/run-cli.js";
+import { formatRows, renderTable } from "../common/table.js";
+import { inspectRefs } from "./inspect.js";
+import { pullWithProgress, registryAuthFor, showTransfer } from "./pull.js";
+import type { Ctl } from "./shared.js";
+import { collect, daemonError, forEachRef, formatOption } from "./shared.js";
+
+interface ImageRow {
+  repo: string;
+  tag: string;
+  id: string;
+  created: string;
+  size: number;
+}
+
+function rowsOf(images: ImageSummaryMessage[]): ImageRow[] {
+  const rows: ImageRow[] = [];
+  for (const i of images) {
+    const tags = i.repoTags.length ? i.repoTags : ["<none>:<none>"];
+    for (const t of tags) {
+      const name = t === "<none>:<none>" ? t : familiarName(parseReference(t));
+      const at = name.lastIndexOf(":");
+      rows.push({
+        repo: name.slice(0, at),
+        tag: name.slice(at + 1),
+        id: i.id,
+        created: i.created,
+        size: i.size,
+      });
+    }
+  }
+  return rows;
+}
+
+interface MessageSink {
+  write(m: Record<string, unknown>): boolean;
+  once(ev: "drain", cb: () => void): unknown;
+  end(): unknown;
+}
+
+async function sendFile(
+  stream: MessageSink,
+  file: string | undefined,
+  first: Record<string, unknown> = {},
+): Promise<void> {
+  const input = file && file !== "-" ? createReadStream(file) : process.stdin;
+  let sent = false;
+  for await (const chunk of input) {
+    const msg = { ...(sent ? {} : first), data: chunk as Buffer };
+    sent = true;
+    if (!stream.write(msg)) await new Promise<void>((r) => stream.once("drain", () => r()));
+  }
+  if (!sent) stream.write({ ...first, data: Buffer.alloc(0) });
+  stream.end();
+}
+
+/** Image commands: images, pull, push, tag, rmi, import, load, save, history, image prune/ls/inspect. */
+export function imageCommands(program: Command, ctl: Ctl): void {
+  const list = async (o: {
+    quiet?: boolean;
+    format?: string;
+    all?: boolean;
+    digests?: boolean;
+    trunc: boolean;
+  }) => {
+    const c = await ctl.client();
+    const r = await c.call<{ images: ImageSummaryMessage[] }>("Images", "list", {
+      all: !!o.all,
+      filters: [],
+    });
+    const rows = rowsOf(r.images);
+    if (o.quiet) {
+      for (const id of new Set(rows.map((x) => (o.trunc ? shortId(x.id) : x.id))))
+        process.stdout.write(`${id}\n`);
+      return;
+    }
+    process.stdout.write(
+      formatRows(rows, {
+        format:
+          o.format === undefined || o.format === "table"
+            ? "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+            : o.format,
+        columns: [
+          { header: "REPOSITORY", field: "Repository", value: (x) => x.repo },
+          { header: "TAG", field: "Tag", value: (x) => x.tag },
+          { header: "IMAGE ID", field: "ID", value: (x) => (o.trunc ? shortId(x.id) : x.id) },
+          {
+            header: "CREATED",
+            field: "CreatedSince",
+            value: (x) => (x.created ? timeAgo(x.created) : "N/A"),
+          },
+          { header: "CREATED AT", field: "CreatedAt", value: (x) => x.created },
+          { header: "SIZE", field: "Size", value: (x) => humanSize(x.size) },
+        ],
+      }),
+    );
+  };
+  const listCmd = (cmd: Command) =>
+    cmd
+      .description("List images")
+      .option("-a, --all", "show all images")
+      .option("-q, --quiet", "only show image IDs")
+      .option("--no-trunc", "don't truncate output")
+      .option("--digests", "show digests")
+      .option("--format <format>", "format output using a custom template, 'table' or 'json'")
+      .action(list);
+  listCmd(program.command("images"));
+  const image = program.command("image").description("Manage images");
+  listCmd(image.command("ls").alias("list"));
+  for (const p of [program, image]) {
+    p.command("pull")
+      .description("Download an image from a registry")
+      .option("-q, --quiet", "suppress verbose output")
+      .argument("<name>")
+      .action(async (name: string, o: { quiet?: boolean }) => {
+        const c = await ctl.client();
+        const ref = name.includes(":") || name.includes("@") ? name : `${name}:latest`;
+        if (!o.quiet) process.stdout.write(`Using default tag: latest\n`.repeat(ref === name ? 0 : 1));
+        const id = await pullWithProgress(
+          c,
+          ref,
+          o.quiet
+            ? (Object.assign(Object.create(process.stdout), {
+                write: () => true,
+                isTTY: false,
+              }) as NodeJS.WriteStream)
+            : process.stdout,
+        ).catch((e: unknown) => {
+          throw new ExitError(1, daemonError(e));
+        });
+        process.stdout.write(
+          o.quiet ? `${ref}\n` : `Digest: ${id}\nStatus: Downloaded image for ${ref}\n${ref}\n`,
+        );
+      });
+    p.command("push")
+      .description("Upload an image to a registry")
+      .argument("<name>")
+      .action(async (name: string) => {
+        const c = await ctl.client();
+        const stream = c.serverStream<TransferProgress>("Images", "push", {
+          reference: name,
+          registryAuth: await registryAuthFor(name),
+        });
+        const digest = await showTransfer(stream as AsyncIterable<TransferProgress>, process.stdout).catch(
+          (e: unknown) => {
+            throw new ExitError(1, daemonError(c.toTscError(e)));
+          },
+        );
+        process.stdout.write(`${name.split(":").pop() ?? "latest"}: digest: ${digest}\n`);
+      });
+    p.command("tag")
+      .description("Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE")
+      .argument("<source>")
+      .argument("<target>")
+      .action(async (source: string, target: string) => {
+        const c = await ctl.client();
+        await forEachRef([source], () => c.call("Images", "tag", { source, target }).then(() => ""));
+      });
+    p.command("load")
+      .description("Load an image from a tar archive or STDIN")
+      .option("-i, --input <file>", "read from tar archive file, instead of STDIN")
+      .option("-q, --quiet", "suppress the load output")
+      .action(async (o: { input?: string }) => {
+        const c = await ctl.client();
+        const { stream, reply } = c.clientStream<Record<string, unknown>, { loaded: string[] }>(
+          "Images",
+          "load",
+        );
+        await sendFile(stream, o.input);
+        const r = await reply.catch((e: unknown) => {
+          throw new ExitError(1, daemonError(e));
+        });
+        for (const l of r.loaded)
+          process.stdout.write(
+            l.startsWith("sha256:")
+              ? `Loaded image ID: ${l}\n`
+              : `Loaded image: ${familiarName(parseReference(l))}\n`,
+          );
+      });
+    p.command("save")
+      .description("Save one or more images to a tar archive (streamed to STDOUT by default)")
+      .option("-o, --output <file>", "write to a file, instead of STDOUT")
+      .argument("<image...>")
+      .action(async (refs: string[], o: { output?: string }) => {
+        if (!o.output && process.stdout.isTTY)
+          throw new ExitError(1, "cowardly refusing to save to a terminal. Use the -o flag or redirect");
+        const c = await ctl.client();
+        const out: NodeJS.WritableStream = o.output ? createWriteStream(o.output) : process.stdout;
+        try {
+          for await (const m of c.serverStream<{ data: Buffer }>("Images", "save", {
+            references: refs,
+          }) as AsyncIterable<{ data: Buffer }>)
+            if (!out.write(m.data)) await new Promise<void>((r) => out.once("drain", () => r()));
+        } catch (e) {
+          throw new ExitError(1, daemonError(c.toTscError(e)));
+        }
+        if (o.output) await new Promise<void>((r) => out.end(() => r()));
+      });
+    p.command("import")
+      .description("Import the contents from a tarball to create a filesystem image")
+      .option("-c, --change <instruction>", "apply Dockerfile instruction to the created image", collect)
+      .option("-m, --message <msg>", "set commit message for imported image")
+      .argument("<file>", "tarball path or - for STDIN")
+      .argument("[repository[:tag]]")
+      .action(
+        async (file: string, reference: string | undefined, o: { change?: string[]; message?: string }) => {
+          const c = await ctl.client();
+          const { stream, reply } = c.clientStream<Record<string, unknown>, { id: string }>(
+            "Images",
+            "import",
+          );
+          await sendFile(stream, file, {
+            reference: reference ?? "",
+            changes: o.change ?? [],
+            message: o.message ?? "",
+          });
+          const r = await reply.catch((e: unknown) => {
+            throw new ExitError(1, daemonError(e));
+          });
+          process.stdout.write(`${r.id}\n`);
+        },
+      );
+    p.command("history")
+      .description("Show the history of an image")
+      .option("--no-trunc", "don't truncate output")
+      .option("-q, --quiet", "only show image IDs")
+      .argument("<image>")
+      .action(async (ref: string, o: { trunc: boolean }) => {
+        const c = await ctl.client();
+        const r = await c.call<{ json: string }>("Images", "history", { id: ref }).catch((e: unknown) => {
+          throw new ExitError(1, daemonError(e));
+        });
+        const h = JSON.parse(r.json) as {
+          Created?: string;
+          CreatedBy?: string;
+          Comment?: string;
+          Size: number;
+        }[];
+        const by = (s: string) => (o.trunc && s.length > 45 ? `${s.slice(0, 44)}…` : s);
+        process.stdout.write(
+          renderTable(
+            ["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"],
+            [...h]
+              .reverse()
+              .map((x, i) => [
+                i === 0 ? shortId(ref) : "<missing>",
+                x.Created ? timeAgo(x.Created) : "",
+                by(x.CreatedBy ?? ""),
+                humanSize(x.Size),
+                x.Comment ?? "",
+              ]),
+          ),
+        );
+      });
+  }
+  const rmi = async (refs: string[], o: { force?: boolean }) => {
+    const c = await ctl.client();
+    await forEachRef(refs, async (reference) => {
+      const r = await c.call<{ untagged: string[]; deleted: string[] }>("Images", "remove", {
+        reference,
+        force: !!o.force,
+      });
+      return [
+        ...r.untagged.map((u) => `Untagged: ${familiarName(parseReference(u))}`),
+        ...r.deleted.map((d) => `Deleted: ${d}`),
+      ].join("\n");
+    });
+  };
+  program
+    .command("rmi")
+    .description("Remove one or more images")
+    .option("-f, --force", "force removal of the image")
+    .argument("<image...>")
+    .action(rmi);
+  image
+    .command("rm")
+    .alias("remove")
+    .description("Remove one or more images")
+    .option("-f, --force", "force removal of the image")
+    .argument("<image...>")
+    .action(rmi);
+  image
+    .command("prune")
+    .description("Remove unused images")
+    .option("-a, --all", "remove all unused images, not just dangling ones")
+    .option("-f, --force", "do not prompt for confirmation")
+    .action(async (o: { all?: boolean }) => {
+      const c = await ctl.client();
+      const r = await c.call<{ deleted: string[] }>("Images", "prune", { all: !!o.all });
+      if (r.deleted.length)
+        process.stdout.write(`Deleted Images:\n${r.deleted.map((d) => `deleted: ${d}\n`).join("")}\n`);
+      process.stdout.write(`Total reclaimed space: 0B\n`);
+    });
+  formatOption(image.command("inspect").description("Display detailed information on one or more images"))
+    .argument("<image...>")
+    .action((refs: string[], o: { format?: string }) => inspectRefs(ctl, refs, ["image"], o.format));
+}

@@ -1,0 +1,91 @@
+import type { TransferProgress, TscClient } from "@tsc/api";
+import { credentialsFor, parseReference } from "@tsc/runtime";
+import cliProgress from "cli-progress";
+import { humanSize } from "../common/human.js";
+import { configPath } from "./login.js";
+
+/** The registry credentials for an image's registry from our config, as the API carries them. */
+export async function registryAuthFor(ref: string): Promise<string> {
+  try {
+    const domain = parseReference(ref).domain;
+    const creds = await credentialsFor(domain, configPath());
+    return creds ? JSON.stringify(creds) : "";
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Shows a pull or push: on a TTY one bar per layer (cli-progress), otherwise one plain line per
+ * state change; returns the final result (image ID or digest).
+ */
+export async function showTransfer(
+  stream: AsyncIterable<TransferProgress>,
+  out: NodeJS.WriteStream,
+): Promise<string> {
+  const tty = Boolean(out.isTTY);
+  const multi = tty
+    ? new cliProgress.MultiBar(
+        {
+          stream: out,
+          format: "{id}: {state} [{bar}] {value_h}/{total_h}",
+          hideCursor: true,
+          clearOnComplete: false,
+          barsize: 30,
+          autopadding: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  const bars = new Map<string, cliProgress.SingleBar>();
+  const last = new Map<string, string>();
+  let result = "";
+  for await (const p of stream) {
+    if (p.result) {
+      result = p.result;
+      continue;
+    }
+    if (multi) {
+      let bar = bars.get(p.id);
+      const payload = {
+        id: p.id,
+        state: p.status.padEnd(18),
+        value_h: humanSize(p.current),
+        total_h: p.total ? humanSize(p.total) : "?",
+      };
+      if (!bar) {
+        bar = multi.create(p.total || 1, p.current, payload);
+        bars.set(p.id, bar);
+      }
+      if (p.total) bar.setTotal(p.total);
+      bar.update(
+        p.status.endsWith("complete") || p.status === "Pushed" || p.status === "Already exists"
+          ? p.total || 1
+          : p.current,
+        payload,
+      );
+    } else if (last.get(p.id) !== p.status) {
+      last.set(p.id, p.status);
+      out.write(`${p.id}: ${p.status}\n`);
+    }
+  }
+  multi?.stop();
+  return result;
+}
+
+/** `pull` with progress on `out`; returns the image ID. */
+export async function pullWithProgress(
+  client: TscClient,
+  ref: string,
+  out: NodeJS.WriteStream,
+): Promise<string> {
+  const stream = client.serverStream<TransferProgress>("Images", "pull", {
+    reference: ref,
+    registryAuth: await registryAuthFor(ref),
+  });
+  try {
+    return await showTransfer(stream as AsyncIterable<TransferProgress>, out);
+  } catch (e) {
+    throw client.toTscError(e);
+  }
+}

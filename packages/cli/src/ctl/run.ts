@@ -1,0 +1,174 @@
+import type { CreateContainerOptions } from "@tsc/agent";
+import type { LogLine } from "@tsc/api";
+import { isTscError } from "@tsc/core";
+import type { Command } from "commander";
+import { Option } from "commander";
+import { ExitError } from "../common/run-cli.js";
+import type { RunFlags } from "./parse-run.js";
+import { buildCreateOptions } from "./parse-run.js";
+import { pullWithProgress, registryAuthFor } from "./pull.js";
+import type { Ctl } from "./shared.js";
+import { collect, daemonError } from "./shared.js";
+
+/** Adds the flags `run` and `create` share (Docker's names). */
+export function addCreateFlags(cmd: Command): Command {
+  return cmd
+    .helpOption("--help", "display help for command")
+    .option("-i, --interactive", "keep STDIN open even if not attached")
+    .option("-t, --tty", "allocate a pseudo-TTY")
+    .option("--name <name>", "assign a name to the container")
+    .option("-p, --publish <spec>", "publish a container's port(s) to the host", collect)
+    .option("-P, --publish-all", "publish all exposed ports to random ports")
+    .option("-e, --env <KEY=VALUE>", "set environment variables", collect)
+    .option("--env-file <file>", "read in a file of environment variables", collect)
+    .option("-v, --volume <spec>", "bind mount a volume", collect)
+    .option("--mount <spec>", "attach a filesystem mount to the container", collect)
+    .option("--tmpfs <path>", "mount a tmpfs directory", collect)
+    .option("--network <network>", "connect a container to a network", "bridge")
+    .option("--network-alias <alias>", "add network-scoped alias for the container", collect)
+    .option("--ip <address>", "IPv4 address (e.g., 172.30.100.104)")
+    .option("-h, --hostname <name>", "container host name")
+    .option("--restart <policy>", "restart policy to apply when a container exits", "no")
+    .option("-w, --workdir <dir>", "working directory inside the container")
+    .option("-u, --user <user>", "username or UID (format: <name|uid>[:<group|gid>])")
+    .option("--entrypoint <cmd>", "overwrite the default ENTRYPOINT of the image")
+    .option("--init", "run an init inside the container that forwards signals and reaps processes")
+    .option("--read-only", "mount the container's root filesystem as read only")
+    .option("--cap-add <cap>", "add Linux capabilities", collect)
+    .option("--cap-drop <cap>", "drop Linux capabilities", collect)
+    .option("--privileged", "give extended privileges to this container")
+    .option("-m, --memory <bytes>", "memory limit")
+    .option("--cpus <number>", "number of CPUs")
+    .option("--pids-limit <n>", "tune container pids limit")
+    .option("--ulimit <name=soft:hard>", "ulimit options", collect)
+    .option("--sysctl <k=v>", "sysctl options", collect)
+    .option("-l, --label <k=v>", "set meta data on a container", collect)
+    .option("--health-cmd <cmd>", "command to run to check health")
+    .option("--health-interval <duration>", "time between running the check")
+    .option("--health-retries <n>", "consecutive failures needed to report unhealthy")
+    .option("--health-timeout <duration>", "maximum time to allow one check to run")
+    .option("--health-start-period <duration>", "start period for the container to initialize")
+    .option("--health-start-interval <duration>", "time between checks during the start period")
+    .option("--no-healthcheck", "disable any container-specified HEALTHCHECK")
+    .option("--stop-signal <signal>", "signal to stop the container")
+    .option("--stop-timeout <seconds>", "timeout (in seconds) to stop a container")
+    .option("--volumes-from <container>", "mount volumes from the specified container(s)", collect)
+    .addOption(
+      new Option("--pull <policy>", "pull image before running")
+        .choices(["always", "missing", "never"])
+        .default("missing"),
+    )
+    .option("--expose <port>", "expose a port or a range of ports", collect)
+    .option("--dns <ip>", "set custom DNS servers", collect)
+    .option("--add-host <host:ip>", "add a custom host-to-IP mapping", collect)
+    .argument("<image>", "image to run")
+    .argument("[command...]", "command and arguments")
+    .passThroughOptions();
+}
+
+/** Pulls first (with progress) when the image is missing and the policy allows, then creates. */
+export async function createContainer(ctl: Ctl, opts: CreateContainerOptions): Promise<string> {
+  const client = await ctl.client();
+  const auth = await registryAuthFor(opts.image);
+  const create = () =>
+    client.call<{ id: string }>("Containers", "create", {
+      specJson: JSON.stringify(opts),
+      registryAuth: auth,
+    });
+  if (opts.pull === "always") {
+    await pullWithProgress(client, opts.image, process.stderr);
+    return (await create()).id;
+  }
+  try {
+    return (await create()).id;
+  } catch (e) {
+    if (!isTscError(e, "NotFound") || opts.pull === "never" || !/image/i.test(e.message)) throw e;
+  }
+  process.stderr.write(`Unable to find image '${opts.image}' locally\n`);
+  await pullWithProgress(client, opts.image, process.stderr);
+  return (await create()).id;
+}
+
+/** Streams the container's output to ours until it ends. */
+export async function streamOutput(
+  ctl: Ctl,
+  id: string,
+  opts: { follow: boolean; tail?: number },
+): Promise<void> {
+  const client = await ctl.client();
+  const stream = client.serverStream<LogLine>("Containers", "logs", {
+    id,
+    follow: opts.follow,
+    tail: opts.tail ?? -1,
+    since: "",
+    until: "",
+  });
+  try {
+    for await (const m of stream as AsyncIterable<LogLine>)
+      (m.stream === "stderr" ? process.stderr : process.stdout).write(m.line);
+  } catch (e) {
+    throw client.toTscError(e);
+  }
+}
+
+/** `run`: create, start, and (unless -d) stream output and exit with the container's code. */
+export function runCommand(program: Command, ctl: Ctl): void {
+  addCreateFlags(program.command("run").description("Create and run a new container from an image"))
+    .option("-d, --detach", "run container in background and print container ID")
+    .option("--rm", "automatically remove the container when it exits")
+    .action(async (image: string, command: string[], flags: RunFlags) => {
+      const opts = buildCreateOptions(flags, image, command);
+      const attached = !flags.detach;
+      // Attached runs remove the container themselves once its output is read.
+      const id = await createContainer(ctl, attached ? { ...opts, autoRemove: false } : opts).catch(
+        (e: unknown) => {
+          throw new ExitError(125, daemonError(e));
+        },
+      );
+      const client = await ctl.client();
+      try {
+        await client.call("Containers", "start", { id });
+      } catch (e) {
+        const msg = daemonError(e);
+        if (flags.rm)
+          await client
+            .call("Containers", "remove", { id, force: true, volumes: true })
+            .catch(() => undefined);
+        throw new ExitError(
+          /executable file not found|no such file/i.test(msg)
+            ? 127
+            : /permission denied/i.test(msg)
+              ? 126
+              : 125,
+          msg,
+        );
+      }
+      if (!attached) {
+        process.stdout.write(`${id}\n`);
+        return;
+      }
+      if (flags.interactive && !process.stdin.isTTY)
+        process.stderr.write("tscctl: warning: stdin is not forwarded to attached containers yet\n");
+      const onSignal = (sig: NodeJS.Signals): void =>
+        void client.call("Containers", "kill", { id, signal: sig }).catch(() => undefined);
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      try {
+        await streamOutput(ctl, id, { follow: true });
+        const { exitCode } = await client.call<{ exitCode: number }>("Containers", "wait", { id });
+        if (flags.rm) await client.call("Containers", "remove", { id, force: true, volumes: true });
+        if (exitCode !== 0) throw new ExitError(exitCode);
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    });
+  addCreateFlags(program.command("create").description("Create a new container")).action(
+    async (image: string, command: string[], flags: RunFlags) => {
+      const id = await createContainer(ctl, buildCreateOptions(flags, image, command)).catch((e: unknown) => {
+        throw new ExitError(125, daemonError(e));
+      });
+      process.stdout.write(`${id}\n`);
+    },
+  );
+}

@@ -1,0 +1,209 @@
+import type { EventMessage } from "@tsc/api";
+import { parseTimeArg } from "@tsc/api";
+import type { Command } from "commander";
+import { humanSize } from "../common/human.js";
+import { ExitError } from "../common/run-cli.js";
+import { renderTable } from "../common/table.js";
+import { TSC_VERSION } from "../common/version.js";
+import type { Ctl } from "./shared.js";
+import { collect, daemonError, printDocuments } from "./shared.js";
+
+/** `events`: Docker's line format, `--filter`, `--since`, `--until`, `--format`. */
+function eventsCommand(p: Command, ctl: Ctl): void {
+  p.command("events")
+    .description("Get real time events from the server")
+    .option("-f, --filter <filter>", "filter output based on conditions provided", collect)
+    .option("--since <time>", "show all events created since timestamp")
+    .option("--until <time>", "stream events until this timestamp")
+    .option("--format <format>", "format the output using a Go template, or 'json'")
+    .action(async (o: { filter?: string[]; since?: string; until?: string; format?: string }) => {
+      const c = await ctl.client();
+      const iso = (t: string | undefined) => (t ? new Date(parseTimeArg(t)).toISOString() : "");
+      const stream = c.serverStream<EventMessage>("System", "events", {
+        since: iso(o.since),
+        until: iso(o.until),
+        filters: o.filter ?? [],
+      });
+      try {
+        for await (const e of stream as AsyncIterable<EventMessage>) {
+          if (o.format) {
+            printDocuments(
+              [
+                {
+                  Type: e.type,
+                  Action: e.action,
+                  Status: e.action,
+                  ID: e.id,
+                  id: e.id,
+                  Actor: { ID: e.id, Attributes: e.attributes },
+                  time: Math.floor(e.timeNano / 1e9),
+                  timeNano: e.timeNano,
+                },
+              ],
+              o.format,
+            );
+            continue;
+          }
+          const attrs = Object.entries(e.attributes)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => `${k}=${v}`)
+            .join(", ");
+          const time =
+            new Date(e.timeNano / 1e6).toISOString().replace("Z", "") +
+            String(e.timeNano % 1e6)
+              .padStart(6, "0")
+              .slice(0, 6);
+          process.stdout.write(`${time}Z ${e.type} ${e.action} ${e.id}${attrs ? ` (${attrs})` : ""}\n`);
+        }
+      } catch (e) {
+        throw new ExitError(1, daemonError(c.toTscError(e)));
+      }
+    });
+}
+
+/** `version`, `info`, `system info|df|prune|events`. */
+export function systemCommands(program: Command, ctl: Ctl): void {
+  program
+    .command("version")
+    .description("Show the tsc version information")
+    .option("-f, --format <format>", "format the output using a Go template, or 'json'")
+    .action(async (o: { format?: string }) => {
+      const client = {
+        Version: TSC_VERSION,
+        ApiVersion: "tsc.v1",
+        Os: "linux",
+        Arch: process.arch === "x64" ? "amd64" : process.arch,
+        NodeVersion: process.version,
+      };
+      let server: Record<string, unknown> | undefined;
+      let err: unknown;
+      try {
+        server = JSON.parse(
+          (await (await ctl.client()).call<{ json: string }>("System", "version", {})).json,
+        ) as Record<string, unknown>;
+      } catch (e) {
+        err = e;
+      }
+      if (o.format) printDocuments([{ Client: client, Server: server ?? null }], o.format);
+      else {
+        process.stdout.write(
+          `Client:\n Version:      ${client.Version}\n API version:  ${client.ApiVersion}\n Node version: ${client.NodeVersion}\n OS/Arch:      linux/${client.Arch}\n`,
+        );
+        if (server) {
+          process.stdout.write(
+            `\nServer:\n Engine:\n  Version:      ${String(server.Version)}\n  API version:  ${String(server.ApiVersion)}\n  Kernel:       ${String(server.KernelVersion)}\n`,
+          );
+          for (const comp of (server.Components as { Name: string; Version: string }[]) ?? [])
+            if (comp.Name !== "tscd")
+              process.stdout.write(` ${comp.Name}:\n  Version:      ${comp.Version}\n`);
+        }
+      }
+      if (err) throw new ExitError(1, daemonError(err));
+    });
+  const info = async (o: { format?: string }) => {
+    const doc = JSON.parse(
+      (await (await ctl.client()).call<{ json: string }>("System", "info", {})).json,
+    ) as Record<string, unknown>;
+    if (o.format) return printDocuments([doc], o.format);
+    const lines = [
+      `Server:`,
+      ` Containers: ${String(doc.Containers)}`,
+      `  Running: ${String(doc.ContainersRunning)}`,
+      `  Paused: ${String(doc.ContainersPaused)}`,
+      `  Stopped: ${String(doc.ContainersStopped)}`,
+      ` Images: ${String(doc.Images)}`,
+      ` Server Version: ${String(doc.ServerVersion)}`,
+      ` Storage Driver: ${String(doc.Driver)}`,
+      ` Cgroup Version: ${String(doc.CgroupVersion)}`,
+      ` Default Runtime: runc`,
+      ` Live Restore Enabled: true`,
+      ` Kernel Version: ${String(doc.KernelVersion)}`,
+      ` Operating System: ${String(doc.OperatingSystem)}`,
+      ` CPUs: ${String(doc.NCPU)}`,
+      ` Total Memory: ${humanSize(Number(doc.MemTotal))}`,
+      ` Name: ${String(doc.Name)}`,
+      ` Data Root: ${String(doc.DockerRootDir)}`,
+    ];
+    process.stdout.write(`${lines.join("\n")}\n`);
+  };
+  program
+    .command("info")
+    .description("Display system-wide information")
+    .option("-f, --format <format>", "format the output using a Go template")
+    .action(info);
+  const system = program.command("system").description("Manage tsc");
+  system
+    .command("info")
+    .description("Display system-wide information")
+    .option("-f, --format <format>", "format the output using a Go template")
+    .action(info);
+  system
+    .command("df")
+    .description("Show tsc disk usage")
+    .option("--format <format>", "'json' or a Go template")
+    .action(async (o: { format?: string }) => {
+      const doc = JSON.parse(
+        (await (await ctl.client()).call<{ json: string }>("System", "df", {})).json,
+      ) as {
+        Images: { Size: number; Containers: number }[];
+        Containers: { State: string }[];
+        Volumes: { UsedBy: number }[];
+      };
+      if (o.format) return printDocuments([doc], o.format);
+      const size = doc.Images.reduce((a, i) => a + i.Size, 0);
+      const unused = doc.Images.filter((i) => i.Containers === 0).reduce((a, i) => a + i.Size, 0);
+      process.stdout.write(
+        renderTable(
+          ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"],
+          [
+            [
+              "Images",
+              String(doc.Images.length),
+              String(doc.Images.filter((i) => i.Containers > 0).length),
+              humanSize(size),
+              humanSize(unused),
+            ],
+            [
+              "Containers",
+              String(doc.Containers.length),
+              String(doc.Containers.filter((c) => c.State === "running").length),
+              "0B",
+              "0B",
+            ],
+            [
+              "Local Volumes",
+              String(doc.Volumes.length),
+              String(doc.Volumes.filter((v) => v.UsedBy > 0).length),
+              "0B",
+              "0B",
+            ],
+          ],
+        ),
+      );
+    });
+  system
+    .command("prune")
+    .description("Remove unused data")
+    .option("-a, --all", "remove all unused images not just dangling ones")
+    .option("--volumes", "prune anonymous volumes")
+    .option("-f, --force", "do not prompt for confirmation")
+    .action(async (o: { all?: boolean; volumes?: boolean }) => {
+      const r = JSON.parse(
+        (
+          await (
+            await ctl.client()
+          ).call<{ json: string }>("System", "prune", { all: !!o.all, volumes: !!o.volumes })
+        ).json,
+      ) as Record<string, string[]>;
+      for (const [k, label] of [
+        ["ContainersDeleted", "Deleted Containers"],
+        ["NetworksDeleted", "Deleted Networks"],
+        ["VolumesDeleted", "Deleted Volumes"],
+        ["ImagesDeleted", "Deleted Images"],
+      ] as const)
+        if (r[k]?.length) process.stdout.write(`${label}:\n${r[k].join("\n")}\n\n`);
+      process.stdout.write("Total reclaimed space: 0B\n");
+    });
+  eventsCommand(program, ctl);
+  eventsCommand(system, ctl);
+}

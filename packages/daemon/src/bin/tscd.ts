@@ -1,0 +1,109 @@
+import { spawn } from "node:child_process";
+import { mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { Command, Option } from "commander";
+import { DEFAULT_HOST, parseHost } from "@tsc/api";
+import { isTscError } from "@tsc/core";
+import { Daemon } from "../daemon.js";
+
+const LEVELS = ["debug", "info", "warn", "error"] as const;
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
+
+const program = new Command("tscd")
+  .description("The tsc engine daemon: owns this host's containers and serves the tsc API")
+  .option("--data-root <dir>", "root of persistent state", "/var/lib/tsc")
+  .option("--exec-root <dir>", "root of runtime state", "/run/tsc")
+  .option("-H, --host <address...>", `listen address (unix:///path or tcp://ADDR:PORT)`, [DEFAULT_HOST])
+  .option("--tlscacert <file>", "CA that client certificates must chain to (TCP)")
+  .option("--tlscert <file>", "server certificate (TCP)")
+  .option("--tlskey <file>", "server key (TCP)")
+  .addOption(new Option("--log-level <level>", "log level").choices(LEVELS).default("info"))
+  .option("--insecure-registry <host...>", "registries to reach over plain HTTP", [])
+  .option("--default-address-pool <cidr>", "pool the networks' subnets come from", "10.88.0.0/16")
+  .option("--dns-port <port>", "port of the embedded DNS on each network gateway (0 = off)", "53")
+  .option("--trace-api", "log every API call and reply as JSON (secrets redacted)")
+  .option("-d, --detach", "run in the background (writes --pidfile and a log under the data root)")
+  .option("-p, --pidfile <file>", "pid file", "/run/tsc/tscd.pid")
+  .version(`tscd version ${VERSION}`, "-v, --version", "print the version")
+  .showHelpAfterError();
+
+interface Opts {
+  dataRoot: string;
+  execRoot: string;
+  host: string[];
+  tlscacert?: string;
+  tlscert?: string;
+  tlskey?: string;
+  logLevel: (typeof LEVELS)[number];
+  insecureRegistry: string[];
+  defaultAddressPool: string;
+  dnsPort: string;
+  traceApi?: boolean;
+  detach?: boolean;
+  pidfile: string;
+}
+
+function detach(opts: Opts): void {
+  const logFile = join(opts.dataRoot, "tscd.log");
+  mkdirSync(opts.dataRoot, { recursive: true });
+  const out = openSync(logFile, "a");
+  const args = process.argv.slice(1).filter((a) => a !== "-d" && a !== "--detach");
+  const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", out, out] });
+  child.unref();
+  mkdirSync(dirname(opts.pidfile), { recursive: true });
+  writeFileSync(opts.pidfile, `${child.pid}\n`);
+  process.stdout.write(`tscd started in the background (pid ${child.pid}); log: ${logFile}\n`);
+}
+
+async function main(): Promise<void> {
+  program.parse();
+  const opts = program.opts<Opts>();
+  if (opts.detach) return detach(opts);
+  const level = LEVELS.indexOf(opts.logLevel);
+  const log = (line: string): void => {
+    const lvl = line.startsWith("warning") ? 2 : line.startsWith("error") ? 3 : 1;
+    if (lvl >= level || line.startsWith("trace "))
+      process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  };
+  const tls =
+    opts.tlscacert && opts.tlscert && opts.tlskey
+      ? { ca: opts.tlscacert, cert: opts.tlscert, key: opts.tlskey }
+      : undefined;
+  const hosts = opts.host.map(parseHost);
+  if (hosts.some((h) => h.kind === "tcp") && !tls)
+    throw new Error(
+      "listening on TCP needs --tlscacert, --tlscert and --tlskey (clients are verified with mutual TLS)",
+    );
+  if (process.getuid?.() !== 0)
+    throw new Error("tscd must run as root (it manages namespaces, mounts and cgroups)");
+  const daemon = await Daemon.start({
+    dataRoot: opts.dataRoot,
+    runRoot: opts.execRoot,
+    hosts,
+    ...(tls ? { tls } : {}),
+    traceApi: opts.traceApi ?? false,
+    insecureRegistries: opts.insecureRegistry,
+    addressPool: opts.defaultAddressPool,
+    dnsPort: Number(opts.dnsPort),
+    log,
+  });
+  writeFileSync(join(opts.execRoot, "tscd.pid"), `${process.pid}\n`);
+  log(`tscd ${VERSION} serving on ${opts.host.join(", ")} (data root ${opts.dataRoot})`);
+  let stopping = false;
+  const stop = (sig: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log(`${sig}: stopping; containers keep running`);
+    void daemon.stop().then(() => process.exit(0));
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((e: unknown) => {
+  const msg = isTscError(e) || e instanceof Error ? e.message : String(e);
+  process.stderr.write(`tscd: ${msg}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,107 @@
+import type { Agent } from "@tsc/agent";
+import { DEFAULT_NETWORK } from "@tsc/agent";
+import type { ConnectRequest, CreateNetworkRequest, CreateVolumeRequest, Ref, ServiceImpl } from "@tsc/api";
+import { failedPrecondition, invalidArgument } from "@tsc/core";
+
+/** The Networks service over the agent. */
+export function networksService(agent: Agent): ServiceImpl {
+  const nets = agent.networks;
+  return {
+    async create(req: CreateNetworkRequest) {
+      if (req.driver && req.driver !== "bridge")
+        throw invalidArgument(
+          `network driver ${JSON.stringify(req.driver)} is not supported on a single host`,
+          {
+            hint: "use the bridge driver (overlay networks come with tsc-swarm)",
+          },
+        );
+      const net = await nets.create(req.name, {
+        ...(req.subnet ? { subnet: req.subnet } : {}),
+        ...(req.gateway ? { gateway: req.gateway } : {}),
+        internal: req.internal,
+        labels: req.labels,
+      });
+      agent.events.publish("network", "create", net.id, { name: net.name, type: "bridge" });
+      return { id: net.id };
+    },
+    async list() {
+      const networks = (await nets.list())
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((n) => ({
+          id: n.id,
+          name: n.name,
+          driver: n.driver,
+          scope: "local",
+          subnet: n.subnet,
+          created: n.created,
+        }));
+      return { networks };
+    },
+    async inspect(req: Ref) {
+      return { json: JSON.stringify(await agent.inspectNetwork(req.id)) };
+    },
+    async remove(req: Ref) {
+      const net = await nets.get(req.id);
+      if (net.name === DEFAULT_NETWORK)
+        throw failedPrecondition(`bridge is a pre-defined network and cannot be removed`);
+      await nets.remove(net.id);
+      agent.events.publish("network", "destroy", net.id, { name: net.name, type: "bridge" });
+      return {};
+    },
+    async connect(req: ConnectRequest) {
+      await agent.connect(req.network, req.container, {
+        aliases: req.aliases,
+        ...(req.ipv4Address ? { ipv4Address: req.ipv4Address } : {}),
+      });
+      return {};
+    },
+    async disconnect(req: ConnectRequest) {
+      await agent.disconnect(req.network, req.container);
+      return {};
+    },
+    async prune() {
+      const names: string[] = [];
+      for (const n of await nets.list()) {
+        if (n.name === DEFAULT_NETWORK || agent.attached(n.id).length > 0) continue;
+        await nets.remove(n.id);
+        agent.events.publish("network", "destroy", n.id, { name: n.name, type: "bridge" });
+        names.push(n.name);
+      }
+      return { names };
+    },
+  };
+}
+
+/** The Volumes service over the agent's volume manager. */
+export function volumesService(agent: Agent): ServiceImpl {
+  const vols = agent.volumes;
+  return {
+    async create(req: CreateVolumeRequest) {
+      const name = req.name || (await import("node:crypto")).randomBytes(32).toString("hex");
+      if (req.driver && req.driver !== "local")
+        throw invalidArgument(`volume driver ${JSON.stringify(req.driver)} is not supported`, {
+          hint: "use the local driver",
+        });
+      const v = await vols.create(name, { driver: "local", options: req.options, labels: req.labels });
+      agent.events.publish("volume", "create", v.Name, { driver: "local" });
+      return { id: v.Name };
+    },
+    async list() {
+      return { json: JSON.stringify(await vols.list()) };
+    },
+    async inspect(req: Ref) {
+      const { UsedBy: _u, ...doc } = await vols.inspect(req.id);
+      return { json: JSON.stringify(doc) };
+    },
+    async remove(req: { name: string; force: boolean }) {
+      await vols.remove(req.name, { force: req.force });
+      agent.events.publish("volume", "destroy", req.name, { driver: "local" });
+      return {};
+    },
+    async prune() {
+      const names = await vols.prune();
+      for (const n of names) agent.events.publish("volume", "destroy", n, { driver: "local" });
+      return { names };
+    },
+  };
+}

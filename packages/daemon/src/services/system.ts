@@ -1,0 +1,136 @@
+import { readFile } from "node:fs/promises";
+import os from "node:os";
+import type { ServerWritableStream } from "@grpc/grpc-js";
+import type { Agent, EngineEvent } from "@tsc/agent";
+import { matchesFilters } from "@tsc/agent";
+import type { EventMessage, EventsRequest, ServiceImpl } from "@tsc/api";
+import { parseTimeArg } from "@tsc/api";
+import { run } from "./run-version.js";
+
+/** The daemon's own version (from its package.json). */
+export async function daemonVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** The System service: version, info, df, prune and the event stream. */
+export function systemService(agent: Agent, info: { dataRoot: string; hosts: string[] }): ServiceImpl {
+  return {
+    async ping() {
+      return {};
+    },
+    async version() {
+      const v = await daemonVersion();
+      return {
+        json: JSON.stringify({
+          Version: v,
+          ApiVersion: "tsc.v1",
+          Os: "linux",
+          Arch: process.arch === "x64" ? "amd64" : process.arch,
+          KernelVersion: os.release(),
+          NodeVersion: process.version,
+          Components: [
+            { Name: "tscd", Version: v },
+            { Name: "runc", Version: await run("runc", ["--version"]) },
+            { Name: "conmon", Version: await run("conmon", ["--version"]) },
+          ],
+        }),
+      };
+    },
+    async info() {
+      const all = agent.containers.list({ all: true });
+      return {
+        json: JSON.stringify({
+          Containers: all.length,
+          ContainersRunning: all.filter((c) => c.status === "running").length,
+          ContainersPaused: all.filter((c) => c.status === "paused").length,
+          ContainersStopped: all.filter((c) => c.status === "exited" || c.status === "created").length,
+          Images: (await agent.images.list()).length,
+          Driver: "overlay",
+          DockerRootDir: info.dataRoot,
+          Hosts: info.hosts,
+          KernelVersion: os.release(),
+          OperatingSystem: await osName(),
+          NCPU: os.cpus().length,
+          MemTotal: os.totalmem(),
+          Name: os.hostname(),
+          ServerVersion: await daemonVersion(),
+          Runtimes: { runc: { path: "runc" } },
+          DefaultRuntime: "runc",
+          CgroupVersion: "1",
+          LiveRestoreEnabled: true,
+        }),
+      };
+    },
+    async df() {
+      const images = await agent.images.list();
+      const volumes = await agent.volumes.list();
+      const containers = agent.containers.list({ all: true });
+      return {
+        json: JSON.stringify({
+          Images: images.map((i) => ({
+            Id: i.Id,
+            RepoTags: i.RepoTags,
+            Size: i.Size,
+            Containers: containers.filter((c) => c.imageId === i.Id).length,
+          })),
+          Containers: containers.map((c) => ({ Id: c.id, Names: [`/${c.name}`], State: c.status })),
+          Volumes: volumes.map((v) => ({ Name: v.Name, UsedBy: v.UsedBy.length })),
+        }),
+      };
+    },
+    async prune(req: { all: boolean; volumes: boolean }) {
+      const removed: string[] = [];
+      for (const c of agent.containers.list({ all: true }))
+        if (c.status === "exited" || c.status === "created" || c.status === "dead") {
+          await agent.removeContainer(c.id);
+          removed.push(c.id);
+        }
+      const networks: string[] = [];
+      for (const n of await agent.networks.list())
+        if (n.name !== "bridge" && agent.attached(n.id).length === 0) {
+          await agent.networks.remove(n.id);
+          networks.push(n.name);
+        }
+      const volumes = req.volumes ? await agent.volumes.prune() : [];
+      const images = await agent.images.prune({ all: req.all });
+      return {
+        json: JSON.stringify({
+          ContainersDeleted: removed,
+          NetworksDeleted: networks,
+          VolumesDeleted: volumes,
+          ImagesDeleted: images,
+        }),
+      };
+    },
+    async events(call: ServerWritableStream<EventsRequest, EventMessage>) {
+      const { since, until, filters } = call.request;
+      const untilMs = until ? parseTimeArg(until) : undefined;
+      const send = (e: EngineEvent): void => {
+        if (matchesFilters(e, filters)) call.write(e);
+      };
+      if (since)
+        for (const e of agent.events.since(parseTimeArg(since)))
+          if (untilMs === undefined || e.timeNano / 1e6 <= untilMs) send(e);
+      if (untilMs !== undefined && untilMs <= Date.now()) return;
+      await new Promise<void>((resolve) => {
+        const timer = untilMs !== undefined ? setTimeout(done, untilMs - Date.now()) : undefined;
+        function done(): void {
+          if (timer) clearTimeout(timer);
+          agent.events.off("event", send);
+          resolve();
+        }
+        agent.events.on("event", send);
+        call.on("cancelled", done);
+        call.on("close", done);
+      });
+    },
+  };
+}
+
+async function osName(): Promise<string> {
+  const text = await readFile("/etc/os-release", "utf8").catch(() => "");
+  return /^PRETTY_NAME="?([^"\n]*)"?/m.exec(text)?.[1] ?? "Linux";
+}
