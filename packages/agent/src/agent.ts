@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { alreadyExists, failedPrecondition, isTscError } from "@tsc/core";
+import { alreadyExists, failedPrecondition, invalidArgument, isTscError } from "@tsc/core";
 import type {
   ContainerEvent,
   ContainerRecord,
@@ -12,6 +12,7 @@ import {
   ContainerManager,
   ImageStore,
   NetworkManager,
+  parseRestartPolicy,
   pullImage,
   pushImage,
   VolumeManager,
@@ -123,8 +124,12 @@ export class Agent {
       healthcheck,
       autoRemove,
       pull,
-      ...spec
+      restart,
+      ...rest
     } = o;
+    const spec = restart ? { ...rest, restartPolicy: parseRestartPolicy(restart) } : rest;
+    if (autoRemove && spec.restartPolicy && spec.restartPolicy.name !== "no")
+      throw invalidArgument("conflicting options: cannot specify both --restart and --rm");
     await this.ensureImage(o.image, pull ?? "missing", transfer);
     const image = await this.images.resolve(o.image);
     const mode = networkMode ?? DEFAULT_NETWORK;

@@ -33,6 +33,8 @@ export interface CreateContainerOptions extends Omit<ContainerSpec, "network"> {
   healthcheck?: HealthConfig;
   /** `--rm`: remove the container when it exits. */
   autoRemove?: boolean;
+  /** `--restart` as Docker spells it (`on-failure:10`); parsed and validated by the agent. */
+  restart?: string;
   /** `--pull`: `missing` (default), `always` or `never`. */
   pull?: "always" | "missing" | "never";
 }

@@ -1,5 +1,4 @@
 import { isTscError } from "@tsc/core";
-import { isComposeError } from "@tsc/compose";
 import { CommanderError } from "commander";
 
 /** Thrown by commands to end the process with an exit code after printing their own message. */
@@ -14,24 +13,28 @@ export class ExitError extends Error {
 
 /**
  * Runs a CLI's main function and turns every failure into a message on stderr and an exit code.
- * User mistakes (compose errors, typed tsc errors, bad flags) print one readable line, never a
+ * User mistakes (typed tsc errors, bad flags, and what `isUserError` accepts, e.g. compose errors) print one readable line, never a
  * stack trace; anything else is an internal error, with the stack only when TSC_DEBUG is set.
  */
-export async function runCli(prog: string, main: () => Promise<void>): Promise<void> {
+export async function runCli(
+  prog: string,
+  main: () => Promise<void>,
+  isUserError: (e: unknown) => e is Error = (e): e is Error => false,
+): Promise<void> {
   try {
     await main();
   } catch (e) {
-    process.exitCode = reportError(prog, e);
+    process.exitCode = reportError(prog, e, isUserError);
   }
 }
 
-function reportError(prog: string, e: unknown): number {
+function reportError(prog: string, e: unknown, isUserError: (e: unknown) => e is Error): number {
   if (e instanceof CommanderError) return e.exitCode;
   if (e instanceof ExitError) {
     if (e.message) process.stderr.write(`${e.message}\n`);
     return e.exitCode;
   }
-  if (isComposeError(e) || isTscError(e)) {
+  if (isUserError(e) || isTscError(e)) {
     process.stderr.write(`${prog}: ${e.message}\n`);
     return 1;
   }

@@ -1,6 +1,5 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import type { ImageSummaryMessage, TransferProgress } from "@tsc/api";
-import { familiarName, parseReference } from "@tsc/runtime";
 import type { Command } from "commander";
 import { humanSize, shortId, timeAgo } from "../common/human.js";
 import { ExitError } from "../common/run-cli.js";
@@ -18,16 +17,22 @@ interface ImageRow {
   size: number;
 }
 
-function rowsOf(images: ImageSummaryMessage[]): ImageRow[] {
+/** `busybox:latest` for `docker.io/library/busybox:latest` (the runtime's reference code, loaded on demand). */
+async function familiar(): Promise<(ref: string) => string> {
+  const { familiarName, parseReference } = await import("@tsc/runtime");
+  return (ref) => familiarName(parseReference(ref));
+}
+
+function rowsOf(images: ImageSummaryMessage[], name: (ref: string) => string): ImageRow[] {
   const rows: ImageRow[] = [];
   for (const i of images) {
     const tags = i.repoTags.length ? i.repoTags : ["<none>:<none>"];
     for (const t of tags) {
-      const name = t === "<none>:<none>" ? t : familiarName(parseReference(t));
-      const at = name.lastIndexOf(":");
+      const shown = t === "<none>:<none>" ? t : name(t);
+      const at = shown.lastIndexOf(":");
       rows.push({
-        repo: name.slice(0, at),
-        tag: name.slice(at + 1),
+        repo: shown.slice(0, at),
+        tag: shown.slice(at + 1),
         id: i.id,
         created: i.created,
         size: i.size,
@@ -73,7 +78,7 @@ export function imageCommands(program: Command, ctl: Ctl): void {
       all: !!o.all,
       filters: [],
     });
-    const rows = rowsOf(r.images);
+    const rows = rowsOf(r.images, await familiar());
     if (o.quiet) {
       for (const id of new Set(rows.map((x) => (o.trunc ? shortId(x.id) : x.id))))
         process.stdout.write(`${id}\n`);
@@ -175,11 +180,10 @@ export function imageCommands(program: Command, ctl: Ctl): void {
         const r = await reply.catch((e: unknown) => {
           throw new ExitError(1, daemonError(e));
         });
+        const name = await familiar();
         for (const l of r.loaded)
           process.stdout.write(
-            l.startsWith("sha256:")
-              ? `Loaded image ID: ${l}\n`
-              : `Loaded image: ${familiarName(parseReference(l))}\n`,
+            l.startsWith("sha256:") ? `Loaded image ID: ${l}\n` : `Loaded image: ${name(l)}\n`,
           );
       });
     p.command("save")
@@ -260,13 +264,14 @@ export function imageCommands(program: Command, ctl: Ctl): void {
   }
   const rmi = async (refs: string[], o: { force?: boolean }) => {
     const c = await ctl.client();
+    const name = await familiar();
     await forEachRef(refs, async (reference) => {
       const r = await c.call<{ untagged: string[]; deleted: string[] }>("Images", "remove", {
         reference,
         force: !!o.force,
       });
       return [
-        ...r.untagged.map((u) => `Untagged: ${familiarName(parseReference(u))}`),
+        ...r.untagged.map((u) => `Untagged: ${name(u)}`),
         ...r.deleted.map((d) => `Deleted: ${d}`),
       ].join("\n");
     });

@@ -1,7 +1,6 @@
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { parseReference } from "@tsc/runtime";
 import type { Command } from "commander";
 import { ExitError } from "../common/run-cli.js";
 import type { Ctl } from "./shared.js";
@@ -28,7 +27,8 @@ async function writeConfig(cfg: Config): Promise<void> {
   await chmod(configPath(), 0o600);
 }
 
-function serverOf(arg: string | undefined): string {
+async function serverOf(arg: string | undefined): Promise<string> {
+  const { parseReference } = await import("@tsc/runtime");
   return arg
     ? parseReference(`${arg.replace(/^https?:\/\//, "").replace(/\/.*$/, "")}/x`).domain
     : "docker.io";
@@ -56,7 +56,7 @@ export function loginCommands(program: Command, ctl: Ctl): void {
         server: string | undefined,
         o: { username?: string; password?: string; passwordStdin?: boolean },
       ) => {
-        const domain = serverOf(server);
+        const domain = await serverOf(server);
         const password = o.passwordStdin ? await readStdin() : o.password;
         if (!o.username || !password)
           throw new ExitError(
@@ -85,7 +85,7 @@ export function loginCommands(program: Command, ctl: Ctl): void {
     .description("Log out from a registry")
     .argument("[server]", "registry host")
     .action(async (server: string | undefined) => {
-      const domain = serverOf(server);
+      const domain = await serverOf(server);
       const cfg = await readConfig();
       if (!cfg.auths?.[domain]) {
         process.stdout.write(`Not logged in to ${domain}\n`);

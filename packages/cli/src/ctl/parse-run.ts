@@ -3,7 +3,6 @@ import { isAbsolute, resolve } from "node:path";
 import type { CreateContainerOptions, EndpointRequest } from "@tsc/agent";
 import { invalidArgument } from "@tsc/core";
 import type { MountSpec, PortMapping } from "@tsc/runtime";
-import { parseRestartPolicy } from "@tsc/runtime";
 import { parseBytes } from "../common/human.js";
 
 /** The flags of `run` and `create`, as commander collects them. */
@@ -242,9 +241,6 @@ export function buildCreateOptions(
     mounts.push({ type: "tmpfs", target, options: opts ? opts.split(",") : [] });
   }
   const env = [...(flags.envFile ?? []).flatMap(readEnvFile), ...(flags.env ?? []).flatMap(envEntry)];
-  const restartPolicy = flags.restart ? parseRestartPolicy(flags.restart) : undefined;
-  if (flags.rm && restartPolicy && restartPolicy.name !== "no")
-    throw invalidArgument("conflicting options: cannot specify both --restart and --rm");
   const network = flags.network ?? "bridge";
   const endpoints: EndpointRequest[] =
     flags.networkAlias?.length || flags.ip
@@ -306,7 +302,7 @@ export function buildCreateOptions(
     ...(flags.init ? { init: true } : {}),
     ...(flags.stopSignal ? { stopSignal: flags.stopSignal } : {}),
     ...(flags.stopTimeout ? { stopTimeout: int(flags.stopTimeout, "stop-timeout")! } : {}),
-    ...(restartPolicy ? { restartPolicy } : {}),
+    ...(flags.restart && flags.restart !== "no" ? { restart: flags.restart } : {}),
     networkMode: network,
     ...(endpoints.length ? { endpoints } : {}),
     ...(flags.publish?.length ? { ports: flags.publish.flatMap(parsePublish) } : {}),

@@ -1,12 +1,14 @@
 import type { TransferProgress, TscClient } from "@tsc/api";
-import { credentialsFor, parseReference } from "@tsc/runtime";
+import { existsSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { humanSize } from "../common/human.js";
 import { configPath } from "./login.js";
 
 /** The registry credentials for an image's registry from our config, as the API carries them. */
 export async function registryAuthFor(ref: string): Promise<string> {
+  if (!existsSync(configPath())) return "";
   try {
+    const { credentialsFor, parseReference } = await import("@tsc/runtime");
     const domain = parseReference(ref).domain;
     const creds = await credentialsFor(domain, configPath());
     return creds ? JSON.stringify(creds) : "";

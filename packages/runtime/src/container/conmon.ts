@@ -139,5 +139,6 @@ export async function createUnderConmon(opts: {
 }
 
 function cleanRuncMessage(text: string): string {
-  return (text.match(/msg="([^"]*)"/)?.[1] ?? text).trim();
+  const quoted = text.match(/msg="((?:[^"\\]|\\.)*)"/)?.[1];
+  return (quoted === undefined ? text : quoted.replace(/\\(.)/g, "$1")).trim();
 }

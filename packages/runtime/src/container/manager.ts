@@ -488,7 +488,10 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
         hint: "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
       });
     const clash = [...this.records.values()].find((r) => r.name === name && r.id !== rec.id);
-    if (clash) throw alreadyExists("container name", `/${name}`, { hint: `it is in use by container ${clash.id.slice(0, 12)}` });
+    if (clash)
+      throw alreadyExists("container name", `/${name}`, {
+        hint: `it is in use by container ${clash.id.slice(0, 12)}`,
+      });
     rec.name = name;
     rec.spec = { ...rec.spec, name };
     await this.save(rec);

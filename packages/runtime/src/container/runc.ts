@@ -67,7 +67,8 @@ export class Runc {
   /** `runc update`: new memory (bytes), CPU quota (µs per 100 ms period) and pids limits for a running container. */
   async update(id: string, r: { memory?: number; cpuQuota?: number; pidsLimit?: number }): Promise<void> {
     const args = ["update"];
-    if (r.memory !== undefined) args.push("--memory", String(r.memory), "--memory-swap", String(r.memory > 0 ? r.memory * 2 : -1));
+    if (r.memory !== undefined)
+      args.push("--memory", String(r.memory), "--memory-swap", String(r.memory > 0 ? r.memory * 2 : -1));
     if (r.cpuQuota !== undefined) args.push("--cpu-period", "100000", "--cpu-quota", String(r.cpuQuota));
     if (r.pidsLimit !== undefined) args.push("--pids-limit", String(r.pidsLimit));
     await this.call([...args, id], id);

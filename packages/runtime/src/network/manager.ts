@@ -12,6 +12,7 @@ import { parseCidr } from "./ipv4.js";
 import { createNetns, deleteNetns, netnsPath } from "./netns.js";
 import type { PortMapping } from "./ports.js";
 import { reservePorts } from "./ports.js";
+import { ensureBridgeRules, removeBridgeRules } from "./host-rules.js";
 
 /** A network, as stored and as `network inspect` shows it. */
 export interface NetworkRecord {
@@ -114,6 +115,7 @@ export class NetworkManager {
         { hint: `disconnect container ${users[0]!.containerId.slice(0, 12)} first` },
       );
     await run("ip", ["link", "delete", net.bridge], { allowFailure: true });
+    await removeBridgeRules(net);
     await this.ipam.releaseSubnet(net.id);
     await rm(join(this.dir, `${net.id}.json`), { force: true });
   }
@@ -137,15 +139,18 @@ export class NetworkManager {
     const sb = await this.loadSandbox(containerId);
     if (sb.attachments.some((a) => a.networkId === net.id))
       throw alreadyExists(`endpoint for container ${containerId.slice(0, 12)} on network`, net.name);
+    // Only a container that publishes ports needs to know which host ports others hold.
     const inUse = new Set(
-      (await this.sandboxes()).flatMap((s) =>
-        s.attachments.flatMap((a) => a.ports.map((p) => `${p.protocol}/${p.hostPort}`)),
-      ),
+      opts.ports?.length
+        ? (await this.sandboxes()).flatMap((s) =>
+            s.attachments.flatMap((a) => a.ports.map((p) => `${p.protocol}/${p.hostPort}`)),
+          )
+        : [],
     );
     const ports = await reservePorts(opts.ports ?? [], inUse);
     const addr = await this.ipam.allocateAddress(net.id, containerId, opts.ipv4Address);
     const ifName = `eth${nextIndex(sb.attachments.map((a) => a.ifName))}`;
-    const conf = chainFor(net, `${addr.ip}/${addr.prefixLen}`);
+    const conf = chainFor(net, `${addr.ip}/${addr.prefixLen}`, ports.length > 0);
     const rt = {
       containerId,
       netnsPath: netnsPath(sb.netns),
@@ -155,6 +160,7 @@ export class NetworkManager {
     let result: unknown;
     try {
       await enableForwarding();
+      await ensureBridgeRules(net);
       result = await addNetwork(conf, rt);
     } catch (e) {
       await this.ipam.releaseAddress(net.id, containerId);
@@ -281,7 +287,11 @@ function toCni(p: PortMapping): Record<string, unknown> {
 }
 
 /** The CNI chain of a bridge network for one address. */
-function chainFor(net: NetworkRecord, address: string): NetworkConfList {
+/**
+ * The CNI chain of one attachment: bridge, and portmap when it publishes ports. Forwarding and
+ * masquerading are per network (host-rules.ts), not per container.
+ */
+function chainFor(net: NetworkRecord, address: string, publishes: boolean): NetworkConfList {
   return {
     name: net.name,
     plugins: [
@@ -289,7 +299,7 @@ function chainFor(net: NetworkRecord, address: string): NetworkConfList {
         type: "bridge",
         bridge: net.bridge,
         isGateway: true,
-        ipMasq: !net.internal,
+        ipMasq: false,
         hairpinMode: true,
         ipam: {
           type: "static",
@@ -297,14 +307,17 @@ function chainFor(net: NetworkRecord, address: string): NetworkConfList {
           routes: net.internal ? [] : [{ dst: "0.0.0.0/0" }],
         },
       },
-      { type: "portmap", capabilities: { portMappings: true }, snat: true },
-      { type: "firewall" },
+      ...(publishes ? [{ type: "portmap", capabilities: { portMappings: true }, snat: true }] : []),
     ],
   };
 }
 
-async function enableForwarding(): Promise<void> {
-  await run("sysctl", ["-qw", "net.ipv4.ip_forward=1"], { allowFailure: true });
+let forwarding: Promise<unknown> | undefined;
+
+/** Turns on IPv4 forwarding (once per process). */
+function enableForwarding(): Promise<unknown> {
+  forwarding ??= run("sysctl", ["-qw", "net.ipv4.ip_forward=1"], { allowFailure: true });
+  return forwarding;
 }
 
 async function hostRoutes() {

@@ -1,0 +1,215 @@
+/**
+ * tscd as a daemon: live restore across kill -9 and SIGTERM, a second client while `logs -f`
+ * streams, Docker-like errors and exit codes for bad input, the root-only socket, mutual TLS on
+ * TCP, and the API trace with secrets redacted.
+ */
+import { execFileSync } from "node:child_process";
+import { statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeBusyboxImageArchive } from "../../packages/runtime/test/support/busybox.js";
+import { eventually, freePort, TestEngine } from "../support/engine.js";
+
+let tcpPort = 0;
+let certs = "";
+let engine: TestEngine;
+
+function ok(args: string[], input?: string): string {
+  const r = engine.ctl(args, { input });
+  if (r.code !== 0) throw new Error(`tscctl ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
+function makeCerts(dir: string): void {
+  const sh = (cmd: string) => execFileSync("sh", ["-c", cmd], { cwd: dir, stdio: "pipe" });
+  sh(
+    "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 1 -subj /CN=tsc-test-ca",
+  );
+  for (const [name, ext] of [
+    ["server", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth"],
+    ["client", "extendedKeyUsage=clientAuth"],
+  ] as const) {
+    writeFileSync(join(dir, `${name}.ext`), `${ext}\n`);
+    sh(`openssl req -newkey rsa:2048 -nodes -keyout ${name}-key.pem -out ${name}.csr -subj /CN=${name}`);
+    sh(
+      `openssl x509 -req -in ${name}.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out ${name}.pem -days 1 -extfile ${name}.ext`,
+    );
+  }
+}
+
+beforeAll(async () => {
+  tcpPort = await freePort();
+  engine = new TestEngine(undefined, [], "10.223.0.0/16");
+  certs = engine.dir;
+  makeCerts(certs);
+  engine.extraArgs.push(
+    "-H",
+    `tcp://127.0.0.1:${tcpPort}`,
+    "--tlscacert",
+    join(certs, "ca.pem"),
+    "--tlscert",
+    join(certs, "server.pem"),
+    "--tlskey",
+    join(certs, "server-key.pem"),
+    "--trace-api",
+  );
+  await engine.start();
+  const archive = join(engine.dir, "busybox.tar");
+  makeBusyboxImageArchive(archive);
+  ok(["load", "-i", archive]);
+}, 120_000);
+
+afterAll(async () => {
+  await engine.stop();
+}, 120_000);
+
+describe("tscd", () => {
+  it("serves a root-only unix socket", () => {
+    expect(statSync(engine.socket).mode & 0o777).toBe(0o660);
+    expect(statSync(engine.socket).uid).toBe(0);
+  });
+
+  it("serves TCP only to clients with a certificate from its CA", () => {
+    const tls = [
+      "--tlscacert",
+      join(certs, "ca.pem"),
+      "--tlscert",
+      join(certs, "client.pem"),
+      "--tlskey",
+      join(certs, "client-key.pem"),
+    ];
+    const withCert = engine.ctl([
+      "-H",
+      `tcp://127.0.0.1:${tcpPort}`,
+      ...tls,
+      "version",
+      "--format",
+      "{{.Server.ApiVersion}}",
+    ]);
+    expect(withCert.stderr).toBe("");
+    expect(withCert.stdout.trim()).toBe("tsc.v1");
+    const noCert = engine.ctl(["-H", `tcp://127.0.0.1:${tcpPort}`, "ps"]);
+    expect(noCert.code).not.toBe(0);
+    expect(noCert.stderr).toMatch(/needs --tlscacert, --tlscert and --tlskey/);
+    const wrongCa = engine.ctl([
+      "-H",
+      `tcp://127.0.0.1:${tcpPort}`,
+      "--tlscacert",
+      join(certs, "client.pem"),
+      "--tlscert",
+      join(certs, "client.pem"),
+      "--tlskey",
+      join(certs, "client-key.pem"),
+      "ps",
+    ]);
+    expect(wrongCa.code).not.toBe(0);
+  });
+
+  it("keeps containers running across kill -9 and re-adopts them", async () => {
+    ok([
+      "run",
+      "-d",
+      "--name",
+      "survivor",
+      "busybox",
+      "sh",
+      "-c",
+      "while true; do echo tick; sleep 0.2; done",
+    ]);
+    ok(["run", "-d", "--name", "bouncer", "--restart", "always", "busybox", "sh", "-c", "sleep 1; exit 3"]);
+    const pid = ok(["inspect", "--format", "{{.State.Pid}}", "survivor"]).trim();
+    await engine.kill9();
+    // Meanwhile the container keeps running and `bouncer` exits (its restart is the new daemon's job).
+    expect(() => process.kill(Number(pid), 0)).not.toThrow();
+    await new Promise((r) => setTimeout(r, 1500));
+    await engine.start();
+    expect(ok(["inspect", "--format", "{{.State.Status}} {{.State.Pid}}", "survivor"]).trim()).toBe(
+      `running ${pid}`,
+    );
+    const before = Number(ok(["inspect", "--format", "{{.RestartCount}}", "bouncer"]).trim());
+    await eventually(
+      () => Number(ok(["inspect", "--format", "{{.RestartCount}}", "bouncer"]).trim()) > before,
+      "bouncer restarted by the new daemon",
+    );
+    ok(["stop", "-t", "1", "survivor"]);
+    expect(ok(["inspect", "--format", "{{.State.Status}}", "survivor"]).trim()).toBe("exited");
+  });
+
+  it("leaves containers running on SIGTERM (live restore)", async () => {
+    ok(["run", "-d", "--name", "live", "busybox", "sleep", "1000"]);
+    const pid = ok(["inspect", "--format", "{{.State.Pid}}", "live"]).trim();
+    expect(await engine.terminate()).toBe(0);
+    expect(() => process.kill(Number(pid), 0)).not.toThrow();
+    await engine.start();
+    expect(ok(["ps", "--filter", "name=live", "--format", "{{.Names}} {{.State}}"]).trim()).toBe(
+      "live running",
+    );
+  });
+
+  it("answers a second client while a long logs -f streams", async () => {
+    ok([
+      "run",
+      "-d",
+      "--name",
+      "talker",
+      "busybox",
+      "sh",
+      "-c",
+      "i=0; while true; do i=$((i+1)); echo line $i; sleep 0.1; done",
+    ]);
+    const follower = engine.spawnCtl(["logs", "-f", "talker"]);
+    try {
+      await eventually(() => follower.output().includes("line 3"), "the follower to stream");
+      const t0 = Date.now();
+      expect(ok(["ps", "--format", "{{.Names}}"])).toContain("talker");
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      const seen = follower.output().length;
+      await eventually(() => follower.output().length > seen, "more lines after the second client");
+      ok(["stop", "-t", "1", "talker"]);
+      await eventually(() => follower.exitCode === 0, "logs -f to end when the container stops");
+    } finally {
+      follower.kill();
+    }
+  });
+
+  it("gives Docker-like errors and exit codes", () => {
+    const badFlag = engine.ctl(["run", "--bogus", "busybox"]);
+    expect(badFlag.code).toBe(125);
+    expect(badFlag.stderr).toMatch(/unknown option '--bogus'/);
+    expect(badFlag.stderr).toMatch(/See 'tscctl run --help'/);
+    expect(badFlag.stderr).not.toMatch(/\n\s+at /);
+    const unknown = engine.ctl(["stop", "nosuch"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe(
+      `Error response from daemon: container "nosuch" not found: list containers with \`tscctl ps -a\`\n`,
+    );
+    const noImage = engine.ctl(["run", "--pull", "never", "nosuch/image"]);
+    expect(noImage.code).toBe(125);
+    expect(noImage.stderr).toMatch(/Error response from daemon: .*nosuch\/image/);
+    const noCmd = engine.ctl(["run", "--rm", "busybox", "/no/such/command"]);
+    expect(noCmd.code).toBe(127);
+    expect(engine.ctl(["ps", "-a", "--format", "{{.Command}}"]).stdout).not.toContain("/no/such/command");
+    expect(engine.ctl(["run", "--rm", "busybox", "sh", "-c", "exit 7"]).code).toBe(7);
+    const inspectMissing = engine.ctl(["inspect", "nosuch"]);
+    expect(inspectMissing.code).toBe(1);
+    expect(inspectMissing.stderr).toContain("Error: No such object: nosuch");
+    const noDaemon = engine.ctl(["ps"], { env: { TSC_HOST: `unix://${engine.dir}/nothing.sock` } });
+    expect(noDaemon.code).toBe(1);
+    expect(noDaemon.stderr).toMatch(/Cannot connect to the tsc daemon at unix:\/\/.*nothing\.sock/);
+    const dup = engine.ctl(["create", "--name", "live", "busybox"]);
+    expect(dup.code).toBe(125);
+    expect(dup.stderr).toMatch(/container name "\/live" already exists/);
+  });
+
+  it("traces API calls without secrets", async () => {
+    engine.ctl(["login", "-u", "alice", "--password-stdin", "127.0.0.1:1"], { input: "s3cret-password\n" });
+    const log = await eventually(() => {
+      const text = engine.log.join("");
+      return text.includes("Images.Login") && text;
+    }, "the login call in the trace");
+    expect(log).toMatch(/trace \{"time":"[^"]+","method":"Containers.List","phase":"call"/);
+    expect(log).toContain('"method":"Images.Login"');
+    expect(log).not.toContain("s3cret-password");
+  });
+});

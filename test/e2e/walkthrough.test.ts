@@ -1,0 +1,194 @@
+/**
+ * The seed books' walkthrough, through the real tscd and tscctl binaries with runc, conmon and
+ * the CNI plugins (see examples/walkthrough): a daemon container reached on a published port,
+ * restart policies, user networks with name resolution, volumes, commit/tag/push/pull through a
+ * local registry, and the inspection commands.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeBusyboxImageArchive } from "../../packages/runtime/test/support/busybox.js";
+import type { TestRegistry } from "../../packages/runtime/test/support/registry.js";
+import { startRegistry } from "../../packages/runtime/test/support/registry.js";
+import { eventually, freePort, TestEngine } from "../support/engine.js";
+
+const engine = new TestEngine();
+let registry: TestRegistry | undefined;
+const started = new Date().toISOString();
+
+function ok(args: string[], input?: string): string {
+  const r = engine.ctl(args, { input });
+  if (r.code !== 0) throw new Error(`tscctl ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}
+
+function inspect(ref: string, template: string): string {
+  return ok(["inspect", "--format", template, ref]).trim();
+}
+
+beforeAll(async () => {
+  await engine.start();
+  const archive = join(engine.dir, "busybox.tar");
+  makeBusyboxImageArchive(archive);
+  expect(ok(["load", "-i", archive])).toContain("Loaded image: busybox:latest");
+}, 120_000);
+
+afterAll(async () => {
+  await engine.stop();
+  await registry?.stop();
+}, 120_000);
+
+describe("walkthrough", () => {
+  it("runs a daemon container whose published port reaches it; the message shows in logs", async () => {
+    const port = await freePort();
+    const id = ok([
+      "run",
+      "-d",
+      "-i",
+      "-p",
+      `${port}:1234`,
+      "--name",
+      "daemon",
+      "busybox",
+      "nc",
+      "-l",
+      "-p",
+      "1234",
+    ]).trim();
+    expect(id).toMatch(/^[a-f0-9]{64}$/);
+    expect(ok(["ps"])).toMatch(
+      new RegExp(
+        `${id.slice(0, 12)}\\s+busybox\\s+"nc -l -p 1234".*0\\.0\\.0\\.0:${port}->1234/tcp\\s+daemon`,
+      ),
+    );
+    await eventually(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const s = connect(port, "127.0.0.1", () => s.end("hello from the host\n"));
+          s.on("error", () => resolve(false));
+          s.on("close", () => resolve(true));
+        }),
+      "a connection to the published port",
+    );
+    await eventually(() => ok(["logs", "daemon"]).includes("hello from the host"), "the message in the logs");
+    expect(ok(["port", "daemon"]).trim()).toBe(`1234/tcp -> 0.0.0.0:${port}`);
+    expect(inspect("daemon", "{{.NetworkSettings.IPAddress}}")).toMatch(/^10\.222\.\d+\.\d+$/);
+  });
+
+  it("keeps one ps entry with the same ID while --restart=always restarts it", async () => {
+    const id = ok(["run", "-d", "--restart=always", "--name", "always", "busybox", "echo", "done"]).trim();
+    await eventually(() => Number(inspect("always", "{{.RestartCount}}")) >= 2, "two restarts");
+    const rows = ok(["ps", "-a", "--no-trunc", "--filter", "name=always", "--format", "{{.ID}}"])
+      .trim()
+      .split("\n");
+    expect(rows).toEqual([id]);
+    expect(ok(["logs", "always"])).toMatch(/^done\ndone\n/);
+    expect(inspect("always", "{{.HostConfig.RestartPolicy.Name}}")).toBe("always");
+  });
+
+  it("lets two containers on a user network reach each other by name", () => {
+    expect(ok(["network", "create", "my_network"]).trim()).toMatch(/^[a-f0-9]{64}$/);
+    ok(["run", "-d", "--name", "blog1", "busybox", "sleep", "1000"]);
+    ok([
+      "run",
+      "-d",
+      "--name",
+      "blog2",
+      "--network",
+      "my_network",
+      "--network-alias",
+      "db",
+      "busybox",
+      "sleep",
+      "1000",
+    ]);
+    expect(engine.ctl(["exec", "blog1", "ping", "-c1", "-W2", "blog2"]).code).not.toBe(0);
+    ok(["network", "connect", "my_network", "blog1"]);
+    expect(ok(["exec", "blog1", "ping", "-c1", "-W2", "blog2"])).toContain("1 packets received");
+    expect(ok(["exec", "blog2", "ping", "-c1", "-W2", "blog1"])).toContain("1 packets received");
+    const blog2Ip = inspect("blog2", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}");
+    expect(ok(["exec", "blog1", "nslookup", "db"])).toContain(blog2Ip);
+    expect(inspect("my_network", "{{range .Containers}}{{.Name}} {{end}}").split(" ").sort()).toEqual([
+      "blog1",
+      "blog2",
+    ]);
+  });
+
+  it("mounts host directories, named volumes and a data-only container's volumes", () => {
+    const host = mkdtempSync(join(tmpdir(), "tsc-e2e-bind-"));
+    writeFileSync(join(host, "index.html"), "from the host\n");
+    expect(
+      ok([
+        "run",
+        "--rm",
+        "-v",
+        `${host}:/www`,
+        "busybox",
+        "sh",
+        "-c",
+        "cat /www/index.html; echo written > /www/out",
+      ]),
+    ).toBe("from the host\n");
+    expect(readFileSync(join(host, "out"), "utf8")).toBe("written\n");
+    rmSync(host, { recursive: true, force: true });
+    ok(["volume", "create", "shared"]);
+    ok(["run", "--rm", "-v", "shared:/data", "busybox", "sh", "-c", "echo kept > /data/f"]);
+    expect(ok(["run", "--rm", "-v", "shared:/data:ro", "busybox", "cat", "/data/f"])).toBe("kept\n");
+    ok(["create", "-v", "/dbdata", "--name", "dbstore", "busybox", "true"]);
+    ok(["run", "--rm", "--volumes-from", "dbstore", "busybox", "sh", "-c", "echo db > /dbdata/x"]);
+    expect(ok(["run", "--rm", "--volumes-from", "dbstore", "busybox", "cat", "/dbdata/x"])).toBe("db\n");
+    expect(ok(["volume", "ls", "-q"])).toContain("shared");
+  });
+
+  it("commits, tags, pushes to a local registry, removes and pulls back", async () => {
+    registry = await startRegistry();
+    ok(["run", "--name", "changed", "busybox", "sh", "-c", "echo committed > /hello.txt"]);
+    expect(ok(["diff", "changed"])).toContain("A /hello.txt");
+    ok(["commit", "-m", "add hello", "changed", "walk/hello:v1"]);
+    const remote = `${registry.host}/walk/hello:v1`;
+    ok(["tag", "walk/hello:v1", remote]);
+    expect(ok(["push", remote])).toMatch(/digest: sha256:[a-f0-9]{64}/);
+    ok(["rm", "changed"]);
+    ok(["rmi", remote, "walk/hello:v1"]);
+    expect(ok(["images", "--format", "{{.Repository}}"])).not.toContain("walk/hello");
+    ok(["pull", remote]);
+    expect(ok(["run", "--rm", remote, "cat", "/hello.txt"])).toBe("committed\n");
+    expect(ok(["history", remote])).toContain("add hello");
+  });
+
+  it("shows processes, stats and events", () => {
+    expect(ok(["top", "blog1"])).toMatch(/PID\s+CMD\n\d+\s+sleep 1000/);
+    const stats = ok(["stats", "--no-stream", "blog1"]);
+    expect(stats).toMatch(/CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT/);
+    expect(stats).toContain("blog1");
+    const events = ok([
+      "events",
+      "--since",
+      started,
+      "--until",
+      new Date().toISOString(),
+      "--filter",
+      "container=blog1",
+    ]);
+    expect(events).toMatch(/container create [a-f0-9]{64} \(.*name=blog1/);
+    expect(events).toMatch(/container start [a-f0-9]{64}/);
+    expect(
+      ok(["events", "--since", started, "--until", new Date().toISOString(), "--filter", "type=network"]),
+    ).toMatch(/network connect/);
+  });
+
+  it("stops after 10 restarts with --restart=on-failure:10", async () => {
+    ok(["run", "-d", "--restart=on-failure:10", "--name", "failing", "busybox", "false"]);
+    // The back-off doubles from 100 ms (as Docker's does): ten restarts take about 100 s.
+    await eventually(
+      () => inspect("failing", "{{.State.Status}} {{.RestartCount}}") === "exited 10",
+      "ten restarts",
+      180_000,
+    );
+    expect(inspect("failing", "{{.State.ExitCode}}")).toBe("1");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(inspect("failing", "{{.State.Status}} {{.RestartCount}}")).toBe("exited 10");
+  }, 200_000);
+});
