@@ -1,4 +1,4 @@
-import type { ContainerManager } from "@tsc/runtime";
+import type { ContainerRuntime } from "@tsc/runtime";
 import type { HealthConfig, HealthState, HealthStatus } from "./types.js";
 
 /** Docker's defaults: 30s interval, 30s timeout, 3 retries, no start period, 5s start interval. */
@@ -23,7 +23,7 @@ export class HealthMonitor {
   private stopped = false;
 
   constructor(
-    private readonly containers: ContainerManager,
+    private readonly containers: Pick<ContainerRuntime, "exec">,
     private readonly id: string,
     private readonly config: HealthConfig,
     private readonly onChange: (status: HealthStatus) => void,

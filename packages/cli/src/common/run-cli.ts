@@ -19,7 +19,7 @@ export class ExitError extends Error {
 export async function runCli(
   prog: string,
   main: () => Promise<void>,
-  isUserError: (e: unknown) => e is Error = (e): e is Error => false,
+  isUserError: (e: unknown) => e is Error = (_e): _e is Error => false,
 ): Promise<void> {
   try {
     await main();
