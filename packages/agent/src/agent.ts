@@ -25,6 +25,7 @@ import { inspectContainer, inspectNetwork } from "./inspect.js";
 import { MetaStore } from "./meta-store.js";
 import { publishedPorts } from "./ports.js";
 import type { ContainerMeta, CreateContainerOptions, HealthConfig, HealthState } from "./types.js";
+import type { WorkDiscovery, WorkNetwork } from "./work.js";
 
 /** Where the agent keeps things and how it serves. */
 export interface AgentOptions {
@@ -58,6 +59,7 @@ export class Agent {
   readonly events = new EventLog();
   private readonly health = new Map<string, HealthMonitor>();
   private readonly dnsListening = new Set<string>();
+  private discovery: WorkDiscovery = {};
   private constructor(
     readonly opts: AgentOptions,
     readonly images: ImageStore,
@@ -289,8 +291,56 @@ export class Agent {
     return inspectNetwork(net, this.attached(net.id));
   }
 
-  /** Answers the embedded DNS: names of containers sharing a user-defined network with the client. */
+  /** Replaces the cluster's discovery records (pushed by the manager over the session). */
+  setDiscovery(records: WorkDiscovery): void {
+    this.discovery = records;
+  }
+
+  /** Creates a cluster network locally (same name, subnet and gateway on every host) unless it exists. */
+  async ensureNetwork(n: WorkNetwork): Promise<void> {
+    const existing = (await this.networks.list()).find((x) => x.name === n.name);
+    if (existing) return;
+    try {
+      const net = await this.networks.create(n.name, {
+        subnet: n.subnet,
+        gateway: n.gateway,
+        internal: n.internal,
+      });
+      this.events.publish("network", "create", net.id, { name: net.name, type: "bridge" });
+    } catch (e) {
+      if (!isTscError(e, "AlreadyExists")) throw e;
+    }
+  }
+
+  /** Removes local copies of cluster networks no container uses any more. */
+  async pruneNetworks(names: string[]): Promise<void> {
+    for (const n of await this.networks.list())
+      if (names.includes(n.name) && this.attached(n.id).length === 0) {
+        await this.networks.remove(n.id).catch(() => undefined);
+        this.events.publish("network", "destroy", n.id, { name: n.name, type: "bridge" });
+      }
+  }
+
+  /**
+   * Answers the embedded DNS. Cluster records first (service names, `tasks.<service>`,
+   * `<service>.<project>`, container names and aliases on the client's networks); a name under a
+   * project the client belongs to that has no record is NXDOMAIN; then names of local containers
+   * sharing a user-defined network; everything else is forwarded (undefined).
+   */
   resolve(name: string, clientIp: string): string[] | undefined {
+    const q = name.toLowerCase().replace(/\.$/, "");
+    const client = this.meta.all().find((m) => m.endpoints.some((e) => e.ipAddress === clientIp));
+    if (client) {
+      const answers: string[] = [];
+      for (const e of client.endpoints)
+        for (const ip of this.discovery[e.network]?.names[q] ?? [])
+          if (!answers.includes(ip)) answers.push(ip);
+      if (answers.length) return answers;
+      const projects = client.endpoints
+        .map((e) => this.discovery[e.network]?.project)
+        .filter((p): p is string => !!p);
+      if (projects.some((p) => q.endsWith(`.${p}`))) return [];
+    }
     const all = this.containers.list({ all: true }).map((c) => ({
       id: c.id,
       name: c.name,

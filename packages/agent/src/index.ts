@@ -8,3 +8,6 @@ export { HEALTH_DEFAULTS, HealthMonitor } from "./health.js";
 export { expandPortSpec } from "./ports.js";
 export { portMap } from "./inspect.js";
 export type * from "./types.js";
+export { Worker } from "./worker.js";
+export type * from "./work.js";
+export { TASK_LABEL } from "./work.js";

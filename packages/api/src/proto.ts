@@ -6,11 +6,21 @@ import * as protoLoader from "@grpc/proto-loader";
 export const PROTO_ROOT = fileURLToPath(new URL("../../../proto", import.meta.url));
 
 /** The services of tscd's API, as their proto names. */
-export const SERVICE_NAMES = ["Containers", "Images", "Networks", "Volumes", "System"] as const;
+export const SERVICE_NAMES = [
+  "Containers",
+  "Images",
+  "Networks",
+  "Volumes",
+  "System",
+  "Dispatcher",
+  "Stacks",
+] as const;
 /** One of tscd's services. */
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
-const FILES = ["containers", "images", "networks", "volumes", "system"].map((f) => `tsc/v1/${f}.proto`);
+const FILES = ["containers", "images", "networks", "volumes", "system", "dispatcher", "stacks"].map(
+  (f) => `tsc/v1/${f}.proto`,
+);
 
 let cached: Record<ServiceName, grpc.ServiceClientConstructor> | undefined;
 

@@ -5,7 +5,12 @@ import { runCli } from "../common/run-cli.js";
 await runCli(
   "tsc-compose",
   async () => {
-    await composeProgram().parseAsync(process.argv);
+    const program = composeProgram();
+    try {
+      await program.parseAsync(process.argv);
+    } finally {
+      program.engine?.close();
+    }
   },
   isComposeError,
 );

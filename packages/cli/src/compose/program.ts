@@ -1,20 +1,37 @@
 import { Command } from "commander";
 import { TSC_VERSION } from "../common/version.js";
+import { downCommand } from "./commands/down.js";
+import { lifecycleCommands } from "./commands/lifecycle.js";
+import { logsCommand } from "./commands/logs.js";
+import { psCommand } from "./commands/ps.js";
+import { upCommand } from "./commands/up.js";
 import { configCommand } from "./config-command.js";
+import { addHostOption, ComposeEngine } from "./engine.js";
 import type { ComposeGlobalFlags } from "./global-options.js";
 import { addComposeGlobalOptions } from "./global-options.js";
 
-/** The `tsc-compose` command tree. */
-export function composeProgram(): Command {
+/** The `tsc-compose` command tree (and the engine connection its commands share, to close at exit). */
+export function composeProgram(): Command & { engine?: ComposeEngine } {
   const program = new Command("tsc-compose")
     .description("Define and run multi-container applications with tsc (Docker Compose v2 compatible)")
     .enablePositionalOptions()
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   addComposeGlobalOptions(program);
-  const globals = (): ComposeGlobalFlags => program.opts<ComposeGlobalFlags>();
+  addHostOption(program);
+  const globals = (): ComposeGlobalFlags & { host?: string } =>
+    program.opts<ComposeGlobalFlags & { host?: string }>();
+  const engine = new ComposeEngine(globals);
   program.version(TSC_VERSION, "-v, --version", "show the tsc-compose version");
   program.addCommand(configCommand(globals));
+  for (const cmd of [
+    upCommand(engine),
+    downCommand(engine),
+    psCommand(engine),
+    logsCommand(engine),
+    ...lifecycleCommands(engine),
+  ])
+    program.addCommand(cmd);
   program.addCommand(
     new Command("version")
       .description("Show the tsc-compose version information")
@@ -24,5 +41,5 @@ export function composeProgram(): Command {
       }),
   );
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError("(run with --help for usage)");
-  return program;
+  return Object.assign(program, { engine });
 }

@@ -1,4 +1,4 @@
-import type { ExecInput, ExecOutput } from "@tsc/api";
+import type { ExecInput, ExecOutput, TscClient } from "@tsc/api";
 import type { Command } from "commander";
 import { ExitError } from "../common/run-cli.js";
 import type { Ctl } from "./shared.js";
@@ -38,33 +38,49 @@ export function execCommand(program: Command, ctl: Ctl): void {
           user?: string;
         },
       ) => {
-        const c = await ctl.client();
-        const stdin = o.interactive && !process.stdin.isTTY ? await readAll(process.stdin) : undefined;
-        const call = c.duplex<ExecInput, ExecOutput>("Containers", "exec");
-        const first: ExecInput = {
-          container,
-          args,
+        const code = await execInContainer(await ctl.client(), container, args, {
+          detach: !!o.detach,
           env: o.env ?? [],
           workdir: o.workdir ?? "",
           user: o.user ?? "",
           tty: !!o.tty && !!process.stdout.isTTY,
-          detach: !!o.detach,
-          closeStdin: true,
-          ...(stdin ? { stdin } : {}),
-        };
-        call.write(first);
-        call.end();
-        let code = 0;
-        try {
-          for await (const m of call as AsyncIterable<ExecOutput>) {
-            if (m.stdout.length) process.stdout.write(m.stdout);
-            if (m.stderr.length) process.stderr.write(m.stderr);
-            if (m.exited) code = m.exitCode;
-          }
-        } catch (e) {
-          throw new ExitError(1, daemonError(c.toTscError(e)));
-        }
+          interactive: !!o.interactive && !process.stdin.isTTY,
+        });
         if (code !== 0) throw new ExitError(code);
       },
     );
+}
+
+/** Runs a command in a container through the Exec stream, relaying its output; returns its exit code. */
+export async function execInContainer(
+  c: TscClient,
+  container: string,
+  args: string[],
+  o: { detach: boolean; env: string[]; workdir: string; user: string; tty: boolean; interactive: boolean },
+): Promise<number> {
+  const stdin = o.interactive ? await readAll(process.stdin) : undefined;
+  const call = c.duplex<ExecInput, ExecOutput>("Containers", "exec");
+  call.write({
+    container,
+    args,
+    env: o.env,
+    workdir: o.workdir,
+    user: o.user,
+    tty: o.tty,
+    detach: o.detach,
+    closeStdin: true,
+    ...(stdin ? { stdin } : {}),
+  });
+  call.end();
+  let code = 0;
+  try {
+    for await (const m of call as AsyncIterable<ExecOutput>) {
+      if (m.stdout.length) process.stdout.write(m.stdout);
+      if (m.stderr.length) process.stderr.write(m.stderr);
+      if (m.exited) code = m.exitCode;
+    }
+  } catch (e) {
+    throw new ExitError(1, daemonError(c.toTscError(e)));
+  }
+  return code;
 }

@@ -23,6 +23,14 @@ const program = new Command("tscd")
   .option("--insecure-registry <host...>", "registries to reach over plain HTTP", [])
   .option("--default-address-pool <cidr>", "pool the networks' subnets come from", "10.88.0.0/16")
   .option("--dns-port <port>", "port of the embedded DNS on each network gateway (0 = off)", "53")
+  .option(
+    "--etcd-endpoints <urls>",
+    "etcd client URLs, comma-separated (default: a local etcd under the data root)",
+  )
+  .option("--etcd-cacert <file>", "CA of the etcd servers")
+  .option("--etcd-cert <file>", "client certificate for etcd")
+  .option("--etcd-key <file>", "client key for etcd")
+  .option("--cluster-address-pool <cidr>", "pool the stack networks' subnets come from", "10.90.0.0/16")
   .option("--trace-api", "log every API call and reply as JSON (secrets redacted)")
   .option("-d, --detach", "run in the background (writes --pidfile and a log under the data root)")
   .option("-p, --pidfile <file>", "pid file", "/run/tsc/tscd.pid")
@@ -40,6 +48,11 @@ interface Opts {
   insecureRegistry: string[];
   defaultAddressPool: string;
   dnsPort: string;
+  etcdEndpoints?: string;
+  etcdCacert?: string;
+  etcdCert?: string;
+  etcdKey?: string;
+  clusterAddressPool: string;
   traceApi?: boolean;
   detach?: boolean;
   pidfile: string;
@@ -87,6 +100,17 @@ async function main(): Promise<void> {
     insecureRegistries: opts.insecureRegistry,
     addressPool: opts.defaultAddressPool,
     dnsPort: Number(opts.dnsPort),
+    ...(opts.etcdEndpoints ? { etcdEndpoints: opts.etcdEndpoints.split(",").map((s) => s.trim()) } : {}),
+    ...(opts.etcdCacert && opts.etcdCert && opts.etcdKey
+      ? {
+          etcdTls: {
+            ca: readFileSync(opts.etcdCacert),
+            cert: readFileSync(opts.etcdCert),
+            key: readFileSync(opts.etcdKey),
+          },
+        }
+      : {}),
+    clusterAddressPool: opts.clusterAddressPool,
     log,
   });
   writeFileSync(join(opts.execRoot, "tscd.pid"), `${process.pid}\n`);

@@ -1,0 +1,239 @@
+import { hostname } from "node:os";
+import type { ClientDuplexStream } from "@grpc/grpc-js";
+import type { TscClient } from "@tsc/api";
+import type { ContainerRecord } from "@tsc/runtime";
+import type { Agent } from "./agent.js";
+import type { EngineEvent } from "./events.js";
+import type { WorkDiscovery, WorkItem, WorkStatus } from "./work.js";
+import { TASK_LABEL } from "./work.js";
+
+interface AgentMessage {
+  register?: { nodeId: string; hostname: string; addr: string; labels: Record<string, string>; role: string };
+  heartbeat?: Record<string, never>;
+  statuses?: { updates: { taskId: string; statusJson: string }[] };
+}
+interface ManagerMessage {
+  assignmentsJson?: string;
+  discoveryJson?: string;
+}
+
+/** Heartbeat period (the dispatcher marks a node down after three missed). */
+const HEARTBEAT_MS = 5000;
+
+/**
+ * The agent's side of the session with a manager: registers this node, sends heartbeats and task
+ * status, and turns assignments into containers through the agent. When the manager (or etcd) is
+ * away the containers keep running; on reconnect the full assignment set arrives again and the
+ * worker reports the actual state of every task it holds, so the two sides reconcile.
+ */
+export class Worker {
+  private call: ClientDuplexStream<AgentMessage, ManagerMessage> | undefined;
+  private items: WorkItem[] = [];
+  private readonly reported = new Map<string, string>();
+  /** Cluster networks this node created (removed again when no assignment uses them). */
+  private readonly clusterNetworks = new Set<string>();
+  private readonly queue = new Map<string, WorkStatus>();
+  private busy: Promise<void> = Promise.resolve();
+  private again = false;
+  private stopped = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly onEvent = (e: EngineEvent): void => this.onContainerEvent(e);
+
+  constructor(
+    private readonly agent: Agent,
+    private readonly connect: () => Promise<TscClient>,
+    private readonly nodeId: string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Opens the session (and keeps reopening it until `stop`). */
+  start(): void {
+    this.agent.events.on("event", this.onEvent);
+    void this.sessionLoop();
+  }
+
+  private async sessionLoop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.session();
+      } catch (e) {
+        if (!this.stopped) this.log(`worker: session: ${(e as Error).message}`);
+      }
+      if (!this.stopped) await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  private async session(): Promise<void> {
+    const client = await this.connect();
+    const call = client.duplex<AgentMessage, ManagerMessage>("Dispatcher", "session");
+    this.call = call;
+    this.reported.clear();
+    call.write({
+      register: { nodeId: this.nodeId, hostname: hostname(), addr: "127.0.0.1", labels: {}, role: "manager" },
+    });
+    this.heartbeat = setInterval(() => call.write({ heartbeat: {} }), HEARTBEAT_MS);
+    try {
+      for await (const m of call as AsyncIterable<ManagerMessage>) {
+        if (m.assignmentsJson) {
+          this.items = JSON.parse(m.assignmentsJson) as WorkItem[];
+          this.reconcileSoon();
+        } else if (m.discoveryJson) this.agent.setDiscovery(JSON.parse(m.discoveryJson) as WorkDiscovery);
+      }
+    } finally {
+      clearInterval(this.heartbeat);
+      this.call = undefined;
+    }
+  }
+
+  private reconcileSoon(): void {
+    this.again = true;
+    this.busy = this.busy.then(async () => {
+      while (this.again && !this.stopped) {
+        this.again = false;
+        await this.reconcile().catch((e: Error) => this.log(`worker: ${e.message}`));
+      }
+    });
+  }
+
+  private containerOf(taskId: string): ContainerRecord | undefined {
+    return this.agent.containers.list({ all: true }).find((c) => c.spec.labels?.[TASK_LABEL] === taskId);
+  }
+
+  /** Shutdowns first (so a recreated slot's container name is free), then starts. */
+  private async reconcile(): Promise<void> {
+    const wanted = new Map(this.items.map((i) => [i.taskId, i] as const));
+    for (const c of this.agent.containers.list({ all: true })) {
+      const id = c.spec.labels?.[TASK_LABEL];
+      if (!id) continue;
+      const item = wanted.get(id);
+      if (!item || item.desired === "shutdown") {
+        await this.agent.containers.stop(c.id, { timeout: c.spec.stopTimeout ?? 10 }).catch(() => undefined);
+        await this.agent
+          .removeContainer(c.id, { force: true })
+          .catch((e: Error) => this.log(`worker: remove ${c.name}: ${e.message}`));
+        if (item) this.report(item.taskId, { state: "shutdown", message: "shut down", exitCode: c.exitCode });
+      }
+    }
+    await this.pruneNetworks();
+    for (const item of this.items) {
+      if (item.desired === "shutdown") {
+        if (!["complete", "failed", "shutdown", "rejected", "orphaned"].includes(item.state))
+          this.report(item.taskId, { state: "shutdown", message: "shut down" });
+        continue;
+      }
+      const c = this.containerOf(item.taskId);
+      if (c) {
+        this.reportContainer(item, c);
+        continue;
+      }
+      if (["assigned", "accepted", "preparing", "starting"].includes(item.state)) await this.run(item);
+      else if (item.state === "running")
+        this.report(item.taskId, {
+          state: "failed",
+          message: "container vanished",
+          err: "the task's container no longer exists on this node",
+        });
+    }
+  }
+
+  private async pruneNetworks(): Promise<void> {
+    const used = new Set(
+      this.items.filter((i) => i.desired === "running").flatMap((i) => i.networks.map((n) => n.name)),
+    );
+    const unused = [...this.clusterNetworks].filter((n) => !used.has(n));
+    if (unused.length === 0) return;
+    await this.agent.pruneNetworks(unused);
+    for (const n of unused) this.clusterNetworks.delete(n);
+  }
+
+  private async run(item: WorkItem): Promise<void> {
+    this.report(item.taskId, { state: "accepted", message: "accepted" });
+    try {
+      for (const n of item.networks) {
+        await this.agent.ensureNetwork(n);
+        this.clusterNetworks.add(n.name);
+      }
+      this.report(item.taskId, { state: "preparing", message: "preparing" });
+      const [first, ...rest] = item.networks;
+      const rec = await this.agent.createContainer({
+        ...item.container,
+        name: item.containerName,
+        labels: { ...item.container.labels, [TASK_LABEL]: item.taskId },
+        networkMode: first?.name ?? "none",
+        endpoints: item.networks.map((n) => ({
+          network: n.name,
+          aliases: n.aliases,
+          ...(n.address ? { ipv4Address: n.address } : {}),
+        })),
+      });
+      void rest;
+      this.report(item.taskId, { state: "starting", message: "starting", containerId: rec.id });
+      await this.agent.containers.start(rec.id);
+      this.report(item.taskId, { state: "running", message: "started", containerId: rec.id });
+    } catch (e) {
+      const c = this.containerOf(item.taskId);
+      if (c) await this.agent.removeContainer(c.id, { force: true }).catch(() => undefined);
+      this.report(item.taskId, { state: "rejected", message: "failed to start", err: (e as Error).message });
+    }
+  }
+
+  private reportContainer(item: WorkItem, c: ContainerRecord): void {
+    const health = this.agent.healthOf(c.id)?.Status;
+    if (c.status === "running" || c.status === "paused" || c.status === "restarting")
+      this.report(item.taskId, {
+        state: "running",
+        message: "running",
+        containerId: c.id,
+        ...(health ? { health } : {}),
+      });
+    else if (c.status === "exited" || c.status === "dead")
+      this.report(item.taskId, {
+        state: c.exitCode === 0 ? "complete" : "failed",
+        message: c.exitCode === 0 ? "finished" : `task: non-zero exit (${c.exitCode})`,
+        containerId: c.id,
+        exitCode: c.exitCode,
+        ...(c.exitCode !== 0 ? { err: `task: non-zero exit (${c.exitCode})` } : {}),
+      });
+  }
+
+  private onContainerEvent(e: EngineEvent): void {
+    if (e.type !== "container" || !(e.action === "die" || e.action.startsWith("health_status"))) return;
+    const c = this.agent.containers.list({ all: true }).find((x) => x.id === e.id);
+    const taskId = c?.spec.labels?.[TASK_LABEL];
+    const item = taskId ? this.items.find((i) => i.taskId === taskId) : undefined;
+    if (c && item && item.desired === "running") this.reportContainer(item, c);
+  }
+
+  private report(taskId: string, s: Omit<WorkStatus, "timestamp">): void {
+    const key = JSON.stringify(s);
+    if (this.reported.get(taskId) === key) return;
+    this.reported.set(taskId, key);
+    const item = this.items.find((i) => i.taskId === taskId);
+    if (item) item.state = s.state;
+    this.queue.set(taskId, { ...s, timestamp: new Date().toISOString() });
+    this.flushTimer ??= setTimeout(() => this.flush(), 20);
+  }
+
+  private flush(): void {
+    this.flushTimer = undefined;
+    if (!this.call) {
+      if (this.queue.size) this.flushTimer = setTimeout(() => this.flush(), 500);
+      return;
+    }
+    const updates = [...this.queue].map(([taskId, s]) => ({ taskId, statusJson: JSON.stringify(s) }));
+    this.queue.clear();
+    this.call.write({ statuses: { updates } });
+  }
+
+  /** Ends the session; containers keep running. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.agent.events.off("event", this.onEvent);
+    clearInterval(this.heartbeat);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.call?.end();
+    this.call?.cancel();
+    await this.busy;
+  }
+}

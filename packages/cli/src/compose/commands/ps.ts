@@ -1,0 +1,200 @@
+import type { ContainerSummary } from "@tsc/api";
+import type { StoredService, Task } from "@tsc/manager";
+import { Command, Option } from "commander";
+import { containerStatusText, formatPorts, quoteCommand, timeAgo } from "../../common/human.js";
+import { ExitError } from "../../common/run-cli.js";
+import { formatRows } from "../../common/table.js";
+import type { ComposeEngine } from "../engine.js";
+
+/** One `ps` row: a container, or a task that has none (pending, failed to start, or history with -a). */
+export interface PsRow {
+  Name: string;
+  Service: string;
+  Image: string;
+  Command: string;
+  State: string;
+  Status: string;
+  Health: string;
+  ExitCode: number;
+  Publishers: { URL: string; TargetPort: number; PublishedPort: number; Protocol: string }[];
+  Ports: string;
+  CreatedAt: string;
+  ID: string;
+  Task: string;
+  TaskState: string;
+  Error: string;
+}
+
+/** The rows of `ps` for a project. */
+export function psRows(
+  project: string,
+  services: StoredService[],
+  tasks: Task[],
+  containers: ContainerSummary[],
+  all: boolean,
+): PsRow[] {
+  const byTask = new Map(containers.map((c) => [c.labels["com.tsc.task.id"] ?? c.id, c] as const));
+  const rows: PsRow[] = [];
+  for (const t of tasks.sort(
+    (a, b) => a.service.localeCompare(b.service) || a.slot - b.slot || a.createdAt.localeCompare(b.createdAt),
+  )) {
+    const svc = services.find((s) => s.spec.name === t.service);
+    const c = byTask.get(t.id);
+    const current = t.desiredState === "running";
+    if (
+      !all &&
+      (!c || c.state !== "running") &&
+      !(
+        current &&
+        ["new", "pending", "assigned", "accepted", "preparing", "starting"].includes(t.status.state)
+      )
+    )
+      continue;
+    if (!current && !all) continue;
+    const name = svc?.spec.containerName ?? `${project}-${t.service}-${t.slot}`;
+    const state =
+      c?.state ??
+      (t.status.state === "running"
+        ? "running"
+        : ["complete", "failed", "shutdown", "rejected", "orphaned"].includes(t.status.state)
+          ? "exited"
+          : "created");
+    const status = c
+      ? containerStatusText({
+          status: c.state as "running",
+          startedAt: c.startedAt || undefined,
+          finishedAt: c.finishedAt || undefined,
+          exitCode: c.exitCode,
+          ...(c.health ? { health: c.health as "healthy" } : {}),
+        })
+      : t.unschedulable
+        ? `Pending: ${t.unschedulable}`
+        : t.status.err
+          ? `${t.status.state[0]!.toUpperCase()}${t.status.state.slice(1)}: ${t.status.err}`
+          : `${t.status.state[0]!.toUpperCase()}${t.status.state.slice(1)} ${timeAgo(t.status.timestamp)}`;
+    const ports = c?.ports ?? [];
+    rows.push({
+      Name: name,
+      Service: t.service,
+      Image: svc?.spec.container.image ?? "",
+      Command: c ? quoteCommand(c.command, false) : "",
+      State: state,
+      Status: status,
+      Health: c?.health ?? "",
+      ExitCode: c?.exitCode ?? t.status.exitCode ?? 0,
+      Publishers: ports.map((p) => ({
+        URL: p.ip,
+        TargetPort: p.privatePort,
+        PublishedPort: p.publicPort,
+        Protocol: p.type,
+      })),
+      Ports: formatPorts(
+        ports.map((p) => ({
+          ip: p.ip,
+          privatePort: p.privatePort,
+          publicPort: p.publicPort || undefined,
+          type: p.type as "tcp",
+        })),
+      ),
+      CreatedAt: c?.created ?? t.createdAt,
+      ID: c?.id ?? "",
+      Task: t.id,
+      TaskState: t.status.state,
+      Error: t.status.err ?? t.unschedulable ?? "",
+    });
+  }
+  return rows;
+}
+
+/** `ps`. */
+export function psCommand(engine: ComposeEngine): Command {
+  return new Command("ps")
+    .description("List containers (and, with -a, the task history)")
+    .option("-a, --all", "show all stopped containers and finished tasks")
+    .option("-q, --quiet", "only display IDs")
+    .option("--services", "display services")
+    .addOption(new Option("--format <format>", "table, json, or a Go template").default("table"))
+    .addOption(
+      new Option("--status <status>", "filter services by status").choices([
+        "paused",
+        "restarting",
+        "removing",
+        "running",
+        "dead",
+        "created",
+        "exited",
+      ]),
+    )
+    .option("--filter <filter>", "filter services by a property (status=STATE)")
+    .argument("[service...]")
+    .action(
+      async (
+        services: string[],
+        f: {
+          all?: boolean;
+          quiet?: boolean;
+          services?: boolean;
+          format: string;
+          status?: string;
+          filter?: string;
+        },
+      ) => {
+        const project = await engine.projectName();
+        const view = await engine.view(project, !!f.all);
+        const containers = await engine.containers(project, { all: true });
+        let rows = psRows(
+          project,
+          view.services,
+          view.tasks,
+          containers,
+          !!f.all || !!f.status || !!f.filter,
+        );
+        if (services.length) rows = rows.filter((r) => services.includes(r.Service));
+        const status = f.status ?? (f.filter?.startsWith("status=") ? f.filter.slice(7) : undefined);
+        if (f.filter && !f.filter.startsWith("status="))
+          throw new ExitError(
+            1,
+            `tsc-compose: invalid filter ${JSON.stringify(f.filter)}: only status=STATE is supported`,
+          );
+        if (status) rows = rows.filter((r) => r.State === status);
+        if (f.services)
+          return void process.stdout.write(
+            [...new Set(rows.map((r) => r.Service))].map((s) => `${s}\n`).join(""),
+          );
+        if (f.quiet)
+          return void process.stdout.write(
+            rows
+              .filter((r) => r.ID)
+              .map((r) => `${r.ID}\n`)
+              .join(""),
+          );
+        if (f.format === "json")
+          return void process.stdout.write(
+            rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : ""),
+          );
+        const format =
+          f.format === "table"
+            ? "table {{.Name}}\t{{.Image}}\t{{.Command}}\t{{.Service}}\t{{.CreatedAt}}\t{{.Status}}\t{{.Ports}}"
+            : f.format;
+        process.stdout.write(
+          formatRows(rows, {
+            format,
+            columns: [
+              { header: "NAME", field: "Name", value: (r) => r.Name },
+              { header: "IMAGE", field: "Image", value: (r) => r.Image },
+              { header: "COMMAND", field: "Command", value: (r) => r.Command },
+              { header: "SERVICE", field: "Service", value: (r) => r.Service },
+              { header: "CREATED", field: "CreatedAt", value: (r) => timeAgo(r.CreatedAt) },
+              { header: "STATUS", field: "Status", value: (r) => r.Status },
+              { header: "PORTS", field: "Ports", value: (r) => r.Ports },
+              { header: "STATE", field: "State", value: (r) => r.State },
+              { header: "TASK", field: "Task", value: (r) => r.Task.slice(0, 12) },
+              { header: "TASK STATE", field: "TaskState", value: (r) => r.TaskState },
+              { header: "ERROR", field: "Error", value: (r) => r.Error },
+              { header: "ID", field: "ID", value: (r) => r.ID.slice(0, 12) },
+            ],
+          }),
+        );
+      },
+    );
+}

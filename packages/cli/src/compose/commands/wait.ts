@@ -1,0 +1,80 @@
+import type { StoredService, Task } from "@tsc/manager";
+import type { ComposeEngine, StackView } from "../engine.js";
+import type { Progress } from "../progress.js";
+
+/** How far a service's current tasks have come. */
+export interface Convergence {
+  done: boolean;
+  failed?: string;
+}
+
+function containerName(project: string, s: StoredService, t: Task): string {
+  return s.spec.containerName ?? `${project}-${t.service}-${t.slot}`;
+}
+
+/** Shows each current task as a Compose container line; returns whether all are where `healthy`/`started` want them. */
+export function showTasks(
+  view: StackView,
+  project: string,
+  services: string[] | undefined,
+  progress: Progress,
+  healthy: boolean,
+): Convergence {
+  let done = true;
+  let failed: string | undefined;
+  for (const s of view.services) {
+    if (services?.length && !services.includes(s.spec.name)) continue;
+    const want = s.stopped ? 0 : s.spec.replicas;
+    const current = view.tasks.filter(
+      (t) => t.service === s.spec.name && t.desiredState === "running" && t.slot <= want,
+    );
+    if (current.length < want) done = false;
+    for (const t of current) {
+      const name = containerName(project, s, t);
+      const st = t.status.state;
+      if (st === "running") {
+        const h = t.status.health;
+        if (healthy && s.spec.healthcheck && s.spec.healthcheck.test[0] !== "NONE") {
+          if (h === "healthy") progress.set("Container", name, "Healthy", { done: true });
+          else if (h === "unhealthy") {
+            progress.set("Container", name, "Unhealthy", { done: true, error: true });
+            failed ??= `container ${name} is unhealthy`;
+          } else {
+            progress.set("Container", name, "Waiting");
+            done = false;
+          }
+        } else progress.set("Container", name, "Started", { done: true });
+      } else if (st === "complete") progress.set("Container", name, "Exited", { done: true });
+      else if (st === "failed" || st === "rejected" || st === "orphaned") {
+        progress.set("Container", name, "Error", { done: true, error: true });
+        if (s.spec.restartPolicy.condition === "none" || st === "rejected")
+          failed ??= `container ${name}: ${t.status.err ?? t.status.message}`;
+        else done = false;
+      } else if (st === "new" || st === "pending") {
+        progress.set("Container", name, t.unschedulable ? `Pending: ${t.unschedulable}` : "Created");
+        done = false;
+      } else {
+        progress.set("Container", name, st === "starting" ? "Starting" : "Creating");
+        done = false;
+      }
+    }
+  }
+  return failed ? { done: true, failed } : { done };
+}
+
+/** Polls the stack until `converged` says so or `timeoutMs` passes; returns the last verdict. */
+export async function waitFor(
+  engine: ComposeEngine,
+  project: string,
+  converged: (view: StackView) => Convergence,
+  timeoutMs: number,
+  all = false,
+): Promise<Convergence & { timedOut?: boolean }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const verdict = converged(await engine.view(project, all));
+    if (verdict.done) return verdict;
+    if (Date.now() > deadline) return { ...verdict, timedOut: true };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The shape every manager component shares (after SwarmKit): built from the store, `run(signal)`
+ * loops over a watch until the signal aborts, `stop()` aborts it and waits for the loop to end.
+ */
+export abstract class Component {
+  private loop: Promise<void> | undefined;
+  private abort: AbortController | undefined;
+  private pending = false;
+  private running = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    readonly name: string,
+    protected readonly log: (line: string) => void,
+  ) {}
+
+  /** One reconciliation pass over the whole state (idempotent). */
+  protected abstract reconcile(): Promise<void>;
+
+  /** Watches that should trigger a pass; each resolves when `signal` aborts. */
+  protected abstract watch(signal: AbortSignal, trigger: () => void): Promise<void>[];
+
+  /** Starts the loop (once). */
+  run(signal?: AbortSignal): void {
+    if (this.loop) return;
+    this.abort = new AbortController();
+    const ac = this.abort;
+    signal?.addEventListener("abort", () => ac.abort(), { once: true });
+    const watches = this.watch(ac.signal, () => this.trigger());
+    this.loop = (async () => {
+      this.trigger();
+      while (!ac.signal.aborted) {
+        if (!this.pending)
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+            ac.signal.addEventListener("abort", () => resolve(), { once: true });
+          });
+        if (ac.signal.aborted) break;
+        this.pending = false;
+        this.running = true;
+        try {
+          await this.reconcile();
+        } catch (e) {
+          this.log(`${this.name}: ${(e as Error).message}`);
+          await new Promise((r) => setTimeout(r, 500));
+          this.pending = true;
+        } finally {
+          this.running = false;
+        }
+      }
+      await Promise.allSettled(watches);
+    })();
+  }
+
+  /** Asks for another pass (coalesced with any already pending). */
+  trigger(): void {
+    this.pending = true;
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  /** Whether a pass is running or pending. */
+  get busy(): boolean {
+    return this.pending || this.running;
+  }
+
+  /** Stops the loop and waits for it. */
+  async stop(): Promise<void> {
+    this.abort?.abort();
+    await this.loop;
+    this.loop = undefined;
+  }
+}

@@ -1,0 +1,184 @@
+import type { ServiceImpl } from "@tsc/api";
+import { invalidArgument, notFound } from "@tsc/core";
+import type { StackSpec } from "./objects.js";
+import type { ClusterState, StoredService } from "./state.js";
+import { serviceId } from "./state.js";
+import { isTerminal } from "./task-state.js";
+
+interface DeployRequest {
+  stackJson: string;
+  forceRecreate: boolean;
+  noRecreate: boolean;
+  removeOrphans: boolean;
+  services: string[];
+}
+
+/** What the volumes of a removed stack should become (the agent removes them). */
+export type VolumeRemover = (names: string[]) => Promise<void>;
+
+/**
+ * The Stacks service: `up` stores a stack and its services (unchanged services stay as they are;
+ * a changed config hash replaces that service's tasks); `down` deletes the services (the
+ * orchestrator shuts their tasks down); scale, stop/start/restart, and read-only views of stacks,
+ * tasks and nodes.
+ */
+export function stacksService(state: ClusterState, removeVolumes: VolumeRemover): ServiceImpl {
+  return {
+    async deploy(req: DeployRequest) {
+      let stack: StackSpec;
+      try {
+        stack = JSON.parse(req.stackJson) as StackSpec;
+      } catch (e) {
+        throw invalidArgument(`stack is not valid JSON: ${(e as Error).message}`);
+      }
+      if (!/^[a-z0-9][a-z0-9_-]*$/.test(stack.project))
+        throw invalidArgument(`invalid project name ${JSON.stringify(stack.project)}`, {
+          hint: "use lowercase letters, digits, dashes and underscores",
+        });
+      const now = new Date().toISOString();
+      const { services, ...rest } = stack;
+      await state.stacks.update(stack.project, (cur) => ({
+        ...rest,
+        createdAt: cur?.createdAt ?? now,
+        updatedAt: now,
+      }));
+      const reply = {
+        created: [] as string[],
+        recreated: [] as string[],
+        unchanged: [] as string[],
+        removed: [] as string[],
+      };
+      const wanted = req.services.length ? services.filter((s) => req.services.includes(s.name)) : services;
+      for (const spec of wanted) {
+        const id = serviceId(stack.project, spec.name);
+        await state.services.update(id, (cur) => {
+          if (!cur) {
+            reply.created.push(spec.name);
+            return { project: stack.project, spec, version: 1, createdAt: now, updatedAt: now };
+          }
+          const changed = cur.spec.configHash !== spec.configHash;
+          const recreate = req.forceRecreate || (changed && !req.noRecreate);
+          const configHash = req.forceRecreate
+            ? `${spec.configHash}+${Date.now()}`
+            : recreate
+              ? spec.configHash
+              : cur.spec.configHash;
+          const next: StoredService = {
+            ...cur,
+            spec: { ...spec, configHash },
+            stopped: false,
+            version: cur.version + 1,
+            updatedAt: now,
+          };
+          if (recreate) reply.recreated.push(spec.name);
+          else reply.unchanged.push(spec.name);
+          const same = JSON.stringify(next.spec) === JSON.stringify(cur.spec) && !cur.stopped;
+          return same ? undefined : next;
+        });
+      }
+      if (req.removeOrphans)
+        for (const { id, value } of (await state.services.list()).items)
+          if (value.project === stack.project && !services.some((s) => s.name === value.spec.name)) {
+            await state.services.delete(id);
+            reply.removed.push(value.spec.name);
+          }
+      return reply;
+    },
+    async remove(req: { project: string; volumes: boolean }) {
+      const stack = await state.stacks.get(req.project);
+      const services = (await state.services.list()).items.filter((s) => s.value.project === req.project);
+      if (!stack && services.length === 0) return {};
+      for (const s of services) await state.services.delete(s.id);
+      // Wait (bounded) for the tasks to be shut down before the networks go.
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        const live = (await state.tasks.list()).items.filter(
+          (t) =>
+            t.value.project === req.project &&
+            !isTerminal(t.value.status.state) &&
+            t.value.status.state !== "new" &&
+            t.value.status.state !== "pending",
+        );
+        if (live.length === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      for (const t of (await state.tasks.list()).items)
+        if (t.value.project === req.project) await state.tasks.delete(t.id);
+      for (const n of stack?.value.networks ?? []) {
+        if (n.external) continue;
+        await state.networks.delete(n.name);
+        await state.ipam.delete(n.name);
+      }
+      if (req.volumes)
+        await removeVolumes((stack?.value.volumes ?? []).filter((v) => !v.external).map((v) => v.name));
+      await state.stacks.delete(req.project);
+      return {};
+    },
+    async list() {
+      const stacks = (await state.stacks.list()).items.map((s) => s.value);
+      const tasks = (await state.tasks.list()).items.map((t) => t.value);
+      return {
+        json: JSON.stringify(
+          stacks.map((s) => {
+            const mine = tasks.filter((t) => t.project === s.project && t.desiredState === "running");
+            const states = new Map<string, number>();
+            for (const t of mine) states.set(t.status.state, (states.get(t.status.state) ?? 0) + 1);
+            return {
+              project: s.project,
+              configFiles: s.configFiles,
+              status: [...states].map(([k, v]) => `${k}(${v})`).join(", "),
+            };
+          }),
+        ),
+      };
+    },
+    async tasks(req: { project: string; all: boolean }) {
+      const services = (await state.services.list()).items
+        .filter((s) => s.value.project === req.project)
+        .map((s) => s.value);
+      const tasks = (await state.tasks.list()).items
+        .map((t) => t.value)
+        .filter((t) => t.project === req.project && (req.all || t.desiredState === "running"));
+      const stack = await state.stacks.get(req.project);
+      return { json: JSON.stringify({ stack: stack?.value ?? null, services, tasks }) };
+    },
+    async scale(req: { project: string; service: string; replicas: number }) {
+      if (req.replicas < 0) throw invalidArgument(`invalid replica count ${req.replicas}`);
+      const id = serviceId(req.project, req.service);
+      const cur = await state.services.get(id);
+      if (!cur) throw notFound("service", req.service, { hint: `is it in project ${req.project}?` });
+      await state.services.update(id, (s) =>
+        s ? { ...s, spec: { ...s.spec, replicas: req.replicas }, version: s.version + 1 } : undefined,
+      );
+      return {};
+    },
+    async setState(req: { project: string; services: string[]; action: string }) {
+      const all = (await state.services.list()).items.filter((s) => s.value.project === req.project);
+      const chosen = req.services.length ? all.filter((s) => req.services.includes(s.value.spec.name)) : all;
+      for (const name of req.services)
+        if (!all.some((s) => s.value.spec.name === name))
+          throw notFound("service", name, { hint: `is it in project ${req.project}?` });
+      for (const s of chosen) {
+        if (req.action === "stop" || req.action === "start")
+          await state.services.update(s.id, (cur) =>
+            cur ? { ...cur, stopped: req.action === "stop" } : undefined,
+          );
+        else if (req.action === "restart")
+          for (const t of (await state.tasks.list()).items)
+            if (
+              t.value.project === req.project &&
+              t.value.service === s.value.spec.name &&
+              t.value.desiredState === "running"
+            )
+              await state.tasks.update(t.id, (cur) =>
+                cur ? { ...cur, desiredState: "shutdown" } : undefined,
+              );
+            else throw invalidArgument(`unknown action ${JSON.stringify(req.action)}`);
+      }
+      return {};
+    },
+    async nodes() {
+      return { json: JSON.stringify((await state.nodes.list()).items.map((n) => n.value)) };
+    },
+  };
+}
