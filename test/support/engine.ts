@@ -15,6 +15,7 @@ const repo = resolve(import.meta.dirname, "../..");
 /** The built binaries the tests drive. */
 export const TSCD = join(repo, "packages/daemon/bin/tscd.js");
 export const TSCCTL = join(repo, "packages/cli/bin/tscctl.js");
+export const TSC_COMPOSE = join(repo, "packages/cli/bin/tsc-compose.js");
 
 /** What a finished command printed and returned. */
 export interface CmdResult {
@@ -72,6 +73,9 @@ export class TestEngine {
       `unix://${this.socket}`,
       "--default-address-pool",
       this.pool,
+      // Stack networks from a pool next to the local one (10.222/16 → 10.232/16).
+      "--cluster-address-pool",
+      this.pool.replace(/^10\.(\d+)\./, (_m, b: string) => `10.${Number(b) + 10}.`),
       ...this.extraArgs,
     ];
     const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -90,6 +94,13 @@ export class TestEngine {
   /** The daemon's PID. */
   get pid(): number | undefined {
     return this.proc?.pid;
+  }
+
+  /** The PID of the daemon's embedded etcd. */
+  etcdPid(): number {
+    return (
+      JSON.parse(readFileSync(join(this.dataRoot, "etcd", "tscd-etcd.json"), "utf8")) as { pid: number }
+    ).pid;
   }
 
   /** Kills the daemon with SIGKILL (containers keep running) and waits for it to be gone. */
@@ -121,9 +132,23 @@ export class TestEngine {
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
+  /** Runs tsc-compose to completion (from `cwd`, default the repository). */
+  compose(
+    args: string[],
+    opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  ): CmdResult {
+    const r = spawnSync(process.execPath, [TSC_COMPOSE, ...args], {
+      cwd: opts.cwd ?? repo,
+      env: { ...this.env, ...opts.env },
+      encoding: "utf8",
+      timeout: opts.timeoutMs ?? 120_000,
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
   /** Starts tscctl in the background (for `logs -f`, `events`). */
-  spawnCtl(args: string[]): ChildProcess & { output: () => string } {
-    const child = spawn(process.execPath, [TSCCTL, ...args], {
+  spawnCtl(args: string[], bin = TSCCTL): ChildProcess & { output: () => string } {
+    const child = spawn(process.execPath, [bin, ...args], {
       env: this.env,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -136,6 +161,8 @@ export class TestEngine {
   /** Removes everything the daemon made, stops it, and cleans the host. */
   async stop(): Promise<void> {
     if (this.proc && this.proc.exitCode === null) {
+      for (const p of this.compose(["ls", "-q"]).stdout.split("\n").filter(Boolean))
+        this.compose(["-p", p, "down", "-v", "--progress", "quiet"]);
       const ids = this.ctl(["ps", "-aq", "--no-trunc"]).stdout.split("\n").filter(Boolean);
       if (ids.length) this.ctl(["rm", "-f", "-v", ...ids]);
       for (const n of this.ctl(["network", "ls", "--format", "{{.Name}}"])
@@ -160,6 +187,7 @@ export class TestEngine {
     if (existsSync(sbDir))
       for (const f of readdirSync(sbDir)) spawnSync("ip", ["netns", "delete", `tsc-${f.slice(0, 12)}`]);
     spawnSync("pkill", ["-9", "-f", `conmon.*${this.execRoot}`]);
+    spawnSync("pkill", ["-9", "-f", `etcd.*${this.dataRoot}`]);
     spawnSync("pkill", ["-9", "-f", `runc.*${this.execRoot}`]);
     try {
       unmountAllUnder(this.dir);

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { alreadyExists, failedPrecondition, invalidArgument, isTscError } from "@tsc/core";
 import type {
@@ -26,6 +27,12 @@ import { MetaStore } from "./meta-store.js";
 import { publishedPorts } from "./ports.js";
 import type { ContainerMeta, CreateContainerOptions, HealthConfig, HealthState } from "./types.js";
 import type { WorkDiscovery, WorkNetwork } from "./work.js";
+
+/** Label of local networks that are copies of cluster (stack) networks. */
+export const CLUSTER_NETWORK_LABEL = "com.tsc.cluster.network";
+
+/** tini from Debian's `tini` package, the default `--init`. */
+const DEFAULT_INIT = "/usr/bin/tini-static";
 
 /** Where the agent keeps things and how it serves. */
 export interface AgentOptions {
@@ -82,7 +89,8 @@ export class Agent {
       runRoot: join(opts.runRoot, "runtime"),
       images,
       volumes,
-      initBinary: opts.initBinary,
+      // `--init` runs Debian's static tini (a static binary works in any image).
+      initBinary: opts.initBinary ?? (existsSync(DEFAULT_INIT) ? DEFAULT_INIT : undefined),
     });
     const dnsPort = opts.dnsPort ?? 53;
     const ref: { agent?: Agent } = {};
@@ -110,6 +118,11 @@ export class Agent {
     const keep = new Set(this.meta.all().map((m) => m.sandbox));
     for (const sb of await this.networks.listSandboxes())
       if (!keep.has(sb.containerId)) await this.networks.removeSandbox(sb.containerId).catch(() => undefined);
+    // Addresses allocated by a create that crashed before its sandbox recorded them.
+    const sandboxes = new Set((await this.networks.listSandboxes()).map((s) => s.containerId));
+    for (const net of await this.networks.list())
+      for (const owner of new Set(Object.values(await this.networks.ipam.addresses(net.id))))
+        if (!sandboxes.has(owner)) await this.networks.ipam.releaseAddress(net.id, owner);
     this.containers.on("event", (ev: ContainerEvent) => this.onContainerEvent(ev));
     for (const m of this.meta.all()) for (const e of m.endpoints) await this.serveDns(e.gateway);
     for (const c of this.containers.list()) if (c.status === "running") this.startHealth(c);
@@ -296,15 +309,21 @@ export class Agent {
     this.discovery = records;
   }
 
-  /** Creates a cluster network locally (same name, subnet and gateway on every host) unless it exists. */
+  /**
+   * Creates a cluster network locally (same name, subnet and gateway on every host) unless it
+   * exists; a stale local copy with another subnet (left from an earlier stack of that name) is
+   * replaced when nothing is attached to it.
+   */
   async ensureNetwork(n: WorkNetwork): Promise<void> {
     const existing = (await this.networks.list()).find((x) => x.name === n.name);
-    if (existing) return;
+    if (existing && existing.subnet === n.subnet) return;
+    if (existing && this.attached(existing.id).length === 0) await this.networks.remove(existing.id);
     try {
       const net = await this.networks.create(n.name, {
         subnet: n.subnet,
         gateway: n.gateway,
         internal: n.internal,
+        labels: { [CLUSTER_NETWORK_LABEL]: "true" },
       });
       this.events.publish("network", "create", net.id, { name: net.name, type: "bridge" });
     } catch (e) {
@@ -312,10 +331,14 @@ export class Agent {
     }
   }
 
-  /** Removes local copies of cluster networks no container uses any more. */
-  async pruneNetworks(names: string[]): Promise<void> {
+  /** Removes local copies of cluster networks that no container uses and `keep` does not name. */
+  async pruneClusterNetworks(keep: Set<string>): Promise<void> {
     for (const n of await this.networks.list())
-      if (names.includes(n.name) && this.attached(n.id).length === 0) {
+      if (
+        n.labels[CLUSTER_NETWORK_LABEL] === "true" &&
+        !keep.has(n.name) &&
+        this.attached(n.id).length === 0
+      ) {
         await this.networks.remove(n.id).catch(() => undefined);
         this.events.publish("network", "destroy", n.id, { name: n.name, type: "bridge" });
       }

@@ -11,3 +11,5 @@ export type * from "./types.js";
 export { Worker } from "./worker.js";
 export type * from "./work.js";
 export { TASK_LABEL } from "./work.js";
+export { DnsServer } from "./dns/server.js";
+export type { DnsServerOptions, NameResolver } from "./dns/server.js";

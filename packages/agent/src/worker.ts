@@ -30,8 +30,6 @@ export class Worker {
   private call: ClientDuplexStream<AgentMessage, ManagerMessage> | undefined;
   private items: WorkItem[] = [];
   private readonly reported = new Map<string, string>();
-  /** Cluster networks this node created (removed again when no assignment uses them). */
-  private readonly clusterNetworks = new Set<string>();
   private readonly queue = new Map<string, WorkStatus>();
   private busy: Promise<void> = Promise.resolve();
   private again = false;
@@ -103,18 +101,20 @@ export class Worker {
   /** Shutdowns first (so a recreated slot's container name is free), then starts. */
   private async reconcile(): Promise<void> {
     const wanted = new Map(this.items.map((i) => [i.taskId, i] as const));
-    for (const c of this.agent.containers.list({ all: true })) {
-      const id = c.spec.labels?.[TASK_LABEL];
-      if (!id) continue;
-      const item = wanted.get(id);
-      if (!item || item.desired === "shutdown") {
+    // Shut down in parallel, as Compose stops containers.
+    await Promise.all(
+      this.agent.containers.list({ all: true }).map(async (c) => {
+        const id = c.spec.labels?.[TASK_LABEL];
+        if (!id) return;
+        const item = wanted.get(id);
+        if (item && item.desired !== "shutdown") return;
         await this.agent.containers.stop(c.id, { timeout: c.spec.stopTimeout ?? 10 }).catch(() => undefined);
         await this.agent
           .removeContainer(c.id, { force: true })
           .catch((e: Error) => this.log(`worker: remove ${c.name}: ${e.message}`));
         if (item) this.report(item.taskId, { state: "shutdown", message: "shut down", exitCode: c.exitCode });
-      }
-    }
+      }),
+    );
     await this.pruneNetworks();
     for (const item of this.items) {
       if (item.desired === "shutdown") {
@@ -141,19 +141,13 @@ export class Worker {
     const used = new Set(
       this.items.filter((i) => i.desired === "running").flatMap((i) => i.networks.map((n) => n.name)),
     );
-    const unused = [...this.clusterNetworks].filter((n) => !used.has(n));
-    if (unused.length === 0) return;
-    await this.agent.pruneNetworks(unused);
-    for (const n of unused) this.clusterNetworks.delete(n);
+    await this.agent.pruneClusterNetworks(used);
   }
 
   private async run(item: WorkItem): Promise<void> {
     this.report(item.taskId, { state: "accepted", message: "accepted" });
     try {
-      for (const n of item.networks) {
-        await this.agent.ensureNetwork(n);
-        this.clusterNetworks.add(n.name);
-      }
+      for (const n of item.networks) await this.agent.ensureNetwork(n);
       this.report(item.taskId, { state: "preparing", message: "preparing" });
       const [first, ...rest] = item.networks;
       const rec = await this.agent.createContainer({

@@ -3,6 +3,7 @@ import { Component } from "./component.js";
 import { intToIp, overlaps, parseCidr } from "./ipv4.js";
 import type { NetworkAllocation } from "./objects.js";
 import type { ClusterState, StoredStack } from "./state.js";
+import { updateMany } from "./state.js";
 
 /** Where stack networks get their /24s unless the compose file gives a subnet. */
 export const DEFAULT_CLUSTER_POOL = "10.90.0.0/16";
@@ -33,35 +34,44 @@ export class Allocator extends Component {
     const stacks = (await this.state.stacks.list()).items.map((v) => v.value);
     for (const s of stacks) await this.allocateNetworks(s);
     const nets = new Map((await this.state.networks.list()).items.map((v) => [v.id, v.value] as const));
-    const tasks = (await this.state.tasks.list()).items.map((v) => v.value);
+    const listed = (await this.state.tasks.list()).items;
+    const tasks = listed.map((v) => v.value);
     const services = new Map((await this.state.services.list()).items.map((v) => [v.id, v.value] as const));
-    for (const t of tasks.filter((x) => x.status.state === "new" && x.desiredState === "running")) {
+    const fresh = listed.filter((v) => v.value.status.state === "new" && v.value.desiredState === "running");
+    // Which (network, task, wanted address) triples this pass must allocate, grouped by network.
+    const wants = new Map<string, { task: string; key: string; wanted?: string }[]>();
+    const ready: typeof fresh = [];
+    for (const v of fresh) {
+      const t = v.value;
       const svc = services.get(`${t.project}_${t.service}`);
       const stack = stacks.find((s) => s.project === t.project);
       if (!svc || !stack) continue;
-      const addresses: Record<string, string> = {};
+      ready.push(v);
       for (const n of svc.spec.networks) {
-        const net = stack.networks.find((x) => x.key === n.key);
-        if (!net) continue;
-        const alloc = nets.get(net.name);
-        if (!alloc) continue;
-        addresses[n.key] = await this.allocateAddress(alloc, t.id, n.ipv4Address);
+        const name = stack.networks.find((x) => x.key === n.key)?.name;
+        if (!name || !nets.has(name)) continue;
+        wants.set(name, [...(wants.get(name) ?? []), { task: t.id, key: n.key, wanted: n.ipv4Address }]);
       }
-      await this.state.tasks.update(t.id, (cur) =>
-        cur && cur.status.state === "new"
-          ? {
-              ...cur,
-              addresses,
-              status: {
-                ...cur.status,
-                state: "pending",
-                timestamp: new Date().toISOString(),
-                message: "pending task scheduling",
-              },
-            }
-          : undefined,
-      );
     }
+    const addresses = new Map<string, Record<string, string>>();
+    for (const [name, list] of wants) {
+      const got = await this.allocateAddresses(nets.get(name)!, list);
+      for (const w of list) addresses.set(w.task, { ...addresses.get(w.task), [w.key]: got.get(w.task)! });
+    }
+    await updateMany(this.state.store, this.state.tasks, ready, (cur) =>
+      cur.status.state === "new"
+        ? {
+            ...cur,
+            addresses: addresses.get(cur.id) ?? {},
+            status: {
+              ...cur.status,
+              state: "pending" as const,
+              timestamp: new Date().toISOString(),
+              message: "pending task scheduling",
+            },
+          }
+        : undefined,
+    );
     // Release addresses of tasks that are gone.
     const live = new Set(tasks.map((t) => t.id));
     for (const rec of (await this.state.ipam.list()).items)
@@ -110,34 +120,47 @@ export class Allocator extends Component {
     });
   }
 
-  /** An address for `owner` on `net` (the requested one if free), recorded in the network's IPAM key. */
-  private async allocateAddress(net: NetworkAllocation, owner: string, wanted?: string): Promise<string> {
-    let chosen = "";
+  /** Addresses on `net` for every owner in `list` (the wanted one if free), in one update of the network's IPAM key. */
+  private async allocateAddresses(
+    net: NetworkAllocation,
+    list: { task: string; wanted?: string }[],
+  ): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
     await this.state.ipam.update(net.name, (cur) => {
+      out.clear();
       const rec = cur ?? { subnet: net.subnet, gateway: net.gateway, owners: {} };
-      const existing = Object.entries(rec.owners).find(([, o]) => o === owner);
-      if (existing) {
-        chosen = existing[0];
-        return undefined;
-      }
+      const owners = { ...rec.owners };
+      const held = new Map(Object.entries(owners).map(([ip, o]) => [o, ip] as const));
       const { base, size } = parseCidr(rec.subnet);
-      if (wanted) {
-        if (rec.owners[wanted])
-          throw invalidArgument(`address ${wanted} on network ${JSON.stringify(net.name)} is already in use`);
-        chosen = wanted;
-      } else {
-        chosen = "";
-        for (let n = base + 2; n < base + size - 1; n++) {
-          const ip = intToIp(n);
-          if (ip !== rec.gateway && !rec.owners[ip]) {
-            chosen = ip;
-            break;
-          }
+      let next = base + 2;
+      for (const w of list) {
+        const have = held.get(w.task);
+        if (have) {
+          out.set(w.task, have);
+          continue;
         }
-        if (!chosen) throw invalidArgument(`network ${JSON.stringify(net.name)} has no free addresses`);
+        let ip: string | undefined;
+        if (w.wanted) {
+          if (owners[w.wanted])
+            throw invalidArgument(
+              `address ${w.wanted} on network ${JSON.stringify(net.name)} is already in use`,
+            );
+          ip = w.wanted;
+        } else
+          for (; next < base + size - 1; next++) {
+            const candidate = intToIp(next);
+            if (candidate !== rec.gateway && !owners[candidate]) {
+              ip = candidate;
+              next++;
+              break;
+            }
+          }
+        if (!ip) throw invalidArgument(`network ${JSON.stringify(net.name)} has no free addresses`);
+        owners[ip] = w.task;
+        out.set(w.task, ip);
       }
-      return { ...rec, owners: { ...rec.owners, [chosen]: owner } };
+      return { ...rec, owners };
     });
-    return chosen;
+    return out;
   }
 }

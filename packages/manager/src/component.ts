@@ -32,8 +32,12 @@ export abstract class Component {
       while (!ac.signal.aborted) {
         if (!this.pending)
           await new Promise<void>((resolve) => {
-            this.wake = resolve;
-            ac.signal.addEventListener("abort", () => resolve(), { once: true });
+            const onAbort = (): void => resolve();
+            this.wake = () => {
+              ac.signal.removeEventListener("abort", onAbort);
+              resolve();
+            };
+            ac.signal.addEventListener("abort", onAbort, { once: true });
           });
         if (ac.signal.aborted) break;
         this.pending = false;

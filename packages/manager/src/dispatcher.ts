@@ -6,6 +6,7 @@ import { discoveryRecords, workItemOf } from "./assignments.js";
 import { Component } from "./component.js";
 import type { NetworkAllocation, NodeRecord, ServiceSpec, Task, TaskStatus } from "./objects.js";
 import type { ClusterState } from "./state.js";
+import { updateMany } from "./state.js";
 import { canMove, isTerminal } from "./task-state.js";
 
 /** Heartbeat period agents are told to keep, and how many may be missed before a node is down. */
@@ -57,34 +58,45 @@ export class Dispatcher extends Component {
     if (this.sessions.size === 0) return;
     const tasks = (await this.state.tasks.list()).items.map((v) => v.value);
     const specs = new Map((await this.state.services.list()).items.map((v) => [v.id, v.value.spec] as const));
-    const nets = new Map((await this.state.networks.list()).items.map((v) => [v.id, v.value] as const));
-    for (const [nodeId, call] of this.sessions) {
-      const json = JSON.stringify(this.assignmentsFor(nodeId, tasks, specs, nets));
-      if (this.sent.get(nodeId) === json) continue;
-      this.sent.set(nodeId, json);
-      call.write({ assignmentsJson: json });
+    const nets = [...(await this.state.networks.list()).items.map((v) => v.value)];
+    const byNode = new Map<string, Task[]>();
+    for (const t of tasks) {
+      if (!t.nodeId || (t.desiredState === "shutdown" && isTerminal(t.status.state))) continue;
+      const list = byNode.get(t.nodeId);
+      if (list) list.push(t);
+      else byNode.set(t.nodeId, [t]);
     }
-    const discovery = JSON.stringify(discoveryRecords(tasks, specs, nets));
+    for (const [nodeId, call] of this.sessions) {
+      const mine = (byNode.get(nodeId) ?? []).sort((a, b) => a.id.localeCompare(b.id));
+      // A cheap fingerprint first: most passes change few nodes' sets.
+      const fingerprint = mine
+        .map((t) => `${t.id}:${t.desiredState}:${t.status.state}:${t.configHash}`)
+        .join(",");
+      if (this.sent.get(nodeId) === fingerprint) continue;
+      this.sent.set(nodeId, fingerprint);
+      call.write({ assignmentsJson: JSON.stringify(mine.map((t) => this.workItem(t, specs, nets))) });
+    }
+    const discovery = JSON.stringify(
+      discoveryRecords(tasks, specs, new Map(nets.map((n) => [n.name, n] as const))),
+    );
     if (discovery !== this.discoverySent) {
       this.discoverySent = discovery;
       for (const call of this.sessions.values()) call.write({ discoveryJson: discovery });
     }
   }
 
-  private assignmentsFor(
-    nodeId: string,
-    tasks: Task[],
-    specs: Map<string, ServiceSpec>,
-    nets: Map<string, NetworkAllocation>,
-  ): WorkItem[] {
-    const allocations = [...nets.values()];
-    const out: WorkItem[] = [];
-    for (const t of tasks) {
-      if (t.nodeId !== nodeId || (t.desiredState === "shutdown" && isTerminal(t.status.state))) continue;
-      const spec = specs.get(`${t.project}_${t.service}`);
-      if (spec) out.push(workItemOf(t, spec, allocations));
-    }
-    return out.sort((a, b) => a.taskId.localeCompare(b.taskId));
+  /** A task as work for its node; a removed service's tasks still go out, to be shut down and reported. */
+  private workItem(t: Task, specs: Map<string, ServiceSpec>, nets: NetworkAllocation[]): WorkItem {
+    const spec = specs.get(`${t.project}_${t.service}`);
+    if (spec) return workItemOf(t, spec, nets);
+    return {
+      taskId: t.id,
+      desired: "shutdown",
+      state: t.status.state,
+      containerName: "",
+      container: { image: "" },
+      networks: [],
+    };
   }
 
   /** The Dispatcher gRPC service. */
@@ -150,20 +162,25 @@ export class Dispatcher extends Component {
   /** Applies queued status updates (forward moves only). */
   private async flush(): Promise<void> {
     this.flushTimer = undefined;
-    const batch = [...this.statusQueue];
+    if (this.statusQueue.size === 0) return;
+    const batch = new Map(this.statusQueue);
     this.statusQueue.clear();
-    await Promise.all(
-      batch.map(([id, status]) =>
-        this.state.tasks.update(id, (t) => {
-          if (!t) return undefined;
-          const sameState = t.status.state === status.state;
-          if (!sameState && !canMove(t.status.state, status.state)) return undefined;
-          if (sameState && t.status.health === status.health && t.status.containerId === status.containerId)
-            return undefined;
-          return { ...t, status };
-        }),
-      ),
-    ).catch((e: Error) => this.log(`dispatcher: status update: ${e.message}`));
+    try {
+      const listed = (await this.state.tasks.list()).items.filter((v) => batch.has(v.id));
+      await updateMany(this.state.store, this.state.tasks, listed, (t) => {
+        const status = batch.get(t.id)!;
+        const sameState = t.status.state === status.state;
+        if (!sameState && !canMove(t.status.state, status.state)) return undefined;
+        if (sameState && t.status.health === status.health && t.status.containerId === status.containerId)
+          return undefined;
+        return { ...t, status };
+      });
+    } catch (e) {
+      // etcd away or overloaded: keep the statuses (newer ones win) and try again shortly.
+      this.log(`dispatcher: status update: ${(e as Error).message}`);
+      for (const [id, s] of batch) if (!this.statusQueue.has(id)) this.statusQueue.set(id, s);
+      this.flushTimer ??= setTimeout(() => void this.flush(), 1000);
+    }
   }
 
   /** Nodes silent for too long are down; their unfinished tasks become orphaned (to be replaced). */

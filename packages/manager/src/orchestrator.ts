@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Component } from "./component.js";
 import type { ServiceSpec, Task, TaskState } from "./objects.js";
 import type { ClusterState, StoredService } from "./state.js";
+import { createMany, deleteMany, updateMany } from "./state.js";
 import { isTerminal } from "./task-state.js";
 
 /** Terminal tasks kept per slot (`ps -a` history), as SwarmKit's task history retention. */
@@ -24,6 +25,13 @@ export function newTask(svc: StoredService, slot: number, attempt = 0): Task & {
 }
 
 type Attempted = Task & { attempt?: number };
+
+/** What one reconciliation pass decided, written as batches at its end. */
+interface Plan {
+  creates: Task[];
+  shutdowns: Set<string>;
+  deletes: Set<string>;
+}
 
 /** Whether the dependency condition of `dep` holds, from its tasks. */
 function dependencyMet(
@@ -69,34 +77,51 @@ export class Orchestrator extends Component {
 
   protected async reconcile(): Promise<void> {
     const services = (await this.state.services.list()).items.map((v) => v.value);
-    const tasks = (await this.state.tasks.list()).items.map((v) => v.value as Attempted);
+    const listed = (await this.state.tasks.list()).items;
+    const tasks = listed.map((v) => v.value as Attempted);
     const byService = new Map<string, Attempted[]>();
     for (const t of tasks) {
       const k = `${t.project}_${t.service}`;
       byService.set(k, [...(byService.get(k) ?? []), t]);
     }
+    const plan: Plan = { creates: [], shutdowns: new Set(), deletes: new Set() };
     const now = Date.now();
+    const tasksOf = byServiceOf(tasks);
     for (const svc of services) {
       const mine = byService.get(`${svc.project}_${svc.spec.name}`) ?? [];
       byService.delete(`${svc.project}_${svc.spec.name}`);
-      await this.reconcileService(svc, mine, services, byServiceOf(tasks), now);
+      this.reconcileService(svc, mine, services, tasksOf, now, plan);
     }
     // Tasks of services that no longer exist.
     for (const rest of byService.values())
       for (const t of rest) {
-        if (t.desiredState === "running") await this.setDesired(t.id, "shutdown");
+        if (t.desiredState === "running") plan.shutdowns.add(t.id);
         else if (isTerminal(t.status.state) || t.status.state === "new" || t.status.state === "pending")
-          await this.state.tasks.delete(t.id);
+          plan.deletes.add(t.id);
       }
+    const store = this.state.store;
+    await createMany(
+      store,
+      this.state.tasks,
+      plan.creates.map((t) => ({ id: t.id, value: t })),
+    );
+    await updateMany(
+      store,
+      this.state.tasks,
+      listed.filter((v) => plan.shutdowns.has(v.id)),
+      (t) => (t.desiredState === "shutdown" ? undefined : { ...t, desiredState: "shutdown" as const }),
+    );
+    await deleteMany(store, this.state.tasks, [...plan.deletes]);
   }
 
-  private async reconcileService(
+  private reconcileService(
     svc: StoredService,
     tasks: Attempted[],
     all: StoredService[],
     tasksOf: (project: string, service: string) => Task[],
     now: number,
-  ): Promise<void> {
+    plan: Plan,
+  ): void {
     const spec = svc.spec;
     const replicas = spec.mode === "replicated" ? spec.replicas : 1;
     const depsMet = Object.entries(spec.dependsOn).every(([dep, d]) => {
@@ -110,29 +135,26 @@ export class Orchestrator extends Component {
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       const current = inSlot.filter((t) => t.desiredState === "running");
       if (slot > replicas) {
-        for (const t of current) await this.setDesired(t.id, "shutdown");
-        await this.trimHistory(inSlot, 0);
+        for (const t of current) plan.shutdowns.add(t.id);
+        this.trimHistory(inSlot, 0, plan);
         continue;
       }
       const latest = current.at(-1);
-      for (const t of current.slice(0, -1)) await this.setDesired(t.id, "shutdown");
+      for (const t of current.slice(0, -1)) plan.shutdowns.add(t.id);
       if (svc.stopped) {
-        for (const x of current) await this.setDesired(x.id, "shutdown");
+        for (const x of current) plan.shutdowns.add(x.id);
       } else if (!latest) {
         if (depsMet) {
-          const t = newTask(svc, slot);
-          await this.state.tasks.create(t.id, t);
+          plan.creates.push(newTask(svc, slot));
         }
       } else if (latest.configHash !== spec.configHash) {
-        await this.setDesired(latest.id, "shutdown");
-        const t = newTask(svc, slot);
-        await this.state.tasks.create(t.id, t);
+        plan.shutdowns.add(latest.id);
+        plan.creates.push(newTask(svc, slot));
       } else if (isTerminal(latest.status.state) && this.shouldRestart(spec, latest, now)) {
-        await this.setDesired(latest.id, "shutdown");
-        const t = newTask(svc, slot, (latest.attempt ?? 0) + 1);
-        await this.state.tasks.create(t.id, t);
+        plan.shutdowns.add(latest.id);
+        plan.creates.push(newTask(svc, slot, (latest.attempt ?? 0) + 1));
       }
-      await this.trimHistory(inSlot, TASK_HISTORY);
+      this.trimHistory(inSlot, TASK_HISTORY, plan);
     }
   }
 
@@ -150,20 +172,14 @@ export class Orchestrator extends Component {
     return true;
   }
 
-  private async setDesired(id: string, desired: "running" | "shutdown"): Promise<void> {
-    await this.state.tasks.update(id, (t) =>
-      t && t.desiredState !== desired ? { ...t, desiredState: desired } : undefined,
-    );
-  }
-
   /** Deletes the oldest terminal, shut-down tasks of a slot beyond `keep`. */
-  private async trimHistory(inSlot: Task[], keep: number): Promise<void> {
+  private trimHistory(inSlot: Task[], keep: number, plan: Plan): void {
     const done = inSlot.filter(
       (t) =>
         t.desiredState === "shutdown" &&
         (isTerminal(t.status.state) || t.status.state === "new" || t.status.state === "pending"),
     );
-    for (const t of done.slice(0, Math.max(0, done.length - keep))) await this.state.tasks.delete(t.id);
+    for (const t of done.slice(0, Math.max(0, done.length - keep))) plan.deletes.add(t.id);
   }
 }
 

@@ -3,6 +3,7 @@ import type { NodeInfo } from "./filters.js";
 import { filterNodes } from "./filters.js";
 import type { NodeRecord, Task } from "./objects.js";
 import type { ClusterState } from "./state.js";
+import { updateMany } from "./state.js";
 import { isTerminal } from "./task-state.js";
 
 /**
@@ -27,7 +28,8 @@ export class Scheduler extends Component {
   }
 
   protected async reconcile(): Promise<void> {
-    const tasks = (await this.state.tasks.list()).items.map((v) => v.value);
+    const listed = (await this.state.tasks.list()).items;
+    const tasks = listed.map((v) => v.value);
     const pending = tasks.filter((t) => t.status.state === "pending" && t.desiredState === "running");
     if (pending.length === 0) return;
     const nodes = (await this.state.nodes.list()).items.map((v) => v.value);
@@ -63,24 +65,27 @@ export class Scheduler extends Component {
       chosen.tasks.push(placed);
       decisions.push({ task: t, node: chosen.node });
     }
-    await Promise.all(
-      decisions.map((d) =>
-        this.state.tasks.update(d.task.id, (cur) => {
-          if (!cur || cur.status.state !== "pending") return undefined;
-          if (!d.node) return { ...cur, unschedulable: d.reason };
-          const { unschedulable: _u, ...rest } = cur;
-          return {
-            ...rest,
-            nodeId: d.node.id,
-            status: {
-              ...cur.status,
-              state: "assigned",
-              timestamp: new Date().toISOString(),
-              message: `assigned to ${d.node.hostname}`,
-            },
-          };
-        }),
-      ),
+    const byId = new Map(decisions.map((d) => [d.task.id, d] as const));
+    await updateMany(
+      this.state.store,
+      this.state.tasks,
+      listed.filter((v) => byId.has(v.id)),
+      (cur) => {
+        const d = byId.get(cur.id)!;
+        if (cur.status.state !== "pending") return undefined;
+        if (!d.node) return { ...cur, unschedulable: d.reason };
+        const { unschedulable: _u, ...rest } = cur;
+        return {
+          ...rest,
+          nodeId: d.node.id,
+          status: {
+            ...cur.status,
+            state: "assigned" as const,
+            timestamp: new Date().toISOString(),
+            message: `assigned to ${d.node.hostname}`,
+          },
+        };
+      },
     );
   }
 }

@@ -76,6 +76,16 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
           return same ? undefined : next;
         });
       }
+      // As `docker compose up` starts exited containers again: slots whose task ended get a new one.
+      const deployed = new Set(wanted.map((s) => s.name));
+      for (const { id, value: task } of (await state.tasks.list()).items)
+        if (
+          task.project === stack.project &&
+          deployed.has(task.service) &&
+          task.desiredState === "running" &&
+          isTerminal(task.status.state)
+        )
+          await state.tasks.update(id, (cur) => (cur ? { ...cur, desiredState: "shutdown" } : undefined));
       if (req.removeOrphans)
         for (const { id, value } of (await state.services.list()).items)
           if (value.project === stack.project && !services.some((s) => s.name === value.spec.name)) {

@@ -122,6 +122,8 @@ async function main(): Promise<void> {
     log(`${sig}: stopping; containers keep running`);
     void daemon.stop().then(() => process.exit(0));
   };
+  // A failure nobody awaited must not take the host's containers' daemon down: log it.
+  process.on("unhandledRejection", (e) => log(`error: unhandled: ${(e as Error)?.message ?? String(e)}`));
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
 }
