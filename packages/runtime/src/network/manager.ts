@@ -123,10 +123,10 @@ export class NetworkManager {
   /** Creates the container's network namespace; returns its path for the OCI spec. */
   async createSandbox(containerId: string): Promise<{ netnsPath: string }> {
     const name = sandboxName(containerId);
-    const path = await createNetns(name);
+    // Recorded before the netns exists, so a crash in between leaves a file that cleanup finds.
     if (!existsSync(this.sandboxFile(containerId)))
       await this.saveSandbox({ containerId, netns: name, attachments: [] });
-    return { netnsPath: path };
+    return { netnsPath: await createNetns(name) };
   }
 
   /** Attaches a container's sandbox to a network (eth0, eth1 … in order), publishing `ports`. */
