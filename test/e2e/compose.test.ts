@@ -137,6 +137,7 @@ describe("tsc-compose", () => {
 
   it("converges after tscd is killed during up, with no duplicate or lost task", async () => {
     const vol = ["-f", join(repo, "examples/shared-volume/compose.yaml")];
+    onTestFinished(() => void engine.compose([...vol, "down", "-v", "--progress", "quiet"]));
     const up = engine.spawnCtl([...vol, "up", "-d", "--progress", "plain"], TSC_COMPOSE);
     await eventually(() => up.output().includes("Creating") || up.exitCode !== null, "up to be under way");
     await engine.kill9();

@@ -111,6 +111,10 @@ export class Agent {
   private async recover(): Promise<void> {
     if (!(await this.networks.list()).some((n) => n.name === DEFAULT_NETWORK))
       await this.networks.create(DEFAULT_NETWORK);
+    // Half-made: a container the runtime created but whose network record never got written.
+    for (const c of this.containers.list({ all: true }))
+      if (c.status === "created" && !this.meta.get(c.id))
+        await this.containers.remove(c.id, { force: true, volumes: true }).catch(() => undefined);
     const known = new Set(this.containers.list({ all: true }).map((c) => c.id));
     // Half-made: sandboxes and metas of containers that never came to be (or were removed mid-crash).
     for (const m of this.meta.all())

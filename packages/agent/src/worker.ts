@@ -123,6 +123,16 @@ export class Worker {
         continue;
       }
       const c = this.containerOf(item.taskId);
+      if (c && c.status === "created") {
+        // Created but never started (the daemon stopped in between): start it now.
+        await this.agent.containers
+          .start(c.id)
+          .catch((e: Error) =>
+            this.report(item.taskId, { state: "rejected", message: "failed to start", err: e.message }),
+          );
+        this.reportContainer(item, this.agent.containers.get(c.id));
+        continue;
+      }
       if (c) {
         this.reportContainer(item, c);
         continue;
