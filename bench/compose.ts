@@ -84,11 +84,11 @@ if (!args.includes("--skip-engine")) {
       const file = stackFile(engine.dir, `bench${n}`, n);
       const rawMs = raw(n);
       clearRaw();
-      let code: number | null = 0;
+      let result = { code: 0 as number | null, stderr: "" };
       const upMs = time(() => {
-        code = engine.compose(["-f", file, "up", "-d", "--progress", "quiet"], { timeoutMs: 600_000 }).code;
+        result = engine.compose(["-f", file, "up", "-d", "--progress", "quiet"], { timeoutMs: 600_000 });
       });
-      if (code !== 0) throw new Error(`up of ${n} services failed`);
+      if (result.code !== 0) throw new Error(`up of ${n} services failed: ${result.stderr}`);
       const downMs = time(() =>
         engine.compose(["-f", file, "down", "--progress", "quiet"], { timeoutMs: 600_000 }),
       );

@@ -67,6 +67,7 @@ export class Agent {
   private readonly health = new Map<string, HealthMonitor>();
   private readonly dnsListening = new Set<string>();
   private discovery: WorkDiscovery = {};
+  private networkQueue: Promise<unknown> = Promise.resolve();
   private constructor(
     readonly opts: AgentOptions,
     readonly images: ImageStore,
@@ -318,10 +319,26 @@ export class Agent {
    * exists; a stale local copy with another subnet (left from an earlier stack of that name) is
    * replaced when nothing is attached to it.
    */
-  async ensureNetwork(n: WorkNetwork): Promise<void> {
+  ensureNetwork(n: WorkNetwork): Promise<void> {
+    // One at a time: tasks starting in parallel all ask for their stack's network.
+    const next = this.networkQueue.then(() => this.ensureNetworkNow(n));
+    this.networkQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async ensureNetworkNow(n: WorkNetwork): Promise<void> {
     const existing = (await this.networks.list()).find((x) => x.name === n.name);
     if (existing && existing.subnet === n.subnet) return;
     if (existing && this.attached(existing.id).length === 0) await this.networks.remove(existing.id);
+    // A removed stack's local copy still holding this subnet (the cluster already reused it).
+    for (const stale of await this.networks.list())
+      if (
+        stale.name !== n.name &&
+        stale.subnet === n.subnet &&
+        stale.labels[CLUSTER_NETWORK_LABEL] === "true" &&
+        this.attached(stale.id).length === 0
+      )
+        await this.networks.remove(stale.id).catch(() => undefined);
     try {
       const net = await this.networks.create(n.name, {
         subnet: n.subnet,

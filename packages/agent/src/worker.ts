@@ -17,6 +17,9 @@ interface ManagerMessage {
   discoveryJson?: string;
 }
 
+/** Containers started at once when many tasks arrive together (up of a big stack, scale). */
+const START_CONCURRENCY = 6;
+
 /** Heartbeat period (the dispatcher marks a node down after three missed). */
 const HEARTBEAT_MS = 5000;
 
@@ -116,6 +119,7 @@ export class Worker {
       }),
     );
     await this.pruneNetworks();
+    const toRun: WorkItem[] = [];
     for (const item of this.items) {
       if (item.desired === "shutdown") {
         if (!["complete", "failed", "shutdown", "rejected", "orphaned"].includes(item.state))
@@ -137,7 +141,7 @@ export class Worker {
         this.reportContainer(item, c);
         continue;
       }
-      if (["assigned", "accepted", "preparing", "starting"].includes(item.state)) await this.run(item);
+      if (["assigned", "accepted", "preparing", "starting"].includes(item.state)) toRun.push(item);
       else if (item.state === "running")
         this.report(item.taskId, {
           state: "failed",
@@ -145,6 +149,12 @@ export class Worker {
           err: "the task's container no longer exists on this node",
         });
     }
+    // Start new tasks a few at a time: container starts are mostly waiting on runc, conmon and CNI.
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < toRun.length) await this.run(toRun[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(START_CONCURRENCY, toRun.length) }, lane));
   }
 
   private async pruneNetworks(): Promise<void> {
