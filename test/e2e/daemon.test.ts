@@ -4,7 +4,7 @@
  * TCP, and the API trace with secrets redacted.
  */
 import { execFileSync } from "node:child_process";
-import { statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeBusyboxImageArchive } from "../../packages/runtime/test/support/busybox.js";
@@ -200,6 +200,30 @@ describe("tscd", () => {
     const dup = engine.ctl(["create", "--name", "live", "busybox"]);
     expect(dup.code).toBe(125);
     expect(dup.stderr).toMatch(/container name "\/live" already exists/);
+  });
+
+  it("copies files and directories in and out of a running container (cp)", () => {
+    ok(["run", "-d", "--name", "files", "-v", "cpvol:/data", "busybox", "sleep", "1000"]);
+    const host = join(engine.dir, "cp");
+    mkdirSync(join(host, "dir", "sub"), { recursive: true });
+    writeFileSync(join(host, "dir", "sub", "a.txt"), "from the host\n");
+    writeFileSync(join(host, "one.txt"), "one\n");
+    ok(["cp", join(host, "dir"), "files:/tmp"]);
+    expect(ok(["exec", "files", "cat", "/tmp/dir/sub/a.txt"])).toBe("from the host\n");
+    ok(["cp", join(host, "one.txt"), "files:/data/renamed.txt"]);
+    expect(ok(["exec", "files", "cat", "/data/renamed.txt"])).toBe("one\n");
+    ok(["exec", "files", "sh", "-c", "echo made inside > /data/inside.txt"]);
+    ok(["cp", "files:/data/inside.txt", join(host, "out.txt")]);
+    expect(readFileSync(join(host, "out.txt"), "utf8")).toBe("made inside\n");
+    ok(["cp", "files:/tmp/dir", join(host, "back")]);
+    expect(readFileSync(join(host, "back", "sub", "a.txt"), "utf8")).toBe("from the host\n");
+    const missing = engine.ctl(["cp", "files:/nope", host]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/path "\/nope" not found/);
+    ok(["stop", "-t", "1", "files"]);
+    const stopped = engine.ctl(["cp", join(host, "one.txt"), "files:/tmp/x"]);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(/container files is not running/);
   });
 
   it("traces API calls without secrets", async () => {

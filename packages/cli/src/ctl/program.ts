@@ -3,6 +3,7 @@ import { TSC_VERSION } from "../common/version.js";
 import { lifecycleCommands, inspectionCommands, logsCommand } from "./containers.js";
 import { CtlContext } from "./context.js";
 import type { CtlGlobalFlags } from "./context.js";
+import { cpCommand } from "./cp.js";
 import { execCommand } from "./exec.js";
 import { imageCommands } from "./images.js";
 import { inspectCommand, inspectRefs } from "./inspect.js";
@@ -45,6 +46,7 @@ export function ctlProgram(): { program: Command; close: () => void } {
   psCommand(program, ctl);
   logsCommand(program, ctl);
   execCommand(program, ctl);
+  cpCommand(program, ctl);
   inspectCommand(program, ctl);
   inspectionCommands(program, ctl);
   imageCommands(program, ctl);

@@ -1,4 +1,4 @@
-import type { ServerDuplexStream, ServerWritableStream } from "@grpc/grpc-js";
+import type { ServerDuplexStream, ServerReadableStream, ServerWritableStream } from "@grpc/grpc-js";
 import type { Agent, CreateContainerOptions } from "@tsc/agent";
 import type {
   CommitRequest,
@@ -20,6 +20,7 @@ import type { ContainerSpec } from "@tsc/runtime";
 import type { OciImageConfig } from "@tsc/runtime";
 import { parseAuth } from "./auth.js";
 import { matchesContainerFilters, summarize } from "./container-summary.js";
+import { copyFrom, copyTo } from "./copy.js";
 import { readExecInput } from "./exec-input.js";
 
 function parseJson<T>(text: string, what: string): T {
@@ -184,6 +185,11 @@ export function containersService(agent: Agent): ServiceImpl {
       await c.rename(req.id, req.newName);
       return {};
     },
+    copyFrom: (call: ServerWritableStream<{ id: string; path: string }, { data: Buffer }>) =>
+      copyFrom(agent, call),
+    copyTo: (
+      call: ServerReadableStream<{ data: Buffer; id: string; path: string; entry: string }, unknown>,
+    ) => copyTo(agent, call),
     async update(req: { id: string; updateJson: string }) {
       const u = parseJson<Pick<ContainerSpec, "memory" | "cpus" | "pidsLimit" | "restartPolicy">>(
         req.updateJson,
