@@ -162,7 +162,7 @@ describe("tsc-compose", () => {
       "the reader to see the writer's lines",
     );
     compose([...vol, "down", "-v", "--progress", "quiet"]);
-  });
+  }, 180_000);
 
   it("keeps containers running while etcd is away for 10 s, with state intact after", async () => {
     const before = ps(web).map((r) => r.ID);
