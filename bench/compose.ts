@@ -13,23 +13,18 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ImageStore } from "@tsc/runtime";
-import { makeBusyboxImageArchive } from "../packages/runtime/test/support/busybox.js";
 import { TestEngine } from "../test/support/engine.js";
+import { ms as msOf, time } from "./support/measure.js";
 import { benchDns } from "./support/dns-load.js";
 import { benchScheduler } from "./support/scheduler-load.js";
+
+const ms = (x: number): string => msOf(x, 0);
 
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: number): number => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
-const ms = (x: number): string => `${x.toFixed(0)} ms`;
-
-function time(fn: () => void): number {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
-}
 
 function stackFile(dir: string, name: string, services: number, replicas = 1): string {
   const lines = [`name: ${name}`, "services:"];
@@ -52,9 +47,7 @@ if (!args.includes("--skip-engine")) {
   const rawIds: string[] = [];
   try {
     await engine.start();
-    const archive = join(engine.dir, "busybox.tar");
-    makeBusyboxImageArchive(archive);
-    engine.ctl(["load", "-i", archive]);
+    engine.loadBusybox();
     const layerDir = (await new ImageStore(engine.dataRoot).resolve("busybox")).layerDirs[0]!;
     const bundle = join(engine.dir, "raw-bundle");
     mkdirSync(bundle, { recursive: true });

@@ -13,32 +13,21 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseHost, TscClient } from "@tsc/api";
 import { ImageStore } from "@tsc/runtime";
-import { makeBusyboxImageArchive } from "../packages/runtime/test/support/busybox.js";
 import { TestEngine } from "../test/support/engine.js";
+import { ms, pct, time } from "./support/measure.js";
 
 const N = Number(process.argv[2] ?? 50);
 const M = Number(process.argv[3] ?? 200);
-const pct = (xs: number[], p: number): number =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
-const ms = (x: number): string => `${x.toFixed(1)} ms`;
 const rssOf = (pid: number): number =>
   Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
-
-function time(fn: () => void): number {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
-}
 
 const engine = new TestEngine(undefined, [], "10.225.0.0/16");
 const runcRoot = join(engine.dir, "raw-runc");
 const rawIds: string[] = [];
 try {
   await engine.start();
-  const archive = join(engine.dir, "busybox.tar");
-  makeBusyboxImageArchive(archive);
-  engine.ctl(["load", "-i", archive]);
+  engine.loadBusybox();
   const rootfs = JSON.parse(engine.ctl(["image", "inspect", "--format", "json", "busybox"]).stdout) as {
     Id: string;
   };

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { WorkItem } from "@tsc/agent";
+import type { AgentMessage, ManagerMessage } from "@tsc/api";
 import { ApiServer, parseHost, TscClient } from "@tsc/api";
 import type { ServiceSpec, StackSpec } from "@tsc/manager";
 import { Manager } from "@tsc/manager";
@@ -20,10 +21,6 @@ export interface SchedulerResult {
   placed: number;
   ms: number;
   perSecond: number;
-}
-
-interface ManagerMessage {
-  assignmentsJson?: string;
 }
 
 /** Runs the benchmark (times out after `timeoutMs`, reporting how many tasks got there). */
@@ -47,10 +44,7 @@ export async function benchScheduler(opts: {
   const sessions: { end(): void }[] = [];
   try {
     for (let i = 0; i < opts.nodes; i++) {
-      const call = clients[i % clients.length]!.duplex<Record<string, unknown>, ManagerMessage>(
-        "Dispatcher",
-        "session",
-      );
+      const call = clients[i % clients.length]!.duplex<AgentMessage, ManagerMessage>("Dispatcher", "session");
       const nodeId = `node-${String(i).padStart(4, "0")}`;
       call.write({ register: { nodeId, hostname: nodeId, addr: "127.0.0.1", labels: {}, role: "worker" } });
       call.on("data", (m: ManagerMessage) => {

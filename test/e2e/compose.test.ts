@@ -7,7 +7,6 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { makeBusyboxImageArchive } from "../../packages/runtime/test/support/busybox.js";
 import { eventually, TestEngine, TSC_COMPOSE } from "../support/engine.js";
 
 const repo = resolve(import.meta.dirname, "../..");
@@ -43,9 +42,7 @@ function lookup(file: string[], name: string): string[] {
 
 beforeAll(async () => {
   await engine.start();
-  const archive = join(engine.dir, "busybox.tar");
-  makeBusyboxImageArchive(archive);
-  engine.ctl(["load", "-i", archive]);
+  engine.loadBusybox();
 }, 120_000);
 
 afterAll(async () => {

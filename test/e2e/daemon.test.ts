@@ -7,7 +7,6 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeBusyboxImageArchive } from "../../packages/runtime/test/support/busybox.js";
 import { eventually, freePort, TestEngine } from "../support/engine.js";
 
 let tcpPort = 0;
@@ -55,9 +54,7 @@ beforeAll(async () => {
     "--trace-api",
   );
   await engine.start();
-  const archive = join(engine.dir, "busybox.tar");
-  makeBusyboxImageArchive(archive);
-  ok(["load", "-i", archive]);
+  engine.loadBusybox();
 }, 120_000);
 
 afterAll(async () => {

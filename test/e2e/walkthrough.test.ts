@@ -9,7 +9,6 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeBusyboxImageArchive } from "../../packages/runtime/test/support/busybox.js";
 import type { TestRegistry } from "../../packages/runtime/test/support/registry.js";
 import { startRegistry } from "../../packages/runtime/test/support/registry.js";
 import { eventually, freePort, TestEngine } from "../support/engine.js";
@@ -30,9 +29,7 @@ function inspect(ref: string, template: string): string {
 
 beforeAll(async () => {
   await engine.start();
-  const archive = join(engine.dir, "busybox.tar");
-  makeBusyboxImageArchive(archive);
-  expect(ok(["load", "-i", archive])).toContain("Loaded image: busybox:latest");
+  expect(engine.loadBusybox()).toContain("Loaded image: busybox:latest");
 }, 120_000);
 
 afterAll(async () => {

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { makeBusyboxImageArchive } from "../../packages/runtime/test/support/busybox.js";
 import { unmountAllUnder } from "../../packages/runtime/test/support/cleanup.js";
 
 const repo = resolve(import.meta.dirname, "../..");
@@ -94,6 +95,13 @@ export class TestEngine {
   /** The daemon's PID. */
   get pid(): number | undefined {
     return this.proc?.pid;
+  }
+
+  /** Builds the busybox test image and loads it into the daemon through `tscctl load`. */
+  loadBusybox(): string {
+    const archive = join(this.dir, "busybox.tar");
+    makeBusyboxImageArchive(archive);
+    return this.ctl(["load", "-i", archive]).stdout;
   }
 
   /** The PID of the daemon's embedded etcd. */

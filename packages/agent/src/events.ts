@@ -10,15 +10,20 @@ export interface EngineEvent {
   timeNano: number;
 }
 
-/** `key=value` filters as Docker takes them (`type=container`, `event=start`, `container=web` …). */
-export function matchesFilters(ev: EngineEvent, filters: string[]): boolean {
+/** Docker's `--filter key=value` list grouped by key (same key ORs, different keys AND). */
+export function groupFilters(filters: string[]): Map<string, string[]> {
   const byKey = new Map<string, string[]>();
   for (const f of filters) {
     const i = f.indexOf("=");
     const k = i < 0 ? f : f.slice(0, i);
     byKey.set(k, [...(byKey.get(k) ?? []), i < 0 ? "" : f.slice(i + 1)]);
   }
-  for (const [key, values] of byKey) {
+  return byKey;
+}
+
+/** `key=value` filters as Docker takes them (`type=container`, `event=start`, `container=web` …). */
+export function matchesFilters(ev: EngineEvent, filters: string[]): boolean {
+  for (const [key, values] of groupFilters(filters)) {
     const ok = values.some((v) => {
       switch (key) {
         case "type":

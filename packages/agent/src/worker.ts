@@ -1,21 +1,11 @@
 import { hostname } from "node:os";
 import type { ClientDuplexStream } from "@grpc/grpc-js";
-import type { TscClient } from "@tsc/api";
+import type { AgentMessage, ManagerMessage, TscClient } from "@tsc/api";
 import type { ContainerRecord } from "@tsc/runtime";
 import type { Agent } from "./agent.js";
 import type { EngineEvent } from "./events.js";
 import type { WorkDiscovery, WorkItem, WorkStatus } from "./work.js";
 import { TASK_LABEL } from "./work.js";
-
-interface AgentMessage {
-  register?: { nodeId: string; hostname: string; addr: string; labels: Record<string, string>; role: string };
-  heartbeat?: Record<string, never>;
-  statuses?: { updates: { taskId: string; statusJson: string }[] };
-}
-interface ManagerMessage {
-  assignmentsJson?: string;
-  discoveryJson?: string;
-}
 
 /** Containers started at once when many tasks arrive together (up of a big stack, scale). */
 const START_CONCURRENCY = 6;

@@ -190,3 +190,14 @@ export interface EventsRequest {
   until: string;
   filters: string[];
 }
+/** What an agent sends on its Dispatcher session (one of the fields is set). */
+export interface AgentMessage {
+  register?: { nodeId: string; hostname: string; addr: string; labels: Record<string, string>; role: string };
+  heartbeat?: Record<string, never>;
+  statuses?: { updates: { taskId: string; statusJson: string }[] };
+}
+/** What the dispatcher sends an agent (one of the fields is set). */
+export interface ManagerMessage {
+  assignmentsJson?: string;
+  discoveryJson?: string;
+}

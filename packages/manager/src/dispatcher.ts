@@ -1,5 +1,5 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
-import type { ServiceImpl } from "@tsc/api";
+import type { AgentMessage, ManagerMessage, ServiceImpl } from "@tsc/api";
 import { invalidArgument } from "@tsc/core";
 import type { WorkItem } from "@tsc/agent";
 import { discoveryRecords, workItemOf } from "./assignments.js";
@@ -13,15 +13,6 @@ import { canMove, isTerminal } from "./task-state.js";
 export const HEARTBEAT_MS = 5000;
 export const MISSED_HEARTBEATS = 3;
 
-interface AgentMessage {
-  register?: { nodeId: string; hostname: string; addr: string; labels: Record<string, string>; role: string };
-  heartbeat?: Record<string, never>;
-  statuses?: { updates: { taskId: string; statusJson: string }[] };
-}
-interface ManagerMessage {
-  assignmentsJson?: string;
-  discoveryJson?: string;
-}
 type Session = ServerDuplexStream<AgentMessage, ManagerMessage>;
 
 /**

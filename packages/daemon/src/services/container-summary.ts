@@ -1,4 +1,5 @@
 import type { Agent } from "@tsc/agent";
+import { groupFilters } from "@tsc/agent";
 import type { ContainerSummary } from "@tsc/api";
 import type { ContainerRecord } from "@tsc/runtime";
 
@@ -32,13 +33,7 @@ export function summarize(agent: Agent, rec: ContainerRecord): ContainerSummary 
 
 /** Docker's `ps --filter` keys: status, name, id, label, ancestor, exited, network. */
 export function matchesContainerFilters(s: ContainerSummary, filters: string[]): boolean {
-  const byKey = new Map<string, string[]>();
-  for (const f of filters) {
-    const i = f.indexOf("=");
-    const k = i < 0 ? f : f.slice(0, i);
-    byKey.set(k, [...(byKey.get(k) ?? []), i < 0 ? "" : f.slice(i + 1)]);
-  }
-  for (const [key, values] of byKey) {
+  for (const [key, values] of groupFilters(filters)) {
     const ok = values.some((v) => {
       switch (key) {
         case "status":
