@@ -1,5 +1,6 @@
 import { invalidArgument } from "@tsc/core";
-import { Component } from "./component.js";
+import type { Watchable } from "./component.js";
+import { Component, followWatch } from "./component.js";
 import { intToIp, overlaps, parseCidr } from "./ipv4.js";
 import type { NetworkAllocation } from "./objects.js";
 import type { ClusterState, StoredStack } from "./state.js";
@@ -24,9 +25,7 @@ export class Allocator extends Component {
   }
 
   protected watch(signal: AbortSignal, trigger: () => void): Promise<void>[] {
-    const follow = async (c: { watch(o: { signal: AbortSignal }): AsyncIterable<unknown> }) => {
-      for await (const _ of c.watch({ signal })) trigger();
-    };
+    const follow = (c: Watchable) => followWatch(c, signal, trigger);
     return [follow(this.state.stacks), follow(this.state.tasks)];
   }
 

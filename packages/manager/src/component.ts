@@ -1,3 +1,13 @@
+/** Anything with a store-style watch. */
+export interface Watchable {
+  watch(o: { signal: AbortSignal }): AsyncIterable<unknown>;
+}
+
+/** Calls `trigger` on every event of `c` until `signal` aborts. */
+export async function followWatch(c: Watchable, signal: AbortSignal, trigger: () => void): Promise<void> {
+  for await (const _ of c.watch({ signal })) trigger();
+}
+
 /**
  * The shape every manager component shares (after SwarmKit): built from the store, `run(signal)`
  * loops over a watch until the signal aborts, `stop()` aborts it and waits for the loop to end.

@@ -3,7 +3,8 @@ import type { AgentMessage, ManagerMessage, ServiceImpl } from "@tsc/api";
 import { invalidArgument } from "@tsc/core";
 import type { WorkItem } from "@tsc/agent";
 import { discoveryRecords, workItemOf } from "./assignments.js";
-import { Component } from "./component.js";
+import type { Watchable } from "./component.js";
+import { Component, followWatch } from "./component.js";
 import type { NetworkAllocation, NodeRecord, ServiceSpec, Task, TaskStatus } from "./objects.js";
 import type { ClusterState } from "./state.js";
 import { updateMany } from "./state.js";
@@ -36,9 +37,7 @@ export class Dispatcher extends Component {
   }
 
   protected watch(signal: AbortSignal, trigger: () => void): Promise<void>[] {
-    const follow = async (c: { watch(o: { signal: AbortSignal }): AsyncIterable<unknown> }) => {
-      for await (const _ of c.watch({ signal })) trigger();
-    };
+    const follow = (c: Watchable) => followWatch(c, signal, trigger);
     this.heartbeatTimer = setInterval(() => void this.checkHeartbeats().catch(() => undefined), HEARTBEAT_MS);
     signal.addEventListener("abort", () => clearInterval(this.heartbeatTimer), { once: true });
     return [follow(this.state.tasks), follow(this.state.services), follow(this.state.networks)];

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { Component } from "./component.js";
+import type { Watchable } from "./component.js";
+import { Component, followWatch } from "./component.js";
 import type { ServiceSpec, Task, TaskState } from "./objects.js";
 import type { ClusterState, StoredService } from "./state.js";
 import { createMany, deleteMany, updateMany } from "./state.js";
@@ -69,9 +70,7 @@ export class Orchestrator extends Component {
   }
 
   protected watch(signal: AbortSignal, trigger: () => void): Promise<void>[] {
-    const follow = async (c: { watch(o: { signal: AbortSignal }): AsyncIterable<unknown> }) => {
-      for await (const _ of c.watch({ signal })) trigger();
-    };
+    const follow = (c: Watchable) => followWatch(c, signal, trigger);
     return [follow(this.state.services), follow(this.state.tasks)];
   }
 

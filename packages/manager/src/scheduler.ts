@@ -1,4 +1,5 @@
-import { Component } from "./component.js";
+import type { Watchable } from "./component.js";
+import { Component, followWatch } from "./component.js";
 import type { NodeInfo } from "./filters.js";
 import { filterNodes } from "./filters.js";
 import type { NodeRecord, Task } from "./objects.js";
@@ -21,9 +22,7 @@ export class Scheduler extends Component {
   }
 
   protected watch(signal: AbortSignal, trigger: () => void): Promise<void>[] {
-    const follow = async (c: { watch(o: { signal: AbortSignal }): AsyncIterable<unknown> }) => {
-      for await (const _ of c.watch({ signal })) trigger();
-    };
+    const follow = (c: Watchable) => followWatch(c, signal, trigger);
     return [follow(this.state.tasks), follow(this.state.nodes)];
   }
 
