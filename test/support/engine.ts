@@ -154,15 +154,19 @@ export class TestEngine {
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
-  /** Starts tscctl in the background (for `logs -f`, `events`). */
-  spawnCtl(args: string[], bin = TSCCTL): ChildProcess & { output: () => string } {
+  /** Starts tscctl in the background (for `logs -f`, `events`; with `stdin`, its stdin is a pipe to write to). */
+  spawnCtl(
+    args: string[],
+    bin = TSCCTL,
+    opts: { stdin?: boolean } = {},
+  ): ChildProcess & { output: () => string } {
     const child = spawn(process.execPath, [bin, ...args], {
       env: this.env,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [opts.stdin ? "pipe" : "ignore", "pipe", "pipe"],
     });
     let out = "";
-    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
-    child.stderr.on("data", (b: Buffer) => (out += b.toString()));
+    child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
+    child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
     return Object.assign(child, { output: () => out });
   }
 

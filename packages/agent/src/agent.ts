@@ -1,10 +1,14 @@
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { alreadyExists, failedPrecondition, invalidArgument, isTscError } from "@tsc/core";
 import type {
+  AttachConnection,
+  AttachHandlers,
   ContainerEvent,
   ContainerRecord,
   Credentials,
+  ExecOptions,
   NetworkRecord,
   PullProgress,
   PushProgress,
@@ -131,6 +135,23 @@ export class Agent {
     this.containers.on("event", (ev: ContainerEvent) => this.onContainerEvent(ev));
     for (const m of this.meta.all()) for (const e of m.endpoints) await this.serveDns(e.gateway);
     for (const c of this.containers.list()) if (c.status === "running") this.startHealth(c);
+  }
+
+  /**
+   * Connects to a container's stdio through its conmon (ContainerManager.attach): output as it
+   * comes, stdin when the container keeps one open; `start` starts a stopped container once attached.
+   */
+  attach(
+    ref: string,
+    handlers: AttachHandlers,
+    opts: { start?: boolean } = {},
+  ): Promise<{ connection: AttachConnection; container: ContainerRecord }> {
+    return this.containers.attach(ref, handlers, opts);
+  }
+
+  /** Starts a command in a running container with its stdio as streams (`exec`, interactive or not). */
+  execStream(ref: string, opts: ExecOptions): Promise<ChildProcessWithoutNullStreams> {
+    return this.containers.execStream(ref, opts);
   }
 
   /** `create`: pulls the image if needed, builds the network sandbox, creates the container. */

@@ -133,8 +133,9 @@ export function inspectContainer(
       Domainname: s.domainname ?? "",
       User: s.user ?? cfg.User ?? "",
       ExposedPorts: Object.fromEntries(exposed.map((e) => [e.includes("/") ? e : `${e}/tcp`, {}])),
-      Tty: false,
-      OpenStdin: false,
+      Tty: s.tty ?? false,
+      OpenStdin: s.openStdin ?? false,
+      StdinOnce: s.stdinOnce ?? false,
       Env: [...(cfg.Env ?? []), ...(s.env ?? [])],
       Cmd: s.cmd ?? (s.entrypoint ? null : (cfg.Cmd ?? null)),
       Healthcheck: meta?.healthcheck

@@ -93,8 +93,26 @@ export interface ExecInput {
   stdin?: Buffer;
   closeStdin?: boolean;
   privileged?: boolean;
+  /** The terminal's initial size (with `tty`). */
+  rows?: number;
+  cols?: number;
 }
-/** What the daemon sends back on an exec stream. */
+/** What a client sends on an attach stream (the first message names the container). */
+export interface AttachInput {
+  container?: string;
+  /** Forward stdin (first message only). */
+  stdin?: boolean;
+  /** Start the container once attached (first message only). */
+  start?: boolean;
+  /** End with the exit code once the container exits (first message only). */
+  wait?: boolean;
+  data?: Buffer;
+  closeStdin?: boolean;
+  /** A terminal size (0 = unchanged). */
+  rows?: number;
+  cols?: number;
+}
+/** What the daemon sends back on an exec or attach stream. */
 export interface ExecOutput {
   stdout: Buffer;
   stderr: Buffer;

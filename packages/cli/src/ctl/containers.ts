@@ -5,13 +5,12 @@ import { ExitError } from "../common/run-cli.js";
 import { renderTable } from "../common/table.js";
 import { parseBytes } from "../common/human.js";
 import { parseTimeArg } from "@tsc/api";
-import { streamOutput } from "./run.js";
 import type { Ctl } from "./shared.js";
 import { collect, daemonError, forEachRef } from "./shared.js";
 
 const seconds = (v: string | undefined): number => (v === undefined ? -1 : Number(v));
 
-/** Lifecycle commands: start, stop, restart, kill, rm, pause, unpause, wait, attach, rename, update. */
+/** Lifecycle commands: stop, restart, kill, rm, pause, unpause, wait, rename, update (start and attach: attach.ts). */
 export function lifecycleCommands(program: Command, ctl: Ctl): void {
   const simple = (name: string, desc: string, rpc: string) =>
     program
@@ -24,26 +23,6 @@ export function lifecycleCommands(program: Command, ctl: Ctl): void {
       });
   simple("pause", "Pause all processes within one or more containers", "pause");
   simple("unpause", "Unpause all processes within one or more containers", "unpause");
-  program
-    .command("start")
-    .description("Start one or more stopped containers")
-    .option("-a, --attach", "attach STDOUT/STDERR and forward signals")
-    .option("-i, --interactive", "attach container's STDIN")
-    .argument("<container...>")
-    .action(async (refs: string[], o: { attach?: boolean }) => {
-      const c = await ctl.client();
-      if (!o.attach)
-        return forEachRef(refs, (id) => c.call("Containers", "start", { id }).then(() => undefined));
-      const id = refs[0]!;
-      try {
-        await c.call("Containers", "start", { id });
-      } catch (e) {
-        throw new ExitError(1, daemonError(e));
-      }
-      await streamOutput(ctl, id, { follow: true, tail: 0 });
-      const { exitCode } = await c.call<{ exitCode: number }>("Containers", "wait", { id });
-      if (exitCode) throw new ExitError(exitCode);
-    });
   for (const [name, desc] of [
     ["stop", "Stop one or more running containers"],
     ["restart", "Restart one or more containers"],
@@ -92,17 +71,6 @@ export function lifecycleCommands(program: Command, ctl: Ctl): void {
       await forEachRef(refs, async (id) =>
         String((await c.call<{ exitCode: number }>("Containers", "wait", { id })).exitCode),
       );
-    });
-  program
-    .command("attach")
-    .description("Attach to a running container's output")
-    .option("--no-stdin", "do not attach STDIN")
-    .argument("<container>")
-    .action(async (id: string) => {
-      const c = await ctl.client();
-      await streamOutput(ctl, id, { follow: true, tail: 0 });
-      const { exitCode } = await c.call<{ exitCode: number }>("Containers", "wait", { id });
-      if (exitCode) throw new ExitError(exitCode);
     });
   program
     .command("rename")

@@ -2,13 +2,8 @@ import type { ExecInput, ExecOutput, TscClient } from "@tsc/api";
 import type { Command } from "commander";
 import { ExitError } from "../common/run-cli.js";
 import type { Ctl } from "./shared.js";
+import { checkTerminalInput, runSession, terminalSize } from "./session.js";
 import { collect, daemonError } from "./shared.js";
-
-async function readAll(stream: NodeJS.ReadStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
 
 /** `exec`: runs a command in a running container; exits with its code (126/127 as Docker does). */
 export function execCommand(program: Command, ctl: Ctl): void {
@@ -38,27 +33,31 @@ export function execCommand(program: Command, ctl: Ctl): void {
           user?: string;
         },
       ) => {
+        checkTerminalInput(!!o.interactive, !!o.tty);
         const code = await execInContainer(await ctl.client(), container, args, {
           detach: !!o.detach,
           env: o.env ?? [],
           workdir: o.workdir ?? "",
           user: o.user ?? "",
-          tty: !!o.tty && !!process.stdout.isTTY,
-          interactive: !!o.interactive && !process.stdin.isTTY,
+          tty: !!o.tty,
+          interactive: !!o.interactive,
         });
         if (code !== 0) throw new ExitError(code);
       },
     );
 }
 
-/** Runs a command in a container through the Exec stream, relaying its output; returns its exit code. */
+/**
+ * Runs a command in a container through the Exec stream: with `interactive`, our stdin goes up as it
+ * arrives (its end closes the command's stdin); output is relayed as it comes. Returns the exit code.
+ */
 export async function execInContainer(
   c: TscClient,
   container: string,
   args: string[],
   o: { detach: boolean; env: string[]; workdir: string; user: string; tty: boolean; interactive: boolean },
 ): Promise<number> {
-  const stdin = o.interactive ? await readAll(process.stdin) : undefined;
+  const interactive = o.interactive && !o.detach;
   const call = c.duplex<ExecInput, ExecOutput>("Containers", "exec");
   call.write({
     container,
@@ -68,19 +67,17 @@ export async function execInContainer(
     user: o.user,
     tty: o.tty,
     detach: o.detach,
-    closeStdin: true,
-    ...(stdin ? { stdin } : {}),
+    closeStdin: !interactive,
+    ...(o.tty ? terminalSize() : {}),
   });
-  call.end();
-  let code = 0;
   try {
-    for await (const m of call as AsyncIterable<ExecOutput>) {
-      if (m.stdout.length) process.stdout.write(m.stdout);
-      if (m.stderr.length) process.stderr.write(m.stderr);
-      if (m.exited) code = m.exitCode;
-    }
+    const r = await runSession(
+      call,
+      { stdin: interactive, tty: o.tty, detachKeys: false },
+      { stdin: (data) => ({ stdin: data }), closeStdin: () => ({ closeStdin: true }) },
+    );
+    return r.exitCode ?? 0;
   } catch (e) {
     throw new ExitError(1, daemonError(c.toTscError(e)));
   }
-  return code;
 }

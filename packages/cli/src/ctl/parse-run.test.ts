@@ -81,8 +81,11 @@ describe("run flags", () => {
       networkMode: "bridge",
       ports: [{ containerPort: 1234, hostPort: 1234, protocol: "tcp" }],
       healthcheck: { test: ["CMD-SHELL", "true"], intervalMs: 2000 },
+      openStdin: true,
       pull: "missing",
     });
+    expect(o.tty).toBeUndefined();
+    expect(buildCreateOptions({ tty: true }, "busybox", [])).toMatchObject({ tty: true });
     expect(buildCreateOptions({ entrypoint: "" }, "busybox", []).entrypoint).toEqual([]);
     expect(buildCreateOptions({ noHealthcheck: true }, "busybox", []).healthcheck).toEqual({
       test: ["NONE"],

@@ -310,6 +310,8 @@ export function buildCreateOptions(
     ...(flags.expose?.length ? { exposedPorts: flags.expose } : {}),
     ...(health ? { healthcheck: health } : {}),
     ...(flags.rm ? { autoRemove: true } : {}),
+    ...(flags.interactive ? { openStdin: true } : {}),
+    ...(flags.tty ? { tty: true } : {}),
     pull: flags.pull ?? "missing",
   };
   return o;

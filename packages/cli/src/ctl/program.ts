@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { TSC_VERSION } from "../common/version.js";
+import { attachCommands } from "./attach.js";
 import { lifecycleCommands, inspectionCommands, logsCommand } from "./containers.js";
 import { CtlContext } from "./context.js";
 import type { CtlGlobalFlags } from "./context.js";
@@ -42,6 +43,7 @@ export function ctlProgram(): { program: Command; close: () => void } {
     client: () => ctl.ctx.connect(),
   };
   runCommand(program, ctl);
+  attachCommands(program, ctl);
   lifecycleCommands(program, ctl);
   psCommand(program, ctl);
   logsCommand(program, ctl);

@@ -1,12 +1,14 @@
 import type { CreateContainerOptions } from "@tsc/agent";
-import type { LogLine } from "@tsc/api";
+import type { TscClient } from "@tsc/api";
 import { isTscError } from "@tsc/core";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { ExitError } from "../common/run-cli.js";
 import type { RunFlags } from "./parse-run.js";
 import { buildCreateOptions } from "./parse-run.js";
+import { attachContainer } from "./attach.js";
 import { pullWithProgress, registryAuthFor } from "./pull.js";
+import { checkTerminalInput } from "./session.js";
 import type { Ctl } from "./shared.js";
 import { collect, daemonError } from "./shared.js";
 
@@ -89,29 +91,24 @@ export async function createContainer(ctl: Ctl, opts: CreateContainerOptions): P
   return (await create()).id;
 }
 
-/** Streams the container's output to ours until it ends. */
-export async function streamOutput(
-  ctl: Ctl,
-  id: string,
-  opts: { follow: boolean; tail?: number },
-): Promise<void> {
-  const client = await ctl.client();
-  const stream = client.serverStream<LogLine>("Containers", "logs", {
-    id,
-    follow: opts.follow,
-    tail: opts.tail ?? -1,
-    since: "",
-    until: "",
-  });
-  try {
-    for await (const m of stream as AsyncIterable<LogLine>)
-      (m.stream === "stderr" ? process.stderr : process.stdout).write(m.line);
-  } catch (e) {
-    throw client.toTscError(e);
-  }
+/**
+ * A failed start as `run` reports it: 127 when the command is not found, 126 when it cannot be run,
+ * 125 otherwise; with `--rm` the container is removed first.
+ */
+async function startFailure(client: TscClient, id: string, rm: boolean, e: unknown): Promise<ExitError> {
+  const msg = daemonError(e);
+  if (rm)
+    await client.call("Containers", "remove", { id, force: true, volumes: true }).catch(() => undefined);
+  return new ExitError(
+    /executable file not found|no such file/i.test(msg) ? 127 : /permission denied/i.test(msg) ? 126 : 125,
+    msg,
+  );
 }
 
-/** `run`: create, start, and (unless -d) stream output and exit with the container's code. */
+/**
+ * `run`: create and start; unless -d, attached (stdin too with -i) until the container exits, then
+ * exit with its code.
+ */
 export function runCommand(program: Command, ctl: Ctl): void {
   addCreateFlags(program.command("run").description("Create and run a new container from an image"))
     .option("-d, --detach", "run container in background and print container ID")
@@ -119,49 +116,35 @@ export function runCommand(program: Command, ctl: Ctl): void {
     .action(async (image: string, command: string[], flags: RunFlags) => {
       const opts = buildCreateOptions(flags, image, command);
       const attached = !flags.detach;
-      // Attached runs remove the container themselves once its output is read.
-      const id = await createContainer(ctl, attached ? { ...opts, autoRemove: false } : opts).catch(
-        (e: unknown) => {
-          throw new ExitError(125, daemonError(e));
-        },
-      );
+      if (attached) checkTerminalInput(!!flags.interactive, !!flags.tty);
+      // Attached runs remove the container themselves once its output is read; their stdin is the
+      // session's (StdinOnce: its end closes the container's).
+      const id = await createContainer(
+        ctl,
+        attached ? { ...opts, autoRemove: false, ...(flags.interactive ? { stdinOnce: true } : {}) } : opts,
+      ).catch((e: unknown) => {
+        throw new ExitError(125, daemonError(e));
+      });
       const client = await ctl.client();
-      try {
-        await client.call("Containers", "start", { id });
-      } catch (e) {
-        const msg = daemonError(e);
-        if (flags.rm)
-          await client
-            .call("Containers", "remove", { id, force: true, volumes: true })
-            .catch(() => undefined);
-        throw new ExitError(
-          /executable file not found|no such file/i.test(msg)
-            ? 127
-            : /permission denied/i.test(msg)
-              ? 126
-              : 125,
-          msg,
-        );
-      }
       if (!attached) {
+        await client.call("Containers", "start", { id }).catch(async (e: unknown) => {
+          throw await startFailure(client, id, !!flags.rm, e);
+        });
         process.stdout.write(`${id}\n`);
         return;
       }
-      if (flags.interactive && !process.stdin.isTTY)
-        process.stderr.write("tscctl: warning: stdin is not forwarded to attached containers yet\n");
-      const onSignal = (sig: NodeJS.Signals): void =>
-        void client.call("Containers", "kill", { id, signal: sig }).catch(() => undefined);
-      process.on("SIGINT", onSignal);
-      process.on("SIGTERM", onSignal);
-      try {
-        await streamOutput(ctl, id, { follow: true });
-        const { exitCode } = await client.call<{ exitCode: number }>("Containers", "wait", { id });
-        if (flags.rm) await client.call("Containers", "remove", { id, force: true, volumes: true });
-        if (exitCode !== 0) throw new ExitError(exitCode);
-      } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
-      }
+      const r = await attachContainer(client, id, {
+        start: true,
+        stdin: !!flags.interactive,
+        tty: !!flags.tty,
+      }).catch(async (e: unknown) => {
+        throw await startFailure(client, id, !!flags.rm, e);
+      });
+      if (r.detached) return;
+      const exitCode =
+        r.exitCode ?? (await client.call<{ exitCode: number }>("Containers", "wait", { id })).exitCode;
+      if (flags.rm) await client.call("Containers", "remove", { id, force: true, volumes: true });
+      if (exitCode !== 0) throw new ExitError(exitCode);
     });
   addCreateFlags(program.command("create").description("Create a new container")).action(
     async (image: string, command: string[], flags: RunFlags) => {

@@ -1,6 +1,7 @@
 import type { ServerDuplexStream, ServerReadableStream, ServerWritableStream } from "@grpc/grpc-js";
 import type { Agent, CreateContainerOptions } from "@tsc/agent";
 import type {
+  AttachInput,
   CommitRequest,
   CreateContainerRequest,
   ExecInput,
@@ -21,7 +22,7 @@ import type { OciImageConfig } from "@tsc/runtime";
 import { parseAuth } from "./auth.js";
 import { matchesContainerFilters, summarize } from "./container-summary.js";
 import { copyFrom, copyTo } from "./copy.js";
-import { readExecInput } from "./exec-input.js";
+import { attachStream, execStream } from "./interactive.js";
 
 function parseJson<T>(text: string, what: string): T {
   try {
@@ -98,30 +99,8 @@ export function containersService(agent: Agent): ServiceImpl {
         if (!ok) await new Promise((res) => call.once("drain", res));
       }
     },
-    async exec(call: ServerDuplexStream<ExecInput, ExecOutput>) {
-      const { first, stdin } = await readExecInput(call);
-      if (!first.args?.length) throw invalidArgument("exec needs a command");
-      const run = c.exec(first.container ?? "", {
-        args: first.args,
-        env: first.env,
-        cwd: first.workdir || undefined,
-        user: first.user || undefined,
-        tty: first.tty,
-        ...(stdin ? { stdin } : {}),
-      });
-      if (first.detach) {
-        run.catch(() => undefined);
-        call.write({ stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exited: true, exitCode: 0 });
-        return;
-      }
-      const r = await run;
-      call.write({
-        stdout: Buffer.from(r.stdout),
-        stderr: Buffer.from(r.stderr),
-        exited: true,
-        exitCode: r.exitCode,
-      });
-    },
+    exec: (call: ServerDuplexStream<ExecInput, ExecOutput>) => execStream(agent, call),
+    attach: (call: ServerDuplexStream<AttachInput, ExecOutput>) => attachStream(agent, call),
     async top(req: Ref) {
       const t = await c.top(req.id);
       return { titles: t.Titles, processes: t.Processes.map((columns) => ({ columns })) };

@@ -3,6 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { TscError, unavailable } from "@tsc/core";
 import { RUNC } from "./runc.js";
+import type { ContainerSpec } from "./types.js";
 
 /** The monitor binary (Debian's conmon). */
 export const CONMON = "/usr/bin/conmon";
@@ -35,6 +36,20 @@ export function conmonPaths(runRoot: string, id: string): ConmonPaths {
 }
 
 /**
+ * conmon's stdio flags for a container: `--terminal` for a TTY, `--stdin` for `-i` (else the
+ * container's stdin is /dev/null), and `--leave-stdin-open` unless an attached client's EOF must
+ * reach the container: conmon closes the container's stdin whenever an attach connection ends,
+ * which is wanted only for StdinOnce without a TTY (on a terminal, EOF is a ^D in the data).
+ */
+export function conmonStdioArgs(spec: Pick<ContainerSpec, "openStdin" | "stdinOnce" | "tty">): string[] {
+  return [
+    ...(spec.tty ? ["--terminal"] : []),
+    ...(spec.openStdin ? ["--stdin"] : []),
+    ...(spec.openStdin && (spec.tty || !spec.stdinOnce) ? ["--leave-stdin-open"] : []),
+  ];
+}
+
+/**
  * Runs `runc create` for a bundle under a new conmon, which stays behind holding the container's
  * stdio, writing its log (k8s-file format) and, when it exits, its exit code. Resolves with the
  * container's PID, learnt from conmon's sync pipe (no polling); rejects with runc's error.
@@ -47,6 +62,8 @@ export async function createUnderConmon(opts: {
   logPath: string;
   logSizeMax?: number;
   paths: ConmonPaths;
+  /** The stdio the container asks for (see conmonStdioArgs). */
+  stdio?: Pick<ContainerSpec, "openStdin" | "stdinOnce" | "tty">;
 }): Promise<number> {
   const p = opts.paths;
   for (const d of [p.exitDir, p.socketDir, p.persistDir]) await mkdir(d, { recursive: true });
@@ -76,6 +93,7 @@ export async function createUnderConmon(opts: {
     "-l",
     `k8s-file:${opts.logPath}`,
     ...(opts.logSizeMax ? ["--log-size-max", String(opts.logSizeMax)] : []),
+    ...conmonStdioArgs(opts.stdio ?? {}),
     "--syslog=false",
     "--log-level",
     "error",

@@ -12,3 +12,15 @@ export type { FsChange } from "./inspect-fs.js";
 export { CHANGE_ADDED, CHANGE_DELETED, CHANGE_MODIFIED } from "./inspect-fs.js";
 export type { ContainerStats } from "./stats.js";
 export type { VolumeProvider } from "./volumes.js";
+export {
+  ATTACH_STDERR,
+  ATTACH_STDOUT,
+  connectAttach,
+  parseAttachPacket,
+  resizeTerminal,
+  stdinPackets,
+} from "./attach.js";
+export type { AttachConnection, AttachHandlers, AttachStream } from "./attach.js";
+export { conmonStdioArgs } from "./conmon.js";
+export { collectExec } from "./exec.js";
+export type { ExecOptions } from "./exec.js";

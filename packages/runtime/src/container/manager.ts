@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { existsSync, watch } from "node:fs";
 import type { FSWatcher } from "node:fs";
@@ -16,7 +16,11 @@ import {
   writeBundleFiles,
   writeOciConfig,
 } from "./bundle.js";
+import type { AttachConnection, AttachHandlers } from "./attach.js";
+import { connectAttach } from "./attach.js";
 import { conmonPaths, createUnderConmon } from "./conmon.js";
+import type { ExecOptions } from "./exec.js";
+import { collectExec, spawnExec } from "./exec.js";
 import type { FsChange } from "./inspect-fs.js";
 import { diffUpperDir, tarUpperDir } from "./inspect-fs.js";
 import type { ContainerStats } from "./stats.js";
@@ -26,7 +30,7 @@ import type { ContainerRuntime, ExecResult } from "./runtime.js";
 import { readLogs } from "./logs.js";
 import { newContainerId, randomName, VALID_NAME } from "./names.js";
 import { restartDelay, shouldRestart } from "./restart.js";
-import { RUNC, Runc } from "./runc.js";
+import { Runc } from "./runc.js";
 import type { VolumeProvider } from "./volumes.js";
 import { attachVolumes, detachVolumes } from "./volumes.js";
 import { generateOciSpec, processArgs } from "./spec.js";
@@ -265,7 +269,8 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     return rec;
   }
 
-  private async launch(rec: ContainerRecord): Promise<void> {
+  /** Runs the container under a new conmon; `beforeStart` runs once it is created, before its process starts. */
+  private async launch(rec: ContainerRecord, beforeStart?: () => Promise<void>): Promise<void> {
     const b = bundleLayout(this.opts.dataRoot, rec.id);
     const paths = conmonPaths(this.opts.runRoot, rec.id);
     await rm(paths.dir, { recursive: true, force: true });
@@ -295,8 +300,10 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
         logPath: b.log,
         logSizeMax: this.opts.logSizeMax ?? 64 * 1024 * 1024,
         paths,
+        stdio: rec.spec,
       });
       this.watchExit(rec.id);
+      await beforeStart?.();
       await this.runc.start(rec.id);
     } catch (e) {
       this.unwatch(rec.id);
@@ -426,57 +433,47 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   }
 
   /** Runs a command in a running container (runc exec) and collects its output and exit code. */
-  async exec(
-    ref: string,
-    opts: {
-      args: string[];
-      env?: string[];
-      cwd?: string;
-      user?: string;
-      stdin?: string | Buffer;
-      tty?: boolean;
-    },
-  ): Promise<ExecResult> {
+  async exec(ref: string, opts: ExecOptions & { stdin?: string | Buffer }): Promise<ExecResult> {
+    return collectExec(await this.execStream(ref, opts), opts);
+  }
+
+  /** Starts a command in a running container with its stdio as streams (see spawnExec). */
+  async execStream(ref: string, opts: ExecOptions): Promise<ChildProcessWithoutNullStreams> {
     const rec = this.get(ref);
     if (rec.status !== "running") throw failedPrecondition(`container ${rec.id.slice(0, 12)} is not running`);
-    let user: string | undefined;
-    if (opts.user) {
-      const u = await resolveUser(bundleLayout(this.opts.dataRoot, rec.id).rootfs, opts.user);
-      user = `${u.uid}:${u.gid}`;
+    return spawnExec(this.runc, rec.id, bundleLayout(this.opts.dataRoot, rec.id).rootfs, opts);
+  }
+
+  /**
+   * Connects to a running container's stdio through conmon (see connectAttach). With `start`, a
+   * container that is not running is started, and attached before its process runs, so none of
+   * its output is missed. Resolves with the connection and the container as attached.
+   */
+  async attach(
+    ref: string,
+    handlers: AttachHandlers,
+    opts: { start?: boolean } = {},
+  ): Promise<{ connection: AttachConnection; container: ContainerRecord }> {
+    const rec = this.get(ref);
+    const connect = () => connectAttach(bundleLayout(this.opts.dataRoot, rec.id).dir, handlers);
+    if (rec.status === "running" || rec.status === "paused")
+      return { connection: await connect(), container: rec };
+    if (!opts.start)
+      throw failedPrecondition("You cannot attach to a stopped container, start it first", {
+        hint: `start it with \`tscctl start -a ${rec.name}\``,
+      });
+    let connection: AttachConnection | undefined;
+    this.cancelRestart(rec.id);
+    rec.manuallyStopped = false;
+    try {
+      await this.launch(rec, async () => {
+        connection = await connect();
+      });
+    } catch (e) {
+      connection?.close();
+      throw e;
     }
-    const args = this.runc.execArgs(rec.id, {
-      args: opts.args,
-      env: opts.env,
-      cwd: opts.cwd,
-      user,
-      tty: opts.tty,
-    });
-    // With a TTY, `runc exec --tty` runs in the foreground under util-linux `script`, which gives runc
-    // the terminal it relays to the new pty (detached runc would need a console socket passing file
-    // descriptors, which Node cannot receive).
-    const [file, argv] = opts.tty
-      ? ["script", ["-qefc", [RUNC, ...args].map(shellQuote).join(" "), "/dev/null"]]
-      : [RUNC, args];
-    return new Promise((resolve, reject) => {
-      const child = spawn(file, argv, { stdio: ["pipe", "pipe", "pipe"] });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on("data", (b: Buffer) => out.push(b));
-      child.stderr.on("data", (b: Buffer) => err.push(b));
-      child.on("error", reject);
-      child.on("close", (code) =>
-        resolve({
-          exitCode: code ?? 255,
-          stdout: Buffer.concat(out).toString(),
-          stderr: Buffer.concat(err).toString(),
-        }),
-      );
-      child.stdin.on("error", () => undefined);
-      // A terminal echoes what it is sent (an immediate EOF shows up as ^@), so with a TTY and no
-      // input the stdin pipe stays open until the command ends.
-      if (opts.tty && opts.stdin === undefined) child.on("close", () => child.stdin.destroy());
-      else child.stdin.end(opts.stdin ?? "");
-    });
+    return { connection: connection!, container: rec };
   }
 
   /** `rename`: a new unique name; the ID and everything else stay. */
@@ -654,9 +651,4 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     };
     this.emit("event", ev);
   }
-}
-
-/** Quotes a word for `sh -c`. */
-function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }

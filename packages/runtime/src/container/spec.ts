@@ -91,6 +91,8 @@ export function processEnv(spec: ContainerSpec, image: OciImageConfig, hostname:
   const add = (e: string) => env.set(e.split("=")[0]!, e);
   add(DEFAULT_PATH);
   add(`HOSTNAME=${hostname}`);
+  // Docker sets TERM for a terminal; the image and the spec may override it.
+  if (spec.tty) add("TERM=xterm");
   for (const e of image.Env ?? []) add(e);
   for (const e of spec.env ?? []) add(e);
   return [...env.values()];
@@ -236,7 +238,7 @@ export function generateOciSpec(opts: {
   return {
     ociVersion: "1.0.2",
     process: {
-      terminal: false,
+      terminal: spec.tty ?? false,
       user: {
         uid: user.uid,
         gid: user.gid,

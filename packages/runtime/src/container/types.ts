@@ -72,6 +72,15 @@ export interface ContainerSpec {
   stopTimeout?: number;
   restartPolicy?: RestartPolicy;
   network?: NetworkMode;
+  /** `-i`: the container's stdin is a pipe conmon holds open, fed by attach clients (else /dev/null). */
+  openStdin?: boolean;
+  /**
+   * Docker's StdinOnce (an attached `run -i`): the container's stdin closes when an attached client's
+   * stdin ends (or the client goes). Without it, stdin stays open across attach clients.
+   */
+  stdinOnce?: boolean;
+  /** `-t`: the process gets a pseudo-terminal (stdout and stderr merged on it). */
+  tty?: boolean;
 }
 
 /** Docker's container states. */
