@@ -17,6 +17,7 @@ export { validateComposeData, composeJsonSchema } from "./validate.js";
 export { ComposeFileSchema } from "./schema/index.js";
 export type { ComposeFileInput, ServiceInput } from "./schema/index.js";
 export { normalizeProject, formatDuration, parseBytes, parseDuration } from "./normalize/index.js";
+export { splitShellWords } from "./normalize/shell-words.js";
 export { resolveProjectName, normalizeProjectName } from "./project-name.js";
 export { applyProfiles } from "./profiles.js";
 export { checkConsistency } from "./consistency.js";

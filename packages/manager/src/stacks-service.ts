@@ -1,5 +1,5 @@
 import type { ServiceImpl } from "@tsc/api";
-import { invalidArgument, notFound } from "@tsc/core";
+import { invalidArgument, notFound, unavailable } from "@tsc/core";
 import type { StackSpec } from "./objects.js";
 import type { ClusterState, StoredService } from "./state.js";
 import { serviceId } from "./state.js";
@@ -11,6 +11,37 @@ interface DeployRequest {
   noRecreate: boolean;
   removeOrphans: boolean;
   services: string[];
+  stopped: boolean;
+}
+
+/** `a` plus the members of `b` whose name it lacks. */
+function union<T extends { name: string }>(a: T[], b: T[]): T[] {
+  return [...a, ...b.filter((x) => !a.some((y) => y.name === x.name))];
+}
+
+/**
+ * Parses and checks a request's stack, and stores its record (not its services); with `merge`, an
+ * existing record only gains the networks and volumes it lacks.
+ */
+async function storeStack(state: ClusterState, json: string, merge = false): Promise<StackSpec> {
+  let stack: StackSpec;
+  try {
+    stack = JSON.parse(json) as StackSpec;
+  } catch (e) {
+    throw invalidArgument(`stack is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(stack.project))
+    throw invalidArgument(`invalid project name ${JSON.stringify(stack.project)}`, {
+      hint: "use lowercase letters, digits, dashes and underscores",
+    });
+  const now = new Date().toISOString();
+  const { services: _services, ...rest } = stack;
+  await state.stacks.update(stack.project, (cur) =>
+    merge && cur
+      ? { ...cur, networks: union(cur.networks, rest.networks), volumes: union(cur.volumes, rest.volumes) }
+      : { ...rest, createdAt: cur?.createdAt ?? now, updatedAt: now },
+  );
+  return stack;
 }
 
 /** What the volumes of a removed stack should become (the agent removes them). */
@@ -19,29 +50,16 @@ export type VolumeRemover = (names: string[]) => Promise<void>;
 /**
  * The Stacks service: `up` stores a stack and its services (unchanged services stay as they are;
  * a changed config hash replaces that service's tasks); `down` deletes the services (the
- * orchestrator shuts their tasks down); scale, stop/start/restart, and read-only views of stacks,
- * tasks and nodes.
+ * orchestrator shuts their tasks down); scale, stop/start/restart, `rm` of services that do not
+ * run, the network allocations one-off containers join, and read-only views of stacks, tasks and
+ * nodes.
  */
 export function stacksService(state: ClusterState, removeVolumes: VolumeRemover): ServiceImpl {
   return {
     async deploy(req: DeployRequest) {
-      let stack: StackSpec;
-      try {
-        stack = JSON.parse(req.stackJson) as StackSpec;
-      } catch (e) {
-        throw invalidArgument(`stack is not valid JSON: ${(e as Error).message}`);
-      }
-      if (!/^[a-z0-9][a-z0-9_-]*$/.test(stack.project))
-        throw invalidArgument(`invalid project name ${JSON.stringify(stack.project)}`, {
-          hint: "use lowercase letters, digits, dashes and underscores",
-        });
+      const stack = await storeStack(state, req.stackJson);
+      const { services } = stack;
       const now = new Date().toISOString();
-      const { services, ...rest } = stack;
-      await state.stacks.update(stack.project, (cur) => ({
-        ...rest,
-        createdAt: cur?.createdAt ?? now,
-        updatedAt: now,
-      }));
       const reply = {
         created: [] as string[],
         recreated: [] as string[],
@@ -54,7 +72,14 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
         await state.services.update(id, (cur) => {
           if (!cur) {
             reply.created.push(spec.name);
-            return { project: stack.project, spec, version: 1, createdAt: now, updatedAt: now };
+            return {
+              project: stack.project,
+              spec,
+              version: 1,
+              ...(req.stopped ? { stopped: true } : {}),
+              createdAt: now,
+              updatedAt: now,
+            };
           }
           const changed = cur.spec.configHash !== spec.configHash;
           const recreate = req.forceRecreate || (changed && !req.noRecreate);
@@ -66,18 +91,19 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
           const next: StoredService = {
             ...cur,
             spec: { ...spec, configHash },
-            stopped: false,
+            stopped: req.stopped ? recreate || !!cur.stopped : false,
             version: cur.version + 1,
             updatedAt: now,
           };
           if (recreate) reply.recreated.push(spec.name);
           else reply.unchanged.push(spec.name);
-          const same = JSON.stringify(next.spec) === JSON.stringify(cur.spec) && !cur.stopped;
+          const same =
+            JSON.stringify(next.spec) === JSON.stringify(cur.spec) && !!next.stopped === !!cur.stopped;
           return same ? undefined : next;
         });
       }
       // As `docker compose up` starts exited containers again: slots whose task ended get a new one.
-      const deployed = new Set(wanted.map((s) => s.name));
+      const deployed = new Set(req.stopped ? [] : wanted.map((s) => s.name));
       for (const { id, value: task } of (await state.tasks.list()).items)
         if (
           task.project === stack.project &&
@@ -173,7 +199,7 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
           await state.services.update(s.id, (cur) =>
             cur ? { ...cur, stopped: req.action === "stop" } : undefined,
           );
-        else if (req.action === "restart")
+        else if (req.action === "restart") {
           for (const t of (await state.tasks.list()).items)
             if (
               t.value.project === req.project &&
@@ -183,9 +209,60 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
               await state.tasks.update(t.id, (cur) =>
                 cur ? { ...cur, desiredState: "shutdown" } : undefined,
               );
-            else throw invalidArgument(`unknown action ${JSON.stringify(req.action)}`);
+        } else throw invalidArgument(`unknown action ${JSON.stringify(req.action)}`);
       }
       return {};
+    },
+    async removeStopped(req: { project: string; services: string[] }) {
+      const tasks = (await state.tasks.list()).items.filter((t) => t.value.project === req.project);
+      // Live: running or on its way there, or still shutting down.
+      const live = (service: string) =>
+        tasks.some(
+          ({ value: t }) =>
+            t.service === service &&
+            !isTerminal(t.status.state) &&
+            (t.desiredState === "running" || !["new", "pending"].includes(t.status.state)),
+        );
+      const removed: string[] = [];
+      for (const { id, value } of (await state.services.list()).items)
+        if (
+          value.project === req.project &&
+          (!req.services.length || req.services.includes(value.spec.name)) &&
+          !live(value.spec.name)
+        ) {
+          await state.services.delete(id);
+          removed.push(value.spec.name);
+        }
+      // The orchestrator shuts down and deletes the tasks of removed services; wait (bounded), then
+      // delete what is left (all terminal) so `ps -a` is clean on return.
+      const mine = async () =>
+        (await state.tasks.list()).items.filter(
+          (t) => t.value.project === req.project && removed.includes(t.value.service),
+        );
+      const deadline = Date.now() + 5000;
+      while ((await mine()).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      for (const t of await mine()) if (isTerminal(t.value.status.state)) await state.tasks.delete(t.id);
+      return { removed };
+    },
+    async networks(req: { stackJson: string }) {
+      const stack = await storeStack(state, req.stackJson, true);
+      const names = stack.networks.map((n) => n.name);
+      // The allocator gives the stored stack's networks their subnets.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const nets = (await state.networks.list()).items.filter((n) => names.includes(n.id));
+        if (nets.length === names.length) {
+          const ipam = new Map((await state.ipam.list()).items.map((r) => [r.id, r.value] as const));
+          return {
+            json: JSON.stringify(
+              nets.map((n) => ({ ...n.value, used: Object.keys(ipam.get(n.id)?.owners ?? {}) })),
+            ),
+          };
+        }
+        if (Date.now() > deadline)
+          throw unavailable(`the networks of stack ${stack.project} were not allocated in time`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
     async nodes() {
       return { json: JSON.stringify((await state.nodes.list()).items.map((n) => n.value)) };

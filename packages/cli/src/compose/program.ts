@@ -1,9 +1,13 @@
 import { Command } from "commander";
 import { TSC_VERSION } from "../common/version.js";
+import { createCommand } from "./commands/create.js";
 import { downCommand } from "./commands/down.js";
 import { lifecycleCommands } from "./commands/lifecycle.js";
 import { logsCommand } from "./commands/logs.js";
 import { psCommand } from "./commands/ps.js";
+import { pushCommand } from "./commands/push.js";
+import { rmCommand } from "./commands/rm.js";
+import { runCommand } from "./commands/run.js";
 import { upCommand } from "./commands/up.js";
 import { configCommand } from "./config-command.js";
 import { addHostOption, ComposeEngine } from "./engine.js";
@@ -27,9 +31,13 @@ export function composeProgram(): Command & { engine?: ComposeEngine } {
   for (const cmd of [
     upCommand(engine),
     downCommand(engine),
+    createCommand(engine),
+    runCommand(engine),
+    rmCommand(engine),
     psCommand(engine),
     logsCommand(engine),
     ...lifecycleCommands(engine),
+    pushCommand(engine),
   ])
     program.addCommand(cmd);
   program.addCommand(

@@ -1,11 +1,11 @@
 import { createReadStream, createWriteStream } from "node:fs";
-import type { ImageSummaryMessage, TransferProgress } from "@tsc/api";
+import type { ImageSummaryMessage } from "@tsc/api";
 import type { Command } from "commander";
 import { humanSize, shortId, timeAgo } from "../common/human.js";
 import { ExitError } from "../common/run-cli.js";
 import { formatRows, renderTable } from "../common/table.js";
 import { inspectRefs } from "./inspect.js";
-import { pullWithProgress, registryAuthFor, showTransfer } from "./pull.js";
+import { pullWithProgress, pushWithProgress } from "./pull.js";
 import type { Ctl } from "./shared.js";
 import { collect, daemonError, forEachRef, formatOption } from "./shared.js";
 
@@ -146,14 +146,9 @@ export function imageCommands(program: Command, ctl: Ctl): void {
       .description("Upload an image to a registry")
       .argument("<name>")
       .action(async (name: string) => {
-        const c = await ctl.client();
-        const stream = c.serverStream<TransferProgress>("Images", "push", {
-          reference: name,
-          registryAuth: await registryAuthFor(name),
-        });
-        const digest = await showTransfer(stream as AsyncIterable<TransferProgress>, process.stdout).catch(
+        const digest = await pushWithProgress(await ctl.client(), name, process.stdout).catch(
           (e: unknown) => {
-            throw new ExitError(1, daemonError(c.toTscError(e)));
+            throw new ExitError(1, daemonError(e));
           },
         );
         process.stdout.write(`${name.split(":").pop() ?? "latest"}: digest: ${digest}\n`);

@@ -91,3 +91,28 @@ export async function pullWithProgress(
     throw client.toTscError(e);
   }
 }
+
+/** `push` with progress on `out`; returns the manifest digest. */
+export async function pushWithProgress(
+  client: TscClient,
+  ref: string,
+  out: NodeJS.WriteStream,
+): Promise<string> {
+  const stream = client.serverStream<TransferProgress>("Images", "push", {
+    reference: ref,
+    registryAuth: await registryAuthFor(ref),
+  });
+  try {
+    return await showTransfer(stream as AsyncIterable<TransferProgress>, out);
+  } catch (e) {
+    throw client.toTscError(e);
+  }
+}
+
+/** A stream that drops what is written (`-q`: no progress). */
+export function discardStream(): NodeJS.WriteStream {
+  return Object.assign(Object.create(process.stderr), {
+    write: () => true,
+    isTTY: false,
+  }) as NodeJS.WriteStream;
+}

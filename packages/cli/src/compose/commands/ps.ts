@@ -5,6 +5,7 @@ import { containerStatusText, formatPorts, quoteCommand, timeAgo } from "../../c
 import { ExitError } from "../../common/run-cli.js";
 import { formatRows } from "../../common/table.js";
 import type { ComposeEngine } from "../engine.js";
+import { containerNames } from "./deploy.js";
 
 /** One `ps` row: a container, or a task that has none (pending, failed to start, or history with -a). */
 export interface PsRow {
@@ -103,7 +104,33 @@ export function psRows(
       Error: t.status.err ?? t.unschedulable ?? "",
     });
   }
-  return rows;
+  if (all) rows.push(...createdRows(project, services, tasks));
+  return rows.sort((a, b) => a.Service.localeCompare(b.Service));
+}
+
+/** Rows of services stored stopped that never ran (`create`, `up --no-start`): their containers are "created". */
+function createdRows(project: string, services: StoredService[], tasks: Task[]): PsRow[] {
+  return services
+    .filter((s) => s.stopped && !tasks.some((t) => t.service === s.spec.name))
+    .flatMap((s) =>
+      containerNames(project, s).map((name) => ({
+        Name: name,
+        Service: s.spec.name,
+        Image: s.spec.container.image,
+        Command: "",
+        State: "created",
+        Status: "Created",
+        Health: "",
+        ExitCode: 0,
+        Publishers: [],
+        Ports: "",
+        CreatedAt: s.updatedAt,
+        ID: "",
+        Task: "",
+        TaskState: "",
+        Error: "",
+      })),
+    );
 }
 
 /** `ps`. */
@@ -140,15 +167,10 @@ export function psCommand(engine: ComposeEngine): Command {
         },
       ) => {
         const project = await engine.projectName();
-        const view = await engine.view(project, !!f.all);
+        const all = !!f.all || !!f.status || !!f.filter;
+        const view = await engine.view(project, all);
         const containers = await engine.containers(project, { all: true });
-        let rows = psRows(
-          project,
-          view.services,
-          view.tasks,
-          containers,
-          !!f.all || !!f.status || !!f.filter,
-        );
+        let rows = psRows(project, view.services, view.tasks, containers, all);
         if (services.length) rows = rows.filter((r) => services.includes(r.Service));
         const status = f.status ?? (f.filter?.startsWith("status=") ? f.filter.slice(7) : undefined);
         if (f.filter && !f.filter.startsWith("status="))

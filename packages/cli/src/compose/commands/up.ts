@@ -1,106 +1,50 @@
-import type { StackSpec } from "@tsc/manager";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { ExitError } from "../../common/run-cli.js";
 import { parseDuration } from "../../ctl/parse-run.js";
-import { toStackSpec } from "../convert/stack.js";
+import { collect } from "../../ctl/shared.js";
 import type { ComposeEngine } from "../engine.js";
-import type { ProgressMode } from "../progress.js";
-import { Progress } from "../progress.js";
-import { printWarnings } from "../warnings.js";
+import type { DeployFlags } from "./deploy.js";
+import { addDeployOptions, deployProject, showCreated } from "./deploy.js";
 import { followLogs } from "./logs.js";
 import { showTasks, waitFor } from "./wait.js";
 
-interface UpFlags {
+interface UpFlags extends DeployFlags {
   detach?: boolean;
-  scale?: string[];
   wait?: boolean;
   waitTimeout?: string;
-  removeOrphans?: boolean;
-  forceRecreate?: boolean;
-  recreate: boolean;
   deps: boolean;
   start: boolean;
-  pull?: "always" | "missing" | "never";
   timeout?: string;
   abortOnContainerExit?: boolean;
   exitCodeFrom?: string;
   attach?: string[];
-  progress: ProgressMode;
-}
-
-const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
-
-/** Applies `--scale SVC=N` and `--pull` to the stack. */
-function adjust(stack: StackSpec, flags: UpFlags): void {
-  for (const s of flags.scale ?? []) {
-    const [name, n] = s.split("=") as [string, string | undefined];
-    const svc = stack.services.find((x) => x.name === name);
-    if (!svc || n === undefined || !/^\d+$/.test(n))
-      throw new ExitError(
-        1,
-        `tsc-compose: invalid --scale ${JSON.stringify(s)}${svc ? "" : `: no such service: ${name}`}`,
-      );
-    svc.replicas = Number(n);
-  }
-  if (flags.pull) for (const s of stack.services) s.container.pull = flags.pull;
 }
 
 /** `up`: deploys the project on the engine and waits for it (or, attached, streams its logs). */
 export function upCommand(engine: ComposeEngine): Command {
-  return new Command("up")
-    .description("Create and start containers")
-    .option("-d, --detach", "detached mode: run containers in the background")
-    .option("--scale <SERVICE=NUM>", "scale SERVICE to NUM instances (overrides the compose file)", collect)
-    .option("--wait", "wait for services to be running|healthy (implies detached mode)")
-    .option("--wait-timeout <seconds>", "maximum duration to wait for the project to be running|healthy")
-    .option("--remove-orphans", "remove containers for services not defined in the compose file")
-    .option("--force-recreate", "recreate containers even if their configuration hasn't changed")
-    .option("--no-recreate", "if containers already exist, don't recreate them")
-    .option("--no-deps", "don't start linked services")
-    .option("--no-start", "don't start the services after creating them")
-    .addOption(
-      new Option("--pull <policy>", "pull image before running").choices(["always", "missing", "never"]),
-    )
-    .option("-t, --timeout <seconds>", "shutdown timeout in seconds when stopping attached containers")
-    .option("--abort-on-container-exit", "stop all containers if any container was stopped")
-    .option("--exit-code-from <service>", "return the exit code of the selected service container")
-    .option("--attach <service>", "restrict attaching to the specified services", collect)
-    .addOption(
-      new Option("--progress <mode>", "progress output")
-        .choices(["auto", "tty", "plain", "quiet", "json"])
-        .default("auto"),
-    )
+  return addDeployOptions(
+    new Command("up")
+      .description("Create and start containers")
+      .option("-d, --detach", "detached mode: run containers in the background")
+      .option("--wait", "wait for services to be running|healthy (implies detached mode)")
+      .option("--wait-timeout <seconds>", "maximum duration to wait for the project to be running|healthy")
+      .option("--no-deps", "don't start linked services")
+      .option("--no-start", "don't start the services after creating them")
+      .option("-t, --timeout <seconds>", "shutdown timeout in seconds when stopping attached containers")
+      .option("--abort-on-container-exit", "stop all containers if any container was stopped")
+      .option("--exit-code-from <service>", "return the exit code of the selected service container")
+      .option("--attach <service>", "restrict attaching to the specified services", collect),
+  )
     .argument("[service...]")
     .action(async (services: string[], flags: UpFlags) => {
-      const loaded = await engine.load(services);
-      printWarnings(loaded.warnings);
-      const { stack, warnings } = toStackSpec(loaded.project, {
-        configFiles: loaded.files,
-        workingDir: loaded.projectDir,
-      });
-      printWarnings(warnings);
-      adjust(stack, flags);
+      const { stack, progress } = await deployProject(
+        engine,
+        services,
+        { ...flags, stopped: !flags.start },
+        "Running",
+      );
       const project = stack.project;
-      const client = await engine.client();
-      const existed = (await engine.view(project)).stack !== null;
-      const progress = new Progress(flags.progress, "Running");
-      for (const n of stack.networks.filter((x) => !x.external))
-        progress.set("Network", n.name, existed ? "Running" : "Created", { done: true });
-      for (const v of stack.volumes.filter((x) => !x.external))
-        progress.set("Volume", v.name, existed ? "Running" : "Created", { done: true });
-      const reply = await client.call<{
-        created: string[];
-        recreated: string[];
-        unchanged: string[];
-        removed: string[];
-      }>("Stacks", "deploy", {
-        stackJson: JSON.stringify(stack),
-        forceRecreate: !!flags.forceRecreate,
-        noRecreate: !flags.recreate,
-        removeOrphans: !!flags.removeOrphans,
-        services: services,
-      });
-      if (!flags.start) await client.call("Stacks", "setState", { project, services, action: "stop" });
+      if (!flags.start) await showCreated(engine, project, services, progress);
       const healthy = !!flags.wait;
       const timeoutMs = flags.waitTimeout ? Number(flags.waitTimeout) * 1000 : 300_000;
       const wanted = services.length ? services : undefined;
@@ -108,7 +52,6 @@ export function upCommand(engine: ComposeEngine): Command {
         ? await waitFor(engine, project, (v) => showTasks(v, project, wanted, progress, healthy), timeoutMs)
         : { done: true };
       progress.end();
-      void reply;
       if (verdict.failed) throw new ExitError(1, `tsc-compose: ${verdict.failed}`);
       if ("timedOut" in verdict && verdict.timedOut)
         throw new ExitError(

@@ -1,0 +1,260 @@
+/**
+ * `tsc-compose run`, `rm`, `create` and `push` through the real binaries on the cluster engine:
+ * one-off containers (output, exit code, --rm, -d, DNS to the project's services, depends_on),
+ * removal of stopped service and one-off containers, containers created but not started, and
+ * pushing service images to a loopback registry.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TestRegistry } from "../../packages/runtime/test/support/registry.js";
+import { startRegistry } from "../../packages/runtime/test/support/registry.js";
+import type { CmdResult } from "../support/engine.js";
+import { eventually, TestEngine, TSC_COMPOSE } from "../support/engine.js";
+
+const engine = new TestEngine(undefined, [], "10.227.0.0/16");
+let registry: TestRegistry | undefined;
+
+/** A project directory with `yaml` as its compose.yaml. */
+function project(yaml: string): string {
+  const dir = mkdtempSync(join(engine.dir, "proj-"));
+  writeFileSync(join(dir, "compose.yaml"), yaml);
+  return dir;
+}
+
+/** tsc-compose in `cwd`, optionally with `input` on stdin. */
+function compose(cwd: string, args: string[], input?: string): CmdResult {
+  if (input === undefined) return engine.compose(args, { cwd });
+  const r = spawnSync(process.execPath, [TSC_COMPOSE, ...args], {
+    cwd,
+    env: engine.env,
+    input,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function ok(cwd: string, args: string[]): CmdResult {
+  const r = compose(cwd, args);
+  if (r.code !== 0) throw new Error(`tsc-compose ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+  return r;
+}
+
+interface PsRow {
+  Name: string;
+  Service: string;
+  State: string;
+  Status: string;
+}
+
+function ps(cwd: string, all = false): PsRow[] {
+  return ok(cwd, ["ps", ...(all ? ["-a"] : []), "--format", "json"])
+    .stdout.split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as PsRow);
+}
+
+/** Names of the engine's containers of `project` (one-off ones with `oneoff`). */
+function containers(project: string, oneoff = false): string[] {
+  const label = oneoff ? "com.docker.compose.oneoff=True" : `com.docker.compose.project=${project}`;
+  return engine
+    .ctl(["ps", "-a", "--filter", `label=${label}`, "--format", "{{.Names}}"])
+    .stdout.split("\n")
+    .filter((n) => n.startsWith(`${project}-`))
+    .sort();
+}
+
+// db serves a page; app depends on it. Both idle otherwise.
+const ONEOFF = `name: oneoff
+services:
+  db:
+    image: busybox
+    init: true
+    command: ["sh", "-c", "mkdir -p /www && echo db-ok > /www/index.html && exec httpd -f -p 80 -h /www"]
+  app:
+    image: busybox
+    init: true
+    command: ["sleep", "3600"]
+    environment:
+      GREETING: hello
+    depends_on: [db]
+`;
+
+beforeAll(async () => {
+  await engine.start();
+  engine.loadBusybox();
+}, 120_000);
+
+afterAll(async () => {
+  await engine.stop();
+  await registry?.stop();
+}, 180_000);
+
+describe("tsc-compose run", () => {
+  const dir = project(ONEOFF);
+
+  it("run --rm prints the output, exits with the command's code and leaves no container", () => {
+    const r = compose(dir, [
+      "run",
+      "--rm",
+      "--no-deps",
+      "-e",
+      "EXTRA=more",
+      "app",
+      "sh",
+      "-c",
+      'echo "$GREETING $EXTRA"; echo oops >&2; exit 3',
+    ]);
+    expect(r.stdout).toBe("hello more\n");
+    expect(r.stderr).toContain("oops");
+    expect(r.code).toBe(3);
+    expect(containers("oneoff")).toEqual([]);
+    // --no-deps started nothing else.
+    expect(ps(dir, true)).toEqual([]);
+  });
+
+  it("passes piped stdin through", () => {
+    const r = compose(dir, ["run", "--rm", "--no-deps", "-T", "app", "sh", "-c", "tr a-z A-Z"], "piped\n");
+    expect(r.stdout).toBe("PIPED\n");
+    expect(r.code).toBe(0);
+  });
+
+  it("starts depends_on first and reaches that service by its DNS name", () => {
+    const r = compose(dir, ["run", "--rm", "app", "wget", "-q", "-O", "-", "http://db/"]);
+    expect(r.stderr).toContain(" Container oneoff-db-1  Started");
+    expect(r.stdout).toBe("db-ok\n");
+    expect(r.code).toBe(0);
+    expect(ps(dir).map((x) => `${x.Name} ${x.State}`)).toEqual(["oneoff-db-1 running"]);
+    const dns = compose(dir, ["run", "--rm", "app", "nslookup", "db"]);
+    expect(dns.stdout).toMatch(/Address: 10\.237\.\d+\.\d+/);
+    expect(containers("oneoff", true)).toEqual([]);
+  });
+
+  it("run -d prints the container's name, labelled as Compose's one-offs; rm -f removes it", async () => {
+    const r = ok(dir, ["run", "-d", "--no-deps", "app", "sh", "-c", "exit 0"]);
+    const name = r.stdout.trim();
+    expect(name).toMatch(/^oneoff-app-run-[0-9a-f]{12}$/);
+    const labels = engine.ctl(["inspect", "--format", "{{json .Config.Labels}}", name]).stdout;
+    expect(JSON.parse(labels)).toMatchObject({
+      "com.docker.compose.project": "oneoff",
+      "com.docker.compose.service": "app",
+      "com.docker.compose.oneoff": "True",
+    });
+    await eventually(
+      () => engine.ctl(["inspect", "--format", "{{.State.Status}}", name]).stdout.trim() === "exited",
+      "the one-off to exit",
+    );
+    const rm = ok(dir, ["rm", "-f"]);
+    expect(rm.stdout).toBe(`Going to remove ${name}\n`);
+    expect(rm.stderr).toContain(`Container ${name}  Removed`);
+    expect(containers("oneoff", true)).toEqual([]);
+    // db still runs: rm only removes stopped containers.
+    expect(ps(dir).map((x) => x.Name)).toEqual(["oneoff-db-1"]);
+  });
+
+  it("fails with exit 1 and one clear line for an unknown service or a bad -e", () => {
+    const r = compose(dir, ["run", "--rm", "nosuch", "true"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^tsc-compose: no such service: "nosuch"/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    const env = compose(dir, ["run", "--rm", "-e", "=x", "app", "true"]);
+    expect(env.code).toBe(1);
+    expect(env.stderr.trim()).toBe('tsc-compose: invalid environment variable: "=x"');
+    expect(containers("oneoff", true)).toEqual([]);
+  });
+});
+
+describe("tsc-compose rm", () => {
+  const dir = project(ONEOFF.replace("name: oneoff", "name: removal"));
+
+  it("removes stopped service containers (after a confirmation); up brings them back", () => {
+    ok(dir, ["up", "-d", "--progress", "quiet"]);
+    expect(compose(dir, ["rm", "-f"]).stderr).toBe("No stopped containers\n");
+    ok(dir, ["stop"]);
+    expect(ps(dir, true).map((r) => `${r.Name} ${r.State}`)).toEqual([
+      "removal-app-1 exited",
+      "removal-db-1 exited",
+    ]);
+    const no = compose(dir, ["rm"], "n\n");
+    expect(no.code).toBe(0);
+    expect(no.stdout).toBe("Going to remove removal-app-1, removal-db-1\nAre you sure? [yN] ");
+    expect(ps(dir, true)).toHaveLength(2);
+    const yes = compose(dir, ["rm", "app"], "y\n");
+    expect(yes.code).toBe(0);
+    expect(yes.stderr).toContain(" Container removal-app-1  Removed");
+    expect(ps(dir, true).map((r) => r.Name)).toEqual(["removal-db-1"]);
+    const forced = ok(dir, ["rm", "-f"]);
+    expect(forced.stdout).toBe("Going to remove removal-db-1\n");
+    expect(ps(dir, true)).toEqual([]);
+    ok(dir, ["up", "-d", "--progress", "quiet"]);
+    expect(ps(dir).map((r) => `${r.Name} ${r.State}`)).toEqual([
+      "removal-app-1 running",
+      "removal-db-1 running",
+    ]);
+  });
+
+  it("rm -s -f stops and removes a service and its one-offs; rm of an unknown service fails", () => {
+    const oneOff = ok(dir, ["run", "-d", "--no-deps", "app", "sleep", "300"]).stdout.trim();
+    const r = ok(dir, ["rm", "-s", "-f", "-v", "app"]);
+    expect(r.stdout).toBe(`Going to remove removal-app-1, ${oneOff}\n`);
+    expect(ps(dir, true).map((x) => x.Name)).toEqual(["removal-db-1"]);
+    expect(containers("removal")).toEqual(["removal-db-1"]);
+    const bad = compose(dir, ["rm", "-f", "nosuch"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe("tsc-compose: no such service: nosuch\n");
+    ok(dir, ["down", "--progress", "quiet"]);
+  });
+});
+
+describe("tsc-compose create", () => {
+  it("creates containers without starting them; start runs them", () => {
+    const dir = project(ONEOFF.replace("name: oneoff", "name: created"));
+    const r = ok(dir, ["create", "--progress", "plain"]);
+    expect(r.stderr).toContain(" Container created-app-1  Created");
+    expect(r.stderr).toContain(" Container created-db-1  Created");
+    expect(ps(dir)).toEqual([]);
+    expect(ps(dir, true).map((x) => `${x.Name} ${x.State} ${x.Status}`)).toEqual([
+      "created-app-1 created Created",
+      "created-db-1 created Created",
+    ]);
+    expect(containers("created")).toEqual([]);
+    // Created containers are stopped ones to rm; create makes them again.
+    expect(ok(dir, ["rm", "-f"]).stdout).toBe("Going to remove created-app-1, created-db-1\n");
+    expect(ps(dir, true)).toEqual([]);
+    ok(dir, ["create", "--progress", "quiet"]);
+    ok(dir, ["start"]);
+    expect(ps(dir).map((x) => `${x.Name} ${x.State}`)).toEqual([
+      "created-app-1 running",
+      "created-db-1 running",
+    ]);
+    ok(dir, ["down", "--progress", "quiet"]);
+  });
+});
+
+describe("tsc-compose push", () => {
+  it("pushes the services' images to a registry, from where tscctl pull gets them", async () => {
+    registry = await startRegistry();
+    const image = `${registry.host}/compose/app:v1`;
+    const missing = `${registry.host}/compose/missing:v1`;
+    expect(engine.ctl(["tag", "busybox", image]).code).toBe(0);
+    const dir = project(
+      `name: pushed\nservices:\n  app:\n    image: ${image}\n  broken:\n    image: ${missing}\n    profiles: [extra]\n`,
+    );
+    const r = ok(dir, ["push"]);
+    expect(r.stderr).toContain(" app Pushed");
+    expect(r.stderr).not.toContain("broken");
+    expect(engine.ctl(["rmi", image]).code).toBe(0);
+    const pull = engine.ctl(["pull", image]);
+    expect(pull.code).toBe(0);
+    expect(pull.stdout).toMatch(/Digest: sha256:[0-9a-f]{64}/);
+    // A failure ends the push with exit 1, unless --ignore-push-failures.
+    const failed = compose(dir, ["--profile", "extra", "push", "-q"]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr.trim().split("\n")).toHaveLength(1);
+    const ignored = compose(dir, ["--profile", "extra", "push", "-q", "--ignore-push-failures"]);
+    expect(ignored.code).toBe(0);
+    expect(ignored.stderr).toContain(" broken Error ");
+  });
+});
