@@ -1,8 +1,9 @@
 import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
+import { API_DESCRIPTOR } from "./generated/descriptor.js";
 
-/** The repository's proto/ directory (src/ and dist/ are both one level under the package). */
+/** The repository's proto/ directory, where the API is defined (src/ and dist/ are one level under the package). */
 export const PROTO_ROOT = fileURLToPath(new URL("../../../proto", import.meta.url));
 
 /** The services of tscd's API, as their proto names. */
@@ -18,21 +19,16 @@ export const SERVICE_NAMES = [
 /** One of tscd's services. */
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
-const FILES = ["containers", "images", "networks", "volumes", "system", "dispatcher", "stacks"].map(
-  (f) => `tsc/v1/${f}.proto`,
-);
-
 let cached: Record<ServiceName, grpc.ServiceClientConstructor> | undefined;
 
 /**
- * Loads proto/tsc/v1/*.proto once. Field names become camelCase, 64-bit integers JS numbers, and
- * absent fields their defaults, so handlers and clients see plain objects.
+ * Loads the API's services once, from the descriptor generated from proto/tsc/v1/*.proto (no
+ * .proto parsing at start-up). Field names are camelCase, 64-bit integers JS numbers, and absent
+ * fields their defaults, so handlers and clients see plain objects.
  */
 export function loadServices(): Record<ServiceName, grpc.ServiceClientConstructor> {
   if (cached) return cached;
-  const def = protoLoader.loadSync(FILES, {
-    includeDirs: [PROTO_ROOT],
-    keepCase: false,
+  const def = protoLoader.fromJSON(API_DESCRIPTOR as Parameters<typeof protoLoader.fromJSON>[0], {
     longs: Number,
     enums: String,
     defaults: true,

@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import "../dist/bin/tsc-compose.js";
+import "../dist/bundle/tsc-compose.js";

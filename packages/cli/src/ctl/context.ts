@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { HostAddress, TlsFiles } from "@tsc/api";
 import { DEFAULT_HOST, parseHost, TscClient } from "@tsc/api";
 import { isTscError, unavailable } from "@tsc/core";
+import { cliPackageRoot } from "../common/package-root.js";
 
 /** tscctl's global flags. */
 export interface CtlGlobalFlags {
@@ -65,7 +66,7 @@ async function ping(client: TscClient): Promise<boolean> {
 
 /** `tscd` next to this CLI in the workspace, else on PATH. */
 function tscdCommand(): string[] {
-  const local = fileURLToPath(new URL("../../../../daemon/bin/tscd.js", import.meta.url));
+  const local = join(cliPackageRoot(), "../daemon/bin/tscd.js");
   return existsSync(local) ? [process.execPath, local] : ["tscd"];
 }
 
