@@ -36,9 +36,19 @@ async function startServer(
   return { server, port: await server.listen(HOST, 0) };
 }
 
-function query(name: string, type: "A" | "AAAA" = "A", id = 1): Packet {
-  return { type: "query", id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name, class: "IN" }] };
+function query(name: string, type: "A" | "AAAA" = "A", id = 1, flags = dnsPacket.RECURSION_DESIRED): Packet {
+  return { type: "query", id, flags, questions: [{ type, name, class: "IN" }] };
 }
+
+/** A UDP socket bound to `address` (127.0.0.0/8 are all local on Linux: distinct clients). */
+async function clientSocket(address = HOST): Promise<dgram.Socket> {
+  const sock = dgram.createSocket("udp4");
+  cleanups.push(() => closeSocket(sock));
+  await new Promise<void>((resolve) => sock.bind(0, address, resolve));
+  return sock;
+}
+
+const datas = (res: any): string[] => res.answers.map((a: any) => a.data);
 
 /** Sends one UDP query from a fresh (or given) socket and resolves to the decoded response. */
 async function udpQuery(port: number, q: Packet | Buffer, sock?: dgram.Socket): Promise<any> {
@@ -54,19 +64,29 @@ async function udpQuery(port: number, q: Packet | Buffer, sock?: dgram.Socket): 
   });
 }
 
-/** Sends one query over TCP and resolves to the decoded response. */
-async function tcpQuery(port: number, q: Packet): Promise<any> {
+/** Sends queries over one TCP connection (all in one write) and resolves to the decoded responses. */
+async function tcpQueries(port: number, qs: Packet[]): Promise<any[]> {
   const sock = net.connect(port, HOST);
   cleanups.push(() => sock.destroy());
   return new Promise((resolve, reject) => {
     let buf = Buffer.alloc(0);
+    const out: any[] = [];
     sock.on("error", reject);
     sock.on("data", (chunk) => {
       buf = Buffer.concat([buf, chunk]);
-      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) resolve(dnsPacket.streamDecode(buf));
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        out.push(dnsPacket.streamDecode(buf));
+        buf = buf.subarray(2 + buf.readUInt16BE(0));
+      }
+      if (out.length === qs.length) resolve(out);
     });
-    sock.write(dnsPacket.streamEncode(q));
+    sock.write(Buffer.concat(qs.map((q) => dnsPacket.streamEncode(q))));
   });
+}
+
+/** Sends one query over TCP and resolves to the decoded response. */
+async function tcpQuery(port: number, q: Packet): Promise<any> {
+  return (await tcpQueries(port, [q]))[0];
 }
 
 type FakeUpstream = { port: number; ids: number[] };
@@ -117,7 +137,7 @@ describe("DnsServer", () => {
     expect(res.flag_rd).toBe(true);
     expect(res.answers.map((a: any) => a.data)).toEqual(["10.0.0.2", "10.0.0.3", "10.0.0.1"]);
     expect(res.answers.every((a: any) => a.ttl === 7 && a.type === "A" && a.name === "web")).toBe(true);
-    expect(server.stats).toEqual({ queries: 1, forwarded: 0, failures: 0 });
+    expect(server.stats).toEqual({ queries: 1, forwarded: 0, failures: 0, cacheHits: 0 });
   });
 
   it("matches names case-insensitively and ignores the trailing dot", async () => {
@@ -169,7 +189,7 @@ describe("DnsServer", () => {
     expect(two.answers[0].data).toBe("2.2.2.2");
     expect(up.ids).toHaveLength(2);
     expect(up.ids[0]).not.toBe(up.ids[1]);
-    expect(server.stats).toEqual({ queries: 2, forwarded: 2, failures: 0 });
+    expect(server.stats).toEqual({ queries: 2, forwarded: 2, failures: 0, cacheHits: 0 });
   });
 
   it("answers SERVFAIL when the upstream never answers", async () => {
@@ -219,6 +239,196 @@ describe("DnsServer", () => {
     await server.unlisten(HOST);
     const port2 = await server.listen(HOST, 0);
     expect((await udpQuery(port2, query("web"))).answers).toHaveLength(3);
+  });
+});
+
+describe("DnsServer reply cache", () => {
+  it("answers a repeated query from the cache with the new ID and the same reply", async () => {
+    const { server, port } = await startServer({ ttl: 7 });
+    const sock = await clientSocket();
+    const first = await udpQuery(port, query("web", "A", 1), sock);
+    const second = await udpQuery(port, query("web", "A", 2), sock);
+    const third = await udpQuery(port, query("web", "A", 0xfffe), sock);
+    expect(second.id).toBe(2);
+    expect(third.id).toBe(0xfffe);
+    expect({ ...second, id: 1 }).toEqual(first);
+    expect({ ...third, id: 1 }).toEqual(first);
+    expect(third.flag_aa).toBe(true);
+    expect(third.answers.every((a: any) => a.ttl === 7 && a.name === "web")).toBe(true);
+    expect(server.stats).toEqual({ queries: 3, forwarded: 0, failures: 0, cacheHits: 2 });
+  });
+
+  it("asks the resolver on every query and answers changed records at once", async () => {
+    const records = new Map([["web", ["10.0.0.1"]]]);
+    const asked: string[] = [];
+    const { server, port } = await startServer({ resolve: (n) => (asked.push(n), records.get(n) ?? []) });
+    const sock = await clientSocket();
+    expect(datas(await udpQuery(port, query("web", "A", 1), sock))).toEqual(["10.0.0.1"]);
+    expect(datas(await udpQuery(port, query("web", "A", 2), sock))).toEqual(["10.0.0.1"]);
+    records.get("web")!.push("10.0.0.5"); // changed in place: the cache keeps its own copy
+    expect(datas(await udpQuery(port, query("web", "A", 3), sock))).toEqual(["10.0.0.1", "10.0.0.5"]);
+    records.set("web", ["10.0.0.1"]); // replaced
+    expect(datas(await udpQuery(port, query("web", "A", 4), sock))).toEqual(["10.0.0.1"]);
+    records.delete("web");
+    const gone = await udpQuery(port, query("web", "A", 5), sock);
+    expect(gone.rcode).toBe("NXDOMAIN");
+    expect(gone.id).toBe(5);
+    expect(asked).toEqual(["web", "web", "web", "web", "web"]);
+    expect(server.stats.cacheHits).toBe(2); // the 2nd, and the 4th (same addresses as the 1st)
+  });
+
+  it("keeps the resolver's order, so a rotating resolver rotates the answers", async () => {
+    const ips = ["10.0.0.1", "10.0.0.2", "10.0.0.3"];
+    let turn = 0;
+    const { server, port } = await startServer({
+      resolve: () => {
+        const start = turn++ % ips.length;
+        return [...ips.slice(start), ...ips.slice(0, start)];
+      },
+    });
+    const sock = await clientSocket();
+    const seen: string[][] = [];
+    for (let id = 1; id <= 6; id++) seen.push(datas(await udpQuery(port, query("web", "A", id), sock)));
+    expect(seen).toEqual([
+      ["10.0.0.1", "10.0.0.2", "10.0.0.3"],
+      ["10.0.0.2", "10.0.0.3", "10.0.0.1"],
+      ["10.0.0.3", "10.0.0.1", "10.0.0.2"],
+      ["10.0.0.1", "10.0.0.2", "10.0.0.3"],
+      ["10.0.0.2", "10.0.0.3", "10.0.0.1"],
+      ["10.0.0.3", "10.0.0.1", "10.0.0.2"],
+    ]);
+    expect(server.stats.cacheHits).toBe(3); // each order encoded once
+  });
+
+  it("answers each client from the resolver's answer for that client", async () => {
+    const { server, port } = await startServer({
+      resolve: (n, client) => (n === "db" ? [client === "127.0.0.2" ? "10.0.2.9" : "10.0.1.9"] : []),
+    });
+    const one = await clientSocket("127.0.0.1");
+    const two = await clientSocket("127.0.0.2");
+    for (let id = 1; id <= 3; id++) {
+      expect(datas(await udpQuery(port, query("db", "A", id), one))).toEqual(["10.0.1.9"]);
+      expect(datas(await udpQuery(port, query("db", "A", id), two))).toEqual(["10.0.2.9"]);
+    }
+    expect(server.stats.cacheHits).toBe(4);
+  });
+
+  it("caches NXDOMAIN and the empty AAAA answer, and answers a name that appears later", async () => {
+    const records = new Map<string, string[]>([["web", ["10.0.0.1"]]]);
+    const { server, port } = await startServer({ resolve: (n) => records.get(n) ?? [] });
+    const sock = await clientSocket();
+    for (const id of [1, 2]) {
+      const nx = await udpQuery(port, query("ghost", "A", id), sock);
+      expect([nx.id, nx.rcode, nx.flag_aa, nx.answers]).toEqual([id, "NXDOMAIN", true, []]);
+      const aaaa = await udpQuery(port, query("web", "AAAA", id), sock);
+      expect([aaaa.id, aaaa.rcode, aaaa.flag_aa, aaaa.answers]).toEqual([id, "NOERROR", true, []]);
+    }
+    expect(server.stats.cacheHits).toBe(2);
+    records.set("ghost", ["10.0.0.7"]);
+    const found = await udpQuery(port, query("ghost", "A", 3), sock);
+    expect([found.rcode, datas(found)]).toEqual(["NOERROR", ["10.0.0.7"]]);
+  });
+
+  it("forwards, or answers SERVFAIL, with the query's ID when a cached name stops being ours", async () => {
+    const up = await startUpstream();
+    let mode: "ours" | "forward" | "throw" = "ours";
+    const { server, port } = await startServer({
+      upstreams: [`${HOST}:${up.port}`],
+      resolve: () => {
+        if (mode === "throw") throw new Error("boom");
+        return mode === "ours" ? ["10.0.0.1"] : undefined;
+      },
+    });
+    const sock = await clientSocket();
+    await udpQuery(port, query("moved.example.com", "A", 1), sock);
+    await udpQuery(port, query("moved.example.com", "A", 2), sock);
+    mode = "forward";
+    const fwd = await udpQuery(port, query("moved.example.com", "A", 3), sock);
+    expect([fwd.id, datas(fwd)]).toEqual([3, ["93.184.216.34"]]);
+    mode = "throw";
+    const failed = await udpQuery(port, query("moved.example.com", "A", 4), sock);
+    expect([failed.id, failed.rcode]).toEqual([4, "SERVFAIL"]);
+    expect(server.stats).toEqual({ queries: 4, forwarded: 1, failures: 1, cacheHits: 1 });
+  });
+
+  it("echoes the question as asked (case, RD flag) from the cache", async () => {
+    const { port } = await startServer();
+    const sock = await clientSocket();
+    for (const id of [1, 2]) {
+      const upper = await udpQuery(port, query("WEB", "A", id), sock);
+      expect(upper.questions[0].name).toBe("WEB");
+      expect(upper.answers[0].name).toBe("WEB");
+      const lower = await udpQuery(port, query("web", "A", id, 0), sock);
+      expect(lower.questions[0].name).toBe("web");
+      expect(lower.flag_rd).toBe(false);
+      expect(lower.flag_ra).toBe(true);
+      expect(datas(lower)).toEqual(["10.0.0.2", "10.0.0.3", "10.0.0.1"]);
+    }
+  });
+
+  it("truncates over UDP beyond 512 bytes or the EDNS payload size, but not over TCP", async () => {
+    const many = Array.from({ length: 40 }, (_, i) => `10.1.0.${i + 1}`);
+    const { server, port } = await startServer({ resolve: (n) => (n === "big" ? many : []) });
+    const sock = await clientSocket();
+    const edns: Packet = {
+      ...query("big", "A", 3),
+      additionals: [{ type: "OPT", name: ".", udpPayloadSize: 4096 } as any],
+    };
+    for (const id of [1, 2]) {
+      const small = await udpQuery(port, query("big", "A", id), sock);
+      expect([small.id, small.flag_tc, small.answers]).toEqual([id, true, []]);
+      const large = await udpQuery(port, { ...edns, id }, sock);
+      expect([large.id, large.flag_tc, datas(large)]).toEqual([id, false, many]);
+    }
+    const overTcp = await tcpQueries(port, [query("big", "A", 7), query("big", "A", 8)]);
+    expect(overTcp.map((r) => [r.id, r.flag_tc, datas(r)])).toEqual([
+      [7, false, many],
+      [8, false, many],
+    ]);
+    expect(server.stats.cacheHits).toBe(3);
+  });
+
+  it("serves repeated queries over TCP from the cache", async () => {
+    const { server, port } = await startServer();
+    const res = await tcpQueries(port, [
+      query("web", "A", 10),
+      query("web", "A", 11),
+      query("ghost", "A", 12),
+    ]);
+    expect(res.map((r) => [r.id, r.rcode, datas(r)])).toEqual([
+      [10, "NOERROR", ["10.0.0.2", "10.0.0.3", "10.0.0.1"]],
+      [11, "NOERROR", ["10.0.0.2", "10.0.0.3", "10.0.0.1"]],
+      [12, "NXDOMAIN", []],
+    ]);
+    expect(server.stats.cacheHits).toBe(1);
+  });
+
+  it("stays bounded, dropping the oldest queries first", async () => {
+    const { server, port } = await startServer({ resolve: (n) => [`10.0.${n.slice(1)}`] });
+    const names = Array.from({ length: 5000 }, (_, i) => `n${Math.floor(i / 256)}.${i % 256}`);
+    const first = await tcpQueries(
+      port,
+      names.map((n, i) => query(n, "A", i)),
+    );
+    expect(first.every((r, i) => r.id === i && datas(r)[0] === `10.0.${names[i]!.slice(1)}`)).toBe(true);
+    const again = await tcpQueries(port, [query(names[0]!, "A", 1), query(names[4999]!, "A", 2)]);
+    expect(again.map((r) => [r.id, datas(r)])).toEqual([
+      [1, ["10.0.0.0"]],
+      [2, ["10.0.19.135"]],
+    ]);
+    expect(server.stats.cacheHits).toBe(1); // the oldest had been dropped, the newest was still there
+  });
+
+  it("does not cache refusals: NOTIMP and FORMERR are answered every time", async () => {
+    const { server, port } = await startServer();
+    const sock = await clientSocket();
+    for (const id of [1, 2]) {
+      const notimp = await udpQuery(port, { ...query("web", "A", id), flags: 2 << 11 }, sock);
+      expect([notimp.id, notimp.rcode]).toEqual([id, "NOTIMP"]);
+      const empty = await udpQuery(port, { type: "query", id, questions: [] }, sock);
+      expect([empty.id, empty.rcode]).toEqual([id, "FORMERR"]);
+    }
+    expect(server.stats).toEqual({ queries: 4, forwarded: 0, failures: 0, cacheHits: 0 });
   });
 });
 

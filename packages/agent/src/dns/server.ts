@@ -1,8 +1,9 @@
 import dgram from "node:dgram";
+import dns from "node:dns";
 import net from "node:net";
 import dnsPacket from "dns-packet";
 import type { Answer, DecodedPacket, OptAnswer } from "dns-packet";
-import { Forwarder, frame, hostUpstreams, parseUpstream, safeSend, type Upstream } from "./upstream.js";
+import { Forwarder, frame, hostUpstreams, parseUpstream, type Upstream } from "./upstream.js";
 
 /** What the server asks the engine. `undefined` = not a name we own → forward upstream; `[]` = ours but no such name → NXDOMAIN; otherwise the IPv4 addresses to answer (in the order given). `client` is the querying container's IP. */
 export type NameResolver = (name: string, client: string) => string[] | undefined;
@@ -25,8 +26,32 @@ const SERVFAIL = 2;
 const NXDOMAIN = 3;
 const NOTIMP = 4;
 const TCP_IDLE_MS = 30_000;
+/** Queries longer than this are answered but not cached (real ones are well under 100 bytes). */
+const MAX_CACHED_QUERY = 512;
+/** Cached queries per protocol; the oldest is dropped beyond this. */
+const MAX_CACHE_ENTRIES = 4096;
+/** Distinct answers (orders or sets of addresses) kept per cached query; the oldest is dropped beyond this. */
+const MAX_VARIANTS = 8;
 
 type Send = (msg: Buffer) => void;
+
+/**
+ * The encoded replies to one exact query (its bytes after the ID, so name with its case, type,
+ * class, flags and EDNS record all match), per protocol. Same bytes decode to the same question,
+ * so a hit skips dns-packet entirely; the resolver is still asked on every query and a reply is
+ * reused only for the very addresses (same order) it was built from, so changed records, per-client
+ * answers or a rotating resolver can never get a stale reply.
+ */
+interface CacheEntry {
+  /** The decoded query (its ID is that of the query that created the entry). */
+  q: DecodedPacket;
+  /** The name as given to the resolver. */
+  name: string;
+  /** The largest reply allowed (UDP payload size, or 65535 over TCP). */
+  limit: number;
+  /** Oldest first. */
+  variants: { ips: string[]; reply: Buffer }[];
+}
 interface Listener {
   port: number;
   udp: dgram.Socket;
@@ -36,8 +61,9 @@ interface Listener {
 
 /** Serves A/AAAA for our names and forwards the rest (UDP over UDP, TCP over TCP) to the upstream resolvers. */
 export class DnsServer {
-  /** Queries answered (for benchmarks). */
-  readonly stats = { queries: 0, forwarded: 0, failures: 0 };
+  /** Queries answered, forwarded, failed, and answered with a cached reply (for tests and benchmarks). */
+  readonly stats = { queries: 0, forwarded: 0, failures: 0, cacheHits: 0 };
+  private readonly cache = { udp: new Map<string, CacheEntry>(), tcp: new Map<string, CacheEntry>() };
   private readonly listeners = new Map<string, Listener>();
   private readonly forwarder: Forwarder;
   private readonly ttl: number;
@@ -55,7 +81,8 @@ export class DnsServer {
     if (this.closed) throw new Error("DNS server is closed");
     if (this.listeners.has(address)) throw new Error(`DNS server already listening on ${address}`);
     for (let attempt = 0; ; attempt++) {
-      const udp = dgram.createSocket(net.isIPv6(address) ? "udp6" : "udp4");
+      // Replies go to the source address, always an IP: a synchronous lookup spares a tick per send.
+      const udp = dgram.createSocket({ type: net.isIPv6(address) ? "udp6" : "udp4", lookup: ipLookup });
       await started(udp, (done) => udp.bind(port, address, done)).catch((err) => {
         udp.close();
         throw err;
@@ -74,7 +101,7 @@ export class DnsServer {
       udp.on("error", () => {});
       tcp.on("error", () => {});
       udp.on("message", (msg, rinfo) => {
-        this.handle(msg, rinfo.address, "udp", (out) => safeSend(udp, out, rinfo.port, rinfo.address));
+        this.handle(msg, rinfo.address, "udp", (out) => sendUdp(udp, out, rinfo.port, rinfo.address));
       });
       this.listeners.set(address, { port: chosen, udp, tcp, conns });
       if (this.closed) await this.unlisten(address);
@@ -121,33 +148,68 @@ export class DnsServer {
 
   /** Answers one query; malformed packets and responses are dropped. */
   private handle(msg: Buffer, client: string, proto: "udp" | "tcp", send: Send): void {
+    if (this.closed || msg.length < 12) return;
+    const cache = this.cache[proto];
+    const key = msg.length <= MAX_CACHED_QUERY ? msg.toString("latin1", 2) : undefined;
+    const entry = key === undefined ? undefined : cache.get(key);
     let q: DecodedPacket;
-    try {
-      q = dnsPacket.decode(msg);
-    } catch {
-      return;
+    let name: string;
+    if (entry) {
+      // The same bytes as a query answered from records before: it passes every check below.
+      this.stats.queries++;
+      ({ q, name } = entry);
+    } else {
+      try {
+        q = dnsPacket.decode(msg);
+      } catch {
+        return;
+      }
+      if (q.type !== "query") return;
+      this.stats.queries++;
+      if (((q.flags ?? 0) >> 11) & 0xf) return send(reply(q, NOTIMP));
+      const question = q.questions?.[0];
+      if (!question || q.questions?.length !== 1) return send(reply(q, FORMERR));
+      name = question.name.replace(/\.$/, "").toLowerCase();
     }
-    if (q.type !== "query" || this.closed) return;
-    this.stats.queries++;
-    const question = q.questions?.[0];
-    if (((q.flags ?? 0) >> 11) & 0xf) return send(reply(q, NOTIMP));
-    if (!question || q.questions?.length !== 1) return send(reply(q, FORMERR));
     let ips: string[] | undefined;
     try {
-      ips = this.opts.resolve(question.name.replace(/\.$/, "").toLowerCase(), client);
+      ips = this.opts.resolve(name, client);
     } catch {
       this.stats.failures++;
-      return send(reply(q, SERVFAIL));
+      return send(withId(reply(q, SERVFAIL), msg));
     }
     if (ips === undefined) return this.forward(msg, q, proto, send);
-    if (ips.length === 0) return send(reply(q, NXDOMAIN, [], true));
+    if (entry)
+      for (const v of entry.variants)
+        if (sameIps(v.ips, ips)) {
+          this.stats.cacheHits++;
+          return send(withId(Buffer.from(v.reply), msg)); // a copy: a send may still hold the buffer
+        }
+    const limit = entry?.limit ?? (proto === "udp" ? udpLimit(q) : 65535);
+    const out = this.answer(q, ips, limit);
+    if (key !== undefined) {
+      const variant = { ips: ips.slice(), reply: Buffer.from(out) };
+      if (entry) {
+        if (entry.variants.push(variant) > MAX_VARIANTS) entry.variants.shift();
+      } else {
+        if (cache.size >= MAX_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+        cache.set(key, { q, name, limit, variants: [variant] });
+      }
+    }
+    send(withId(out, msg));
+  }
+
+  /** The reply to `q` from the resolver's addresses: NXDOMAIN for none, else A records (none for other types). */
+  private answer(q: DecodedPacket, ips: string[], limit: number): Buffer {
+    if (ips.length === 0) return reply(q, NXDOMAIN, [], true);
+    const question = q.questions![0]!;
     const answers: Answer[] =
       question.type === "A" && (question.class ?? "IN") === "IN"
         ? ips
             .filter((ip) => net.isIPv4(ip))
             .map((data) => ({ type: "A", class: "IN", name: question.name, ttl: this.ttl, data }))
         : [];
-    send(reply(q, 0, answers, true, proto === "udp" ? udpLimit(q) : 65535));
+    return reply(q, 0, answers, true, limit);
   }
 
   private forward(msg: Buffer, q: DecodedPacket, proto: "udp" | "tcp", send: Send): void {
@@ -172,7 +234,7 @@ export class DnsServer {
       .then((answer) => {
         if (this.closed) return;
         if (!answer) this.stats.failures++;
-        send(answer ?? reply(q, SERVFAIL));
+        send(answer ?? withId(reply(q, SERVFAIL), msg));
       });
   }
 }
@@ -188,6 +250,40 @@ function reply(q: DecodedPacket, rcode: number, answers: Answer[] = [], aa = fal
   const full = dnsPacket.encode({ ...base, flags, answers });
   if (full.length <= limit) return full;
   return dnsPacket.encode({ ...base, flags: flags | dnsPacket.TRUNCATED_RESPONSE, answers: [] });
+}
+
+/** Sets the ID of `out` (a buffer of our own) to that of the query `msg`; returns `out`. */
+function withId(out: Buffer, msg: Buffer): Buffer {
+  out[0] = msg[0]!;
+  out[1] = msg[1]!;
+  return out;
+}
+
+/** Same addresses in the same order. */
+function sameIps(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A dgram `lookup` answering IP literals at once (dns.lookup defers even those to the next tick). */
+function ipLookup(
+  address: string,
+  family: unknown,
+  callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const ipFamily = net.isIP(address);
+  if (ipFamily !== 0) return callback(null, address, ipFamily);
+  dns.lookup(address, family as number, callback);
+}
+
+/** Sends a reply, dropping it if the socket closed meanwhile; send errors go to the socket's (ignoring) error listener. */
+function sendUdp(sock: dgram.Socket, msg: Buffer, port: number, address: string): void {
+  try {
+    sock.send(msg, port, address);
+  } catch {
+    // closed socket
+  }
 }
 
 /** The largest UDP response the client accepts: 512 bytes, or its EDNS payload size (capped at 4096). */
