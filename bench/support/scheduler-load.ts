@@ -33,7 +33,11 @@ export async function benchScheduler(opts: {
   const etcd = await EmbeddedEtcd.start({ dataDir: join(dir, "etcd") });
   // A loaded etcd on two cores answers a 10,000-value range in seconds: give calls room.
   const store = EtcdStore.connect({ endpoints: [etcd.endpoint], dialTimeoutMs: 30_000 });
-  const manager = new Manager({ store, removeVolumes: async () => undefined, log: () => undefined });
+  const manager = new Manager({
+    store,
+    removeVolumes: async () => undefined,
+    log: () => undefined,
+  });
   const api = new ApiServer();
   api.addService("Dispatcher", manager.dispatcher.service());
   api.addService("Stacks", manager.stacksService());
@@ -66,7 +70,8 @@ export async function benchScheduler(opts: {
       sessions.push(call);
     }
     const state = manager.state;
-    while ((await state.nodes.list()).items.length < opts.nodes) await new Promise((r) => setTimeout(r, 100));
+    await state.ready();
+    while (state.cache.nodes.size < opts.nodes) await new Promise((r) => setTimeout(r, 100));
     const perService = Math.ceil(opts.tasks / 10);
     const service = (n: number): ServiceSpec => ({
       name: `s${n}`,
@@ -95,13 +100,14 @@ export async function benchScheduler(opts: {
       removeOrphans: false,
       services: [],
     });
+    // Counted from the manager's own in-memory copy (kept by its etcd watch), not by listing etcd.
     const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
     let placed = 0;
     for (;;) {
-      const tasks = (await state.tasks.list().catch(() => ({ items: [] }))).items;
-      placed = tasks.filter((t) => t.value.status.state === "running").length;
+      placed = 0;
+      for (const t of state.cache.tasks.values()) if (t.value.status.state === "running") placed++;
       if (placed >= perService * 10 || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 100));
     }
     const elapsed = performance.now() - t0;
     return {

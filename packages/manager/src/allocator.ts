@@ -1,10 +1,10 @@
 import { invalidArgument } from "@tsc/core";
-import type { Watchable } from "./component.js";
-import { Component, followWatch } from "./component.js";
+import { Component, followChanges } from "./component.js";
 import { intToIp, overlaps, parseCidr } from "./ipv4.js";
 import type { NetworkAllocation } from "./objects.js";
 import type { ClusterState, StoredStack } from "./state.js";
 import { updateMany } from "./state.js";
+import { TaskIndex } from "./task-index.js";
 
 /** Where stack networks get their /24s unless the compose file gives a subnet. */
 export const DEFAULT_CLUSTER_POOL = "10.90.0.0/16";
@@ -21,35 +21,50 @@ export class Allocator extends Component {
     log: (line: string) => void,
     private readonly pool = DEFAULT_CLUSTER_POOL,
   ) {
-    super("allocator", log);
+    super("allocator", log, 20);
+    this.fresh = new TaskIndex(state.cache.tasks, (t) =>
+      t.status.state === "new" && t.desiredState === "running" ? "new" : undefined,
+    );
   }
 
+  /** Tasks waiting for addresses (NEW, desired running). */
+  private readonly fresh: TaskIndex;
+  private releaseDue = true;
+
   protected watch(signal: AbortSignal, trigger: () => void): Promise<void>[] {
-    const follow = (c: Watchable) => followWatch(c, signal, trigger);
-    return [follow(this.state.stacks), follow(this.state.tasks)];
+    const { cache } = this.state;
+    return [followChanges([cache.stacks, cache.tasks, cache.networks], signal, trigger)];
   }
 
   protected async reconcile(): Promise<void> {
-    const stacks = (await this.state.stacks.list()).items.map((v) => v.value);
-    for (const s of stacks) await this.allocateNetworks(s);
-    const nets = new Map((await this.state.networks.list()).items.map((v) => [v.id, v.value] as const));
-    const listed = (await this.state.tasks.list()).items;
-    const tasks = listed.map((v) => v.value);
-    const services = new Map((await this.state.services.list()).items.map((v) => [v.id, v.value] as const));
-    const fresh = listed.filter((v) => v.value.status.state === "new" && v.value.desiredState === "running");
+    await this.state.ready();
+    const { cache } = this.state;
+    const stacks = cache.stacks.values().map((v) => v.value);
+    const nets = new Map(cache.networks.values().map((v) => [v.id, v.value] as const));
+    // Networks allocated in this pass are not in the copy yet: take them from the writes.
+    for (const s of stacks) for (const n of await this.allocateNetworks(s)) nets.set(n.name, n);
+    const { all, changes } = this.fresh.update();
+    // A deleted task may leave addresses to release.
+    if (all || changes.some((c) => !cache.tasks.get(c.id))) this.releaseDue = true;
+    const services = new Map(cache.services.values().map((v) => [v.id, v.value] as const));
+    const stackOf = new Map(stacks.map((s) => [s.project, s] as const));
+    const fresh = this.fresh.group("new").flatMap((t) => cache.tasks.get(t.id) ?? []);
     // Which (network, task, wanted address) triples this pass must allocate, grouped by network.
     const wants = new Map<string, { task: string; key: string; wanted?: string }[]>();
     const ready: typeof fresh = [];
     for (const v of fresh) {
       const t = v.value;
       const svc = services.get(`${t.project}_${t.service}`);
-      const stack = stacks.find((s) => s.project === t.project);
+      const stack = stackOf.get(t.project);
       if (!svc || !stack) continue;
       ready.push(v);
       for (const n of svc.spec.networks) {
         const name = stack.networks.find((x) => x.key === n.key)?.name;
         if (!name || !nets.has(name)) continue;
-        wants.set(name, [...(wants.get(name) ?? []), { task: t.id, key: n.key, wanted: n.ipv4Address }]);
+        const want = { task: t.id, key: n.key, wanted: n.ipv4Address };
+        const list = wants.get(name);
+        if (list) list.push(want);
+        else wants.set(name, [want]);
       }
     }
     const addresses = new Map<string, Record<string, string>>();
@@ -57,7 +72,7 @@ export class Allocator extends Component {
       const got = await this.allocateAddresses(nets.get(name)!, list);
       for (const w of list) addresses.set(w.task, { ...addresses.get(w.task), [w.key]: got.get(w.task)! });
     }
-    await updateMany(this.state.store, this.state.tasks, ready, (cur) =>
+    const revision = await updateMany(this.state.store, this.state.tasks, ready, (cur) =>
       cur.status.state === "new"
         ? {
             ...cur,
@@ -71,9 +86,15 @@ export class Allocator extends Component {
           }
         : undefined,
     );
-    // Release addresses of tasks that are gone.
-    const live = new Set(tasks.map((t) => t.id));
-    for (const rec of (await this.state.ipam.list()).items)
+    await cache.tasks.waitFor(revision);
+    if (this.releaseDue) await this.releaseAddresses();
+  }
+
+  /** Releases the addresses of tasks that are gone. */
+  private async releaseAddresses(): Promise<void> {
+    const { cache } = this.state;
+    const live = new Set(cache.tasks.values().map((v) => v.id));
+    for (const rec of cache.ipam.values())
       if (Object.values(rec.value.owners).some((o) => !live.has(o)))
         await this.state.ipam.update(rec.id, (cur) =>
           cur
@@ -83,11 +104,19 @@ export class Allocator extends Component {
               }
             : undefined,
         );
+    this.releaseDue = false;
   }
 
-  private async allocateNetworks(stack: StoredStack): Promise<void> {
+  /** Allocates the stack's networks that have no subnet yet; returns the ones it allocated. */
+  private async allocateNetworks(stack: StoredStack): Promise<NetworkAllocation[]> {
+    const made: NetworkAllocation[] = [];
     for (const n of stack.networks) {
-      if (await this.state.networks.get(n.name)) continue;
+      if (this.state.cache.networks.get(n.name)) continue;
+      const stored = await this.state.networks.get(n.name);
+      if (stored) {
+        made.push(stored.value);
+        continue;
+      }
       const taken = (await this.state.networks.list()).items.map((v) => v.value.subnet);
       const subnet = n.subnet ?? this.freeSubnet(taken);
       if (n.subnet && taken.some((t) => overlaps(t, subnet)))
@@ -103,9 +132,11 @@ export class Allocator extends Component {
         gateway: n.gateway ?? intToIp(base + 1),
         internal: n.internal,
       };
-      await this.state.networks.update(n.name, (cur) => cur ?? alloc);
-      await this.state.ipam.update(n.name, (cur) => cur ?? { subnet, gateway: alloc.gateway, owners: {} });
+      const kept = (await this.state.networks.update(n.name, (cur) => cur ?? alloc)) ?? alloc;
+      await this.state.ipam.update(n.name, (cur) => cur ?? { subnet, gateway: kept.gateway, owners: {} });
+      made.push(kept);
     }
+    return made;
   }
 
   private freeSubnet(taken: string[]): string {

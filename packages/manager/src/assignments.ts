@@ -67,13 +67,14 @@ export function discoveryRecords(
     const list = (recs[name.toLowerCase()] ??= []);
     if (!list.includes(ip)) list.push(ip);
   };
-  for (const t of [...tasks].sort((a, b) => a.slot - b.slot)) {
-    if (t.status.state !== "running" || t.desiredState !== "running") continue;
+  const allocOf = new Map([...networks.values()].map((a) => [`${a.project}/${a.key}`, a] as const));
+  const running = tasks.filter((t) => t.status.state === "running" && t.desiredState === "running");
+  for (const t of running.sort((a, b) => a.slot - b.slot)) {
     const spec = specs.get(`${t.project}_${t.service}`);
     if (!spec) continue;
     for (const n of spec.networks) {
       const ip = t.addresses[n.key];
-      const alloc = [...networks.values()].find((a) => a.project === t.project && a.key === n.key);
+      const alloc = allocOf.get(`${t.project}/${n.key}`);
       if (!ip || !alloc) continue;
       for (const name of [
         t.service,

@@ -1,11 +1,23 @@
-/** Anything with a store-style watch. */
-export interface Watchable {
-  watch(o: { signal: AbortSignal }): AsyncIterable<unknown>;
+/** Anything that announces changes (a `CollectionCache`). */
+export interface Subscribable {
+  subscribe(fn: () => void): () => void;
 }
 
-/** Calls `trigger` on every event of `c` until `signal` aborts. */
-export async function followWatch(c: Watchable, signal: AbortSignal, trigger: () => void): Promise<void> {
-  for await (const _ of c.watch({ signal })) trigger();
+/** Calls `trigger` whenever any of `sources` changes, until `signal` aborts. */
+export function followChanges(
+  sources: Subscribable[],
+  signal: AbortSignal,
+  trigger: () => void,
+): Promise<void> {
+  const offs = sources.map((s) => s.subscribe(trigger));
+  return new Promise<void>((resolve) => {
+    const end = (): void => {
+      for (const off of offs) off();
+      resolve();
+    };
+    if (signal.aborted) end();
+    else signal.addEventListener("abort", end, { once: true });
+  });
 }
 
 /**
@@ -18,10 +30,13 @@ export abstract class Component {
   private pending = false;
   private running = false;
   private wake: (() => void) | undefined;
+  private lastStart = 0;
 
   constructor(
     readonly name: string,
     protected readonly log: (line: string) => void,
+    /** Least time between the starts of two passes: changes arriving meanwhile are batched. */
+    private readonly minIntervalMs = 0,
   ) {}
 
   /** One reconciliation pass over the whole state (idempotent). */
@@ -50,6 +65,9 @@ export abstract class Component {
             ac.signal.addEventListener("abort", onAbort, { once: true });
           });
         if (ac.signal.aborted) break;
+        const wait = this.lastStart + this.minIntervalMs - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        this.lastStart = performance.now();
         this.pending = false;
         this.running = true;
         try {

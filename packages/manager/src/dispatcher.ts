@@ -3,16 +3,21 @@ import type { AgentMessage, ManagerMessage, ServiceImpl } from "@tsc/api";
 import { invalidArgument } from "@tsc/core";
 import type { WorkItem } from "@tsc/agent";
 import { discoveryRecords, workItemOf } from "./assignments.js";
-import type { Watchable } from "./component.js";
-import { Component, followWatch } from "./component.js";
+import { Component, followChanges } from "./component.js";
 import type { NetworkAllocation, NodeRecord, ServiceSpec, Task, TaskStatus } from "./objects.js";
 import type { ClusterState } from "./state.js";
 import { updateMany } from "./state.js";
+import { TaskIndex } from "./task-index.js";
 import { canMove, isTerminal } from "./task-state.js";
+
+/** Whether a task is up and wanted (what discovery answers with). */
+const isRunning = (t: Task): boolean => t.status.state === "running" && t.desiredState === "running";
 
 /** Heartbeat period agents are told to keep, and how many may be missed before a node is down. */
 export const HEARTBEAT_MS = 5000;
 export const MISSED_HEARTBEATS = 3;
+/** Least time between two discovery pushes. */
+const DISCOVERY_MS = 100;
 
 type Session = ServerDuplexStream<AgentMessage, ManagerMessage>;
 
@@ -25,40 +30,65 @@ export class Dispatcher extends Component {
   private readonly sessions = new Map<string, Session>();
   private readonly sent = new Map<string, string>();
   private discoverySent = "";
+  /** The tasks each node must hear about (all but those shut down and finished). */
+  private readonly byNode: TaskIndex;
+  /** The running tasks (what discovery answers with). */
+  private readonly runningTasks: TaskIndex;
+  private discoveryDue = true;
+  private discoveryAt = 0;
+  private discoveryTimer: NodeJS.Timeout | undefined;
+  private specsSeen = "";
   private readonly statusQueue = new Map<string, TaskStatus>();
   private flushTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  /** Nodes that sent a heartbeat since the last check. */
+  private readonly beats = new Set<string>();
+  private flushing = false;
   private heartbeatTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly state: ClusterState,
     log: (line: string) => void,
   ) {
-    super("dispatcher", log);
+    super("dispatcher", log, 20);
+    this.runningTasks = new TaskIndex(state.cache.tasks, (t) => (isRunning(t) ? "running" : undefined));
+    this.byNode = new TaskIndex(state.cache.tasks, (t) =>
+      !t.nodeId || (t.desiredState === "shutdown" && isTerminal(t.status.state)) ? undefined : t.nodeId,
+    );
   }
 
   protected watch(signal: AbortSignal, trigger: () => void): Promise<void>[] {
-    const follow = (c: Watchable) => followWatch(c, signal, trigger);
+    const { cache } = this.state;
     this.heartbeatTimer = setInterval(() => void this.checkHeartbeats().catch(() => undefined), HEARTBEAT_MS);
     signal.addEventListener("abort", () => clearInterval(this.heartbeatTimer), { once: true });
-    return [follow(this.state.tasks), follow(this.state.services), follow(this.state.networks)];
+    return [followChanges([cache.tasks, cache.services, cache.networks], signal, trigger)];
   }
 
-  /** Pushes what changed to every connected agent. */
+  /**
+   * Pushes what changed to every connected agent: only nodes with a task whose record changed
+   * since the last pass (all of them when services or networks changed) are looked at again.
+   */
   protected async reconcile(): Promise<void> {
     if (this.sessions.size === 0) return;
-    const tasks = (await this.state.tasks.list()).items.map((v) => v.value);
-    const specs = new Map((await this.state.services.list()).items.map((v) => [v.id, v.value.spec] as const));
-    const nets = [...(await this.state.networks.list()).items.map((v) => v.value)];
-    const byNode = new Map<string, Task[]>();
-    for (const t of tasks) {
-      if (!t.nodeId || (t.desiredState === "shutdown" && isTerminal(t.status.state))) continue;
-      const list = byNode.get(t.nodeId);
-      if (list) list.push(t);
-      else byNode.set(t.nodeId, [t]);
+    await this.state.ready();
+    const { cache } = this.state;
+    const specsRevision = `${cache.services.revision}:${cache.networks.revision}`;
+    const { all, changes } = this.byNode.update();
+    const everything = specsRevision !== this.specsSeen || all;
+    this.specsSeen = specsRevision;
+    const dirty = new Set<string>();
+    let discoveryDirty = everything;
+    for (const { before, after } of changes) {
+      if ((before && isRunning(before.task)) || (after && isRunning(after.task))) discoveryDirty = true;
+      if (before) dirty.add(before.key);
+      if (after) dirty.add(after.key);
     }
+    const specs = new Map(cache.services.values().map((v) => [v.id, v.value.spec] as const));
+    const nets = cache.networks.values().map((v) => v.value);
     for (const [nodeId, call] of this.sessions) {
-      const mine = (byNode.get(nodeId) ?? []).sort((a, b) => a.id.localeCompare(b.id));
-      // A cheap fingerprint first: most passes change few nodes' sets.
+      if (!everything && this.sent.has(nodeId) && !dirty.has(nodeId)) continue;
+      const mine = this.byNode.group(nodeId).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      // A cheap fingerprint first: a changed record often changes nothing the node needs.
       const fingerprint = mine
         .map((t) => `${t.id}:${t.desiredState}:${t.status.state}:${t.configHash}`)
         .join(",");
@@ -66,8 +96,23 @@ export class Dispatcher extends Component {
       this.sent.set(nodeId, fingerprint);
       call.write({ assignmentsJson: JSON.stringify(mine.map((t) => this.workItem(t, specs, nets))) });
     }
+    this.runningTasks.update();
+    if (discoveryDirty) this.discoveryDue = true;
+    if (!this.discoveryDue && this.discoverySent) return;
+    // Discovery goes to every node: at most every DISCOVERY_MS, so a burst of task starts makes one push.
+    const wait = this.discoveryAt + DISCOVERY_MS - performance.now();
+    if (wait > 0 && this.discoverySent) {
+      this.discoveryTimer ??= setTimeout(() => {
+        this.discoveryTimer = undefined;
+        this.trigger();
+      }, wait);
+      return;
+    }
+    this.discoveryDue = false;
+    this.discoveryAt = performance.now();
+    const running = this.runningTasks.tasks();
     const discovery = JSON.stringify(
-      discoveryRecords(tasks, specs, new Map(nets.map((n) => [n.name, n] as const))),
+      discoveryRecords(running, specs, new Map(nets.map((n) => [n.name, n] as const))),
     );
     if (discovery !== this.discoverySent) {
       this.discoverySent = discovery;
@@ -116,13 +161,11 @@ export class Dispatcher extends Component {
             await this.upsertNode(m.register);
             this.trigger();
           } else if (m.heartbeat && nodeId) {
-            await this.state.nodes.update(nodeId, (n) =>
-              n ? { ...n, state: "ready", lastHeartbeat: new Date().toISOString() } : undefined,
-            );
+            this.beats.add(nodeId);
           } else if (m.statuses) {
             for (const u of m.statuses.updates)
               this.statusQueue.set(u.taskId, JSON.parse(u.statusJson) as TaskStatus);
-            this.flushTimer ??= setTimeout(() => void this.flush(), 20);
+            if (!this.stopping) this.flushTimer ??= setTimeout(() => void this.flush(), 20);
           }
         })().catch((e: Error) => this.log(`dispatcher: ${e.message}`));
       });
@@ -149,14 +192,19 @@ export class Dispatcher extends Component {
     }));
   }
 
-  /** Applies queued status updates (forward moves only). */
+  /**
+   * Applies queued status updates (forward moves only). One flush at a time: what arrives
+   * meanwhile waits for the next, so updates go to etcd in big batches and never race each other.
+   */
   private async flush(): Promise<void> {
     this.flushTimer = undefined;
-    if (this.statusQueue.size === 0) return;
+    if (this.flushing || this.statusQueue.size === 0) return;
+    this.flushing = true;
     const batch = new Map(this.statusQueue);
     this.statusQueue.clear();
     try {
-      const listed = (await this.state.tasks.list()).items.filter((v) => batch.has(v.id));
+      await this.state.ready();
+      const listed = [...batch.keys()].flatMap((id) => this.state.cache.tasks.get(id) ?? []);
       await updateMany(this.state.store, this.state.tasks, listed, (t) => {
         const status = batch.get(t.id)!;
         const sameState = t.status.state === status.state;
@@ -169,17 +217,35 @@ export class Dispatcher extends Component {
       // etcd away or overloaded: keep the statuses (newer ones win) and try again shortly.
       this.log(`dispatcher: status update: ${(e as Error).message}`);
       for (const [id, s] of batch) if (!this.statusQueue.has(id)) this.statusQueue.set(id, s);
-      this.flushTimer ??= setTimeout(() => void this.flush(), 1000);
+      if (!this.stopping) this.flushTimer ??= setTimeout(() => void this.flush(), 1000);
+    } finally {
+      this.flushing = false;
+      if (this.statusQueue.size > 0 && !this.stopping)
+        this.flushTimer ??= setTimeout(() => void this.flush(), 20);
     }
   }
 
-  /** Nodes silent for too long are down; their unfinished tasks become orphaned (to be replaced). */
+  /**
+   * Records this period's heartbeats in etcd (batched), then: nodes silent for too long are down;
+   * their unfinished tasks become orphaned (to be replaced).
+   */
   private async checkHeartbeats(): Promise<void> {
     const limit = Date.now() - HEARTBEAT_MS * MISSED_HEARTBEATS;
-    for (const { value: n } of (await this.state.nodes.list()).items) {
+    await this.state.ready();
+    const { cache } = this.state;
+    // The heartbeats of this period, written in batches (other managers read them).
+    const beat = [...this.beats].flatMap((id) => cache.nodes.get(id) ?? []);
+    this.beats.clear();
+    const now = new Date().toISOString();
+    await updateMany(this.state.store, this.state.nodes, beat, (n): NodeRecord => ({
+      ...n,
+      state: "ready",
+      lastHeartbeat: now,
+    }));
+    for (const { value: n } of cache.nodes.values()) {
       if (n.state !== "ready" || Date.parse(n.lastHeartbeat) >= limit || this.sessions.has(n.id)) continue;
       await this.state.nodes.update(n.id, (cur) => (cur ? { ...cur, state: "down" } : undefined));
-      for (const { value: t } of (await this.state.tasks.list()).items)
+      for (const { value: t } of cache.tasks.values())
         if (t.nodeId === n.id && !isTerminal(t.status.state))
           await this.state.tasks.update(t.id, (cur) =>
             cur && !isTerminal(cur.status.state)
@@ -199,9 +265,11 @@ export class Dispatcher extends Component {
 
   /** Ends every session (agents reconnect to whoever serves next). */
   override async stop(): Promise<void> {
+    this.stopping = true;
     for (const s of this.sessions.values()) s.end();
     this.sessions.clear();
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.discoveryTimer) clearTimeout(this.discoveryTimer);
     await this.flush().catch(() => undefined);
     await super.stop();
   }

@@ -85,6 +85,7 @@ export class Manager {
     this.abort.abort();
     await Promise.all([this.dispatcher, ...this.leaderOnly].map((c) => c.stop()));
     await this.campaign;
+    await this.state.close();
     this.leading = false;
   }
 }

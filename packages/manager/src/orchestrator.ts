@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import type { Watchable } from "./component.js";
-import { Component, followWatch } from "./component.js";
+import type { ChangeFeed } from "@tsc/store";
+import { Component, followChanges } from "./component.js";
 import type { ServiceSpec, Task, TaskState } from "./objects.js";
 import type { ClusterState, StoredService } from "./state.js";
 import { createMany, deleteMany, updateMany } from "./state.js";
+import { TaskIndex } from "./task-index.js";
 import { isTerminal } from "./task-state.js";
 
 /** Terminal tasks kept per slot (`ps -a` history), as SwarmKit's task history retention. */
@@ -67,50 +68,80 @@ export class Orchestrator extends Component {
     log: (line: string) => void,
   ) {
     super("orchestrator", log);
+    this.byService = new TaskIndex(state.cache.tasks, (t) => `${t.project}_${t.service}`);
+    this.serviceFeed = state.cache.services.feed();
   }
 
+  /** Every task, by `<project>_<service>`. */
+  private readonly byService: TaskIndex;
+  private readonly serviceFeed: ChangeFeed;
+  /** Services with a restart held back by its delay, to look at again when it has passed. */
+  private readonly delayed = new Set<string>();
+
   protected watch(signal: AbortSignal, trigger: () => void): Promise<void>[] {
-    const follow = (c: Watchable) => followWatch(c, signal, trigger);
-    return [follow(this.state.services), follow(this.state.tasks)];
+    return [followChanges([this.state.cache.services, this.state.cache.tasks], signal, trigger)];
   }
 
   protected async reconcile(): Promise<void> {
-    const services = (await this.state.services.list()).items.map((v) => v.value);
-    const listed = (await this.state.tasks.list()).items;
-    const tasks = listed.map((v) => v.value as Attempted);
-    const byService = new Map<string, Attempted[]>();
-    for (const t of tasks) {
-      const k = `${t.project}_${t.service}`;
-      byService.set(k, [...(byService.get(k) ?? []), t]);
+    await this.state.ready();
+    const { cache } = this.state;
+    const services = cache.services.values().map((v) => v.value);
+    const keyOf = (s: StoredService): string => `${s.project}_${s.spec.name}`;
+    // Which services to look at: those whose tasks or record changed, those waiting out a restart
+    // delay, and (transitively) those depending on any of them; all after a (re)load.
+    const { all, changes } = this.byService.update();
+    const servicesChanged = this.serviceFeed.drain();
+    let dirty: Set<string> | undefined;
+    if (!all && servicesChanged !== "all") {
+      dirty = new Set([...this.delayed, ...servicesChanged]);
+      for (const c of changes) dirty.add((c.after ?? c.before)!.key);
+      for (let grew = true; grew;) {
+        grew = false;
+        for (const svc of services)
+          if (
+            !dirty.has(keyOf(svc)) &&
+            Object.keys(svc.spec.dependsOn).some((d) => dirty!.has(`${svc.project}_${d}`))
+          ) {
+            dirty.add(keyOf(svc));
+            grew = true;
+          }
+      }
     }
+    this.delayed.clear();
+    const tasksOf = (project: string, service: string): Task[] =>
+      this.byService.group(`${project}_${service}`);
     const plan: Plan = { creates: [], shutdowns: new Set(), deletes: new Set() };
     const now = Date.now();
-    const tasksOf = byServiceOf(tasks);
-    for (const svc of services) {
-      const mine = byService.get(`${svc.project}_${svc.spec.name}`) ?? [];
-      byService.delete(`${svc.project}_${svc.spec.name}`);
-      this.reconcileService(svc, mine, services, tasksOf, now, plan);
-    }
+    const known = new Set(services.map(keyOf));
+    for (const svc of services)
+      if (!dirty || dirty.has(keyOf(svc)))
+        this.reconcileService(svc, this.byService.group(keyOf(svc)), services, tasksOf, now, plan);
     // Tasks of services that no longer exist.
-    for (const rest of byService.values())
-      for (const t of rest) {
+    for (const k of dirty ?? this.byService.keys()) {
+      if (known.has(k)) continue;
+      for (const t of this.byService.group(k)) {
         if (t.desiredState === "running") plan.shutdowns.add(t.id);
         else if (isTerminal(t.status.state) || t.status.state === "new" || t.status.state === "pending")
           plan.deletes.add(t.id);
       }
-    const store = this.state.store;
-    await createMany(
-      store,
-      this.state.tasks,
-      plan.creates.map((t) => ({ id: t.id, value: t })),
-    );
-    await updateMany(
-      store,
-      this.state.tasks,
-      listed.filter((v) => plan.shutdowns.has(v.id)),
-      (t) => (t.desiredState === "shutdown" ? undefined : { ...t, desiredState: "shutdown" as const }),
-    );
-    await deleteMany(store, this.state.tasks, [...plan.deletes]);
+    }
+    const { store, tasks } = this.state;
+    const revisions = await Promise.all([
+      createMany(
+        store,
+        tasks,
+        plan.creates.map((t) => ({ id: t.id, value: t })),
+      ),
+      updateMany(
+        store,
+        tasks,
+        [...plan.shutdowns].flatMap((id) => cache.tasks.get(id) ?? []),
+        (t) => (t.desiredState === "shutdown" ? undefined : { ...t, desiredState: "shutdown" as const }),
+      ),
+      deleteMany(store, tasks, [...plan.deletes]),
+    ]);
+    // The next pass must see these writes, or it would fill the same slots again.
+    await this.state.cache.tasks.waitFor(Math.max(...revisions));
   }
 
   private reconcileService(
@@ -128,10 +159,16 @@ export class Orchestrator extends Component {
       if (!other) return !d.required;
       return dependencyMet(d.condition, tasksOf(svc.project, dep), other.spec.replicas);
     });
-    for (let slot = 1; slot <= Math.max(replicas, ...tasks.map((t) => t.slot)); slot++) {
-      const inSlot = tasks
-        .filter((t) => t.slot === slot)
-        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const bySlot = new Map<number, Attempted[]>();
+    let maxSlot = replicas;
+    for (const t of tasks) {
+      const list = bySlot.get(t.slot);
+      if (list) list.push(t);
+      else bySlot.set(t.slot, [t]);
+      if (t.slot > maxSlot) maxSlot = t.slot;
+    }
+    for (let slot = 1; slot <= maxSlot; slot++) {
+      const inSlot = (bySlot.get(slot) ?? []).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       const current = inSlot.filter((t) => t.desiredState === "running");
       if (slot > replicas) {
         for (const t of current) plan.shutdowns.add(t.id);
@@ -149,7 +186,7 @@ export class Orchestrator extends Component {
       } else if (latest.configHash !== spec.configHash) {
         plan.shutdowns.add(latest.id);
         plan.creates.push(newTask(svc, slot));
-      } else if (isTerminal(latest.status.state) && this.shouldRestart(spec, latest, now)) {
+      } else if (isTerminal(latest.status.state) && this.shouldRestart(svc, latest, now)) {
         plan.shutdowns.add(latest.id);
         plan.creates.push(newTask(svc, slot, (latest.attempt ?? 0) + 1));
       }
@@ -157,15 +194,18 @@ export class Orchestrator extends Component {
     }
   }
 
-  private shouldRestart(spec: ServiceSpec, t: Attempted, now: number): boolean {
-    const p = spec.restartPolicy;
+  private shouldRestart(svc: StoredService, t: Attempted, now: number): boolean {
+    const p = svc.spec.restartPolicy;
     const state: TaskState = t.status.state;
     if (state === "shutdown" || state === "rejected") return state === "rejected" && p.condition !== "none";
     if (p.condition === "none") return false;
     if (p.condition === "on-failure" && state === "complete" && (t.status.exitCode ?? 0) === 0) return false;
     if (p.maxAttempts > 0 && (t.attempt ?? 0) >= p.maxAttempts) return false;
     if (p.delayMs > 0 && now - Date.parse(t.status.timestamp) < p.delayMs) {
-      setTimeout(() => this.trigger(), p.delayMs).unref();
+      setTimeout(() => {
+        this.delayed.add(`${svc.project}_${svc.spec.name}`);
+        this.trigger();
+      }, p.delayMs).unref();
       return false;
     }
     return true;
@@ -180,8 +220,4 @@ export class Orchestrator extends Component {
     );
     for (const t of done.slice(0, Math.max(0, done.length - keep))) plan.deletes.add(t.id);
   }
-}
-
-function byServiceOf(tasks: Task[]): (project: string, service: string) => Task[] {
-  return (project, service) => tasks.filter((t) => t.project === project && t.service === service);
 }

@@ -54,6 +54,16 @@ export class Collection<T> {
     return kv && this.decode(kv);
   }
 
+  /** The values stored under `ids` (at most 128), read in one transaction; missing ids are left out. */
+  async getMany(ids: string[]): Promise<Versioned<T>[]> {
+    if (ids.length === 0) return [];
+    const success = ids.map((id) => ({ request_range: { key: keyOf(this, id) } }));
+    const res = await this.store.call((o) =>
+      this.store.client.kv.txn({ compare: [], success, failure: [] }, o),
+    );
+    return (res.responses ?? []).flatMap((r) => (r.response_range?.kvs ?? []).map((kv) => this.decode(kv)));
+  }
+
   /** Every value, sorted by id, as of one revision. */
   async list(): Promise<{ items: Versioned<T>[]; revision: number }> {
     const items: Versioned<T>[] = [];
@@ -121,9 +131,10 @@ export class Collection<T> {
   /**
    * Events after `fromRevision` (default: now). Resumes after a disconnect or an etcd restart from
    * the last revision it delivered, without losing or repeating events; if that revision was
-   * compacted it yields a `reset` with a fresh list. Ends when `signal` aborts.
+   * compacted it yields a `reset` with a fresh list. Ends when `signal` aborts. `prev: false`
+   * leaves out the previous values (half the traffic, for readers that keep their own copy).
    */
-  watch(opts: { fromRevision?: number; signal: AbortSignal }): AsyncIterable<WatchEvent<T>> {
+  watch(opts: { fromRevision?: number; signal: AbortSignal; prev?: boolean }): AsyncIterable<WatchEvent<T>> {
     return watchCollection(this, opts);
   }
 

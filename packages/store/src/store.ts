@@ -98,6 +98,18 @@ export class EtcdStore {
     puts: { collection: Collection<any>; id: string; value: unknown }[], // eslint-disable-line @typescript-eslint/no-explicit-any
     deletes: { collection: Collection<unknown>; id: string }[],
   ): Promise<boolean> {
+    return (await this.txnAt(checks, puts, deletes)).succeeded;
+  }
+
+  /**
+   * `txn`, also returning the store revision after it, and whether it changed anything (then that
+   * revision is the one its writes carry, as watches will report them).
+   */
+  async txnAt(
+    checks: { collection: Collection<unknown>; id: string; modRevision: number }[],
+    puts: { collection: Collection<any>; id: string; value: unknown }[], // eslint-disable-line @typescript-eslint/no-explicit-any
+    deletes: { collection: Collection<unknown>; id: string }[],
+  ): Promise<{ succeeded: boolean; revision: number; changed: boolean }> {
     const writes = puts.length + deletes.length;
     if (checks.length > MAX_TXN_OPS || writes > MAX_TXN_OPS) {
       throw invalidArgument(
@@ -112,7 +124,12 @@ export class EtcdStore {
     ];
     const compare = checks.map((c) => modIs(keyOf(c.collection, c.id), c.modRevision));
     const res = await this.call((o) => this.client.kv.txn({ compare, success, failure: [] }, o));
-    return res.succeeded;
+    const deleted = (res.responses ?? []).some((r) => Number(r.response_delete_range?.deleted ?? 0) > 0);
+    return {
+      succeeded: res.succeeded,
+      revision: Number(res.header.revision),
+      changed: res.succeeded && (puts.length > 0 || deleted),
+    };
   }
 
   /**

@@ -11,7 +11,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export async function* watchCollection<T>(
   collection: Collection<T>,
-  opts: { fromRevision?: number; signal: AbortSignal },
+  opts: { fromRevision?: number; signal: AbortSignal; prev?: boolean },
 ): AsyncGenerator<WatchEvent<T>> {
   const { signal } = opts;
   const { store } = collection;
@@ -55,10 +55,8 @@ export async function* watchCollection<T>(
   };
 
   const open = () => {
-    const w = store.client
-      .watch()
-      .prefix(collection.keyPrefix)
-      .withPreviousKV()
+    const builder = store.client.watch().prefix(collection.keyPrefix);
+    const w = (opts.prev === false ? builder : builder.withPreviousKV())
       .startRevision(String(next))
       .watcher();
     watcher = w;

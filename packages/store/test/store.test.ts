@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isTscError } from "@tsc/core";
-import { EmbeddedEtcd, EtcdStore, type WatchEvent } from "../src/index.js";
+import { CollectionCache, EmbeddedEtcd, EtcdStore, type WatchEvent } from "../src/index.js";
 
 let dir: string;
 let etcd: EmbeddedEtcd | undefined;
@@ -247,5 +247,47 @@ describe("EtcdStore", () => {
     });
     await c.put("c", 4);
     expect((await take(it, 1)).map(brief)).toEqual([{ type: "put", id: "c", value: 4 }]);
+  });
+});
+
+describe("CollectionCache", () => {
+  it("holds the list, follows puts and deletes, and waits for a write it was told about", async () => {
+    const c = store.collection<{ n: number }>("cache");
+    await c.create("a", { n: 1 });
+    const ac = new AbortController();
+    controllers.push(ac);
+    const cache = new CollectionCache(c);
+    let changes = 0;
+    cache.subscribe(() => changes++);
+    await cache.start(ac.signal);
+    expect(cache.values().map((v) => [v.id, v.value.n])).toEqual([["a", 1]]);
+    const { revision } = await store.txnAt(
+      [],
+      [
+        { collection: c, id: "a", value: { n: 2 } },
+        { collection: c, id: "b", value: { n: 3 } },
+      ],
+      [],
+    );
+    await cache.waitFor(revision, 10_000);
+    expect(cache.revision).toBeGreaterThanOrEqual(revision);
+    expect(cache.get("a")).toMatchObject({ value: { n: 2 }, modRevision: revision });
+    expect(cache.get("b")?.value).toEqual({ n: 3 });
+    await c.delete("a");
+    const deleted = await store.revision();
+    await cache.waitFor(deleted, 10_000);
+    expect(cache.get("a")).toBeUndefined();
+    expect(cache.size).toBe(1);
+    expect(changes).toBeGreaterThanOrEqual(2);
+  });
+
+  it("getMany reads several values in one request and leaves out missing ones", async () => {
+    const c = store.collection<number>("many");
+    await c.put("x", 1);
+    await c.put("y", 2);
+    expect((await c.getMany(["y", "nope", "x"])).map((v) => [v.id, v.value])).toEqual([
+      ["y", 2],
+      ["x", 1],
+    ]);
   });
 });
