@@ -158,7 +158,21 @@ describe("tsc-compose", () => {
       () => /\d{2}:\d{2}:\d{2}/.test(compose([...vol, "logs", "reader"])),
       "the reader to see the writer's lines",
     );
+    // The restarted tscd leads at once (it takes back its dead predecessor's election lease), so
+    // changes take effect now, not after the old lease expires.
+    await eventually(
+      () => engine.log.join("").includes("took back the leadership held by a dead tscd"),
+      "the restarted tscd to take the leadership back",
+    );
+    compose([...vol, "scale", "reader=2"]);
+    await eventually(
+      () => ps(vol).filter((r) => r.Service === "reader" && r.TaskState === "running").length === 2,
+      "a second reader",
+    );
     compose([...vol, "down", "-v", "--progress", "quiet"]);
+    expect(
+      engine.ctl(["ps", "-a", "--filter", "label=com.docker.compose.project=sharedvol", "-q"]).stdout,
+    ).toBe("");
   }, 180_000);
 
   it("keeps containers running while etcd is away for 10 s, with state intact after", async () => {

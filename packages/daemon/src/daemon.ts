@@ -76,6 +76,7 @@ export class Daemon {
       const manager = new Manager({
         store: cluster.store,
         addressPool: opts.clusterAddressPool,
+        nodeId: nodeIdOf(opts.dataRoot),
         log,
         removeVolumes: async (names) => {
           for (const n of names)
