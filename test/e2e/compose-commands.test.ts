@@ -231,6 +231,21 @@ describe("tsc-compose create", () => {
     ]);
     ok(dir, ["down", "--progress", "quiet"]);
   });
+
+  it("restart brings every restarted service back up, several times in a row", () => {
+    const dir = project(ONEOFF.replace("name: oneoff", "name: restarted"));
+    ok(dir, ["up", "-d", "--wait", "--progress", "quiet"]);
+    for (let i = 0; i < 3; i++) {
+      const r = ok(dir, ["restart"]);
+      expect(r.stderr).not.toMatch(/already exists|failed/);
+      expect(ps(dir).map((x) => `${x.Name} ${x.State}`)).toEqual([
+        "restarted-app-1 running",
+        "restarted-db-1 running",
+      ]);
+    }
+    expect(containers("restarted")).toEqual(["restarted-app-1", "restarted-db-1"]);
+    ok(dir, ["down", "--progress", "quiet"]);
+  });
 });
 
 describe("tsc-compose push", () => {

@@ -93,7 +93,10 @@ export class Worker {
 
   /** Shutdowns first (so a recreated slot's container name is free), then starts. */
   private async reconcile(): Promise<void> {
-    const wanted = new Map(this.items.map((i) => [i.taskId, i] as const));
+    // One assignment set per pass: a newer one arriving meanwhile is the next pass's (its
+    // shutdowns must happen before its starts, or a recreated slot's name would still be taken).
+    const items = this.items;
+    const wanted = new Map(items.map((i) => [i.taskId, i] as const));
     // Shut down in parallel, as Compose stops containers.
     await Promise.all(
       this.agent.containers.list({ all: true }).map(async (c) => {
@@ -108,9 +111,9 @@ export class Worker {
         if (item) this.report(item.taskId, { state: "shutdown", message: "shut down", exitCode: c.exitCode });
       }),
     );
-    await this.pruneNetworks();
+    await this.pruneNetworks(items);
     const toRun: WorkItem[] = [];
-    for (const item of this.items) {
+    for (const item of items) {
       if (item.desired === "shutdown") {
         if (!["complete", "failed", "shutdown", "rejected", "orphaned"].includes(item.state))
           this.report(item.taskId, { state: "shutdown", message: "shut down" });
@@ -147,9 +150,9 @@ export class Worker {
     await Promise.all(Array.from({ length: Math.min(START_CONCURRENCY, toRun.length) }, lane));
   }
 
-  private async pruneNetworks(): Promise<void> {
+  private async pruneNetworks(items: WorkItem[]): Promise<void> {
     const used = new Set(
-      this.items.filter((i) => i.desired === "running").flatMap((i) => i.networks.map((n) => n.name)),
+      items.filter((i) => i.desired === "running").flatMap((i) => i.networks.map((n) => n.name)),
     );
     await this.agent.pruneClusterNetworks(used);
   }

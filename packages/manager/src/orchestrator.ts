@@ -126,19 +126,22 @@ export class Orchestrator extends Component {
       }
     }
     const { store, tasks } = this.state;
+    // Shutdowns are written first: an agent that sees a slot's new task must also see its old one
+    // leaving, or it would try to start a second container under the same name.
+    const shutRevision = await updateMany(
+      store,
+      tasks,
+      [...plan.shutdowns].flatMap((id) => cache.tasks.get(id) ?? []),
+      (t) => (t.desiredState === "shutdown" ? undefined : { ...t, desiredState: "shutdown" as const }),
+    );
     const revisions = await Promise.all([
       createMany(
         store,
         tasks,
         plan.creates.map((t) => ({ id: t.id, value: t })),
       ),
-      updateMany(
-        store,
-        tasks,
-        [...plan.shutdowns].flatMap((id) => cache.tasks.get(id) ?? []),
-        (t) => (t.desiredState === "shutdown" ? undefined : { ...t, desiredState: "shutdown" as const }),
-      ),
       deleteMany(store, tasks, [...plan.deletes]),
+      shutRevision,
     ]);
     // The next pass must see these writes, or it would fill the same slots again.
     await this.state.cache.tasks.waitFor(Math.max(...revisions));
