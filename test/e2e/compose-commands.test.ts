@@ -154,6 +154,17 @@ describe("tsc-compose run", () => {
     expect(ps(dir).map((x) => x.Name)).toEqual(["oneoff-db-1"]);
   });
 
+  it("down removes running one-off containers with the services", () => {
+    const d = project(ONEOFF.replace("name: oneoff", "name: downrun"));
+    ok(d, ["up", "-d", "--progress", "quiet"]);
+    const name = ok(d, ["run", "-d", "app", "sleep", "600"]).stdout.trim();
+    expect(containers("downrun", true)).toEqual([name]);
+    const down = ok(d, ["down", "--progress", "plain"]);
+    expect(down.stderr).toContain(`Container ${name}  Removed`);
+    expect(containers("downrun")).toEqual([]);
+    expect(containers("downrun", true)).toEqual([]);
+  });
+
   it("fails with exit 1 and one clear line for an unknown service or a bad -e", () => {
     const r = compose(dir, ["run", "--rm", "nosuch", "true"]);
     expect(r.code).toBe(1);

@@ -23,6 +23,10 @@ export function downCommand(engine: ComposeEngine): Command {
       const containers = await engine.containers(project, { all: true });
       const progress = new Progress(f.progress, "Running");
       for (const c of containers) progress.set("Container", c.names[0]!.slice(1), "Stopping");
+      // One-off (`run`) containers live outside the manager: remove them here, before the networks go.
+      for (const c of containers)
+        if (c.labels["com.docker.compose.oneoff"] === "True")
+          await client.call("Containers", "remove", { id: c.id, force: true, volumes: !!f.volumes });
       await client.call("Stacks", "remove", { project, volumes: !!f.volumes });
       for (const c of containers) progress.set("Container", c.names[0]!.slice(1), "Removed", { done: true });
       for (const n of view.stack?.networks ?? [])
