@@ -4,7 +4,7 @@
  * TCP, and the API trace with secrets redacted.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, freePort, TestEngine } from "../support/engine.js";
@@ -197,6 +197,31 @@ describe("tscd", () => {
     const dup = engine.ctl(["create", "--name", "live", "busybox"]);
     expect(dup.code).toBe(125);
     expect(dup.stderr).toMatch(/container name "\/live" already exists/);
+    // A network attachment that fails (an address outside the subnet) while the container is being
+    // created in parallel leaves neither the container nor its network namespace behind.
+    const onBridge = engine.ctl(["run", "-d", "--ip", "192.0.2.7", "busybox", "sleep", "60"]);
+    expect(onBridge.code).toBe(125);
+    expect(onBridge.stderr).toMatch(/user specified IP address is supported on user defined networks only/);
+    expect(engine.ctl(["network", "create", "errnet"]).code).toBe(0);
+    const netnsBefore = readdirSync("/run/netns").length;
+    const badIp = engine.ctl([
+      "run",
+      "-d",
+      "--name",
+      "badip",
+      "--network",
+      "errnet",
+      "--ip",
+      "192.0.2.7",
+      "busybox",
+    ]);
+    expect(badIp.code).toBe(125);
+    expect(badIp.stderr).toMatch(
+      /Error response from daemon: address 192\.0\.2\.7 is not in the network's subnet/,
+    );
+    expect(engine.ctl(["ps", "-a", "--filter", "name=badip", "-q"]).stdout).toBe("");
+    expect(readdirSync("/run/netns").length).toBe(netnsBefore);
+    expect(engine.ctl(["network", "rm", "errnet"]).code).toBe(0);
   });
 
   it("copies files and directories in and out of a running container (cp)", () => {

@@ -23,7 +23,7 @@ import {
   VolumeManager,
 } from "@tsc/runtime";
 import { DnsServer } from "./dns/server.js";
-import { DEFAULT_NETWORK, resolveName, setUpSandbox } from "./endpoints.js";
+import { createInSandbox, DEFAULT_NETWORK, resolveName } from "./endpoints.js";
 import { EventLog } from "./events.js";
 import { HealthMonitor } from "./health.js";
 import { inspectContainer, inspectNetwork } from "./inspect.js";
@@ -171,6 +171,15 @@ export class Agent {
     const spec = restart ? { ...rest, restartPolicy: parseRestartPolicy(restart) } : rest;
     if (autoRemove && spec.restartPolicy && spec.restartPolicy.name !== "no")
       throw invalidArgument("conflicting options: cannot specify both --restart and --rm");
+    for (const e of endpoints ?? [])
+      if (e.network === DEFAULT_NETWORK && e.ipv4Address)
+        throw invalidArgument("user specified IP address is supported on user defined networks only", {
+          hint: "create a network with `tscctl network create` and use --network",
+        });
+      else if (e.network === DEFAULT_NETWORK && e.aliases?.length)
+        throw invalidArgument(
+          "network-scoped alias is supported only for containers in user defined networks",
+        );
     await this.ensureImage(o.image, pull ?? "missing", transfer);
     const image = await this.images.resolve(o.image);
     const mode = networkMode ?? DEFAULT_NETWORK;
@@ -181,19 +190,19 @@ export class Agent {
         hint: `it is in use by container ${clash.id.slice(0, 12)}; remove or rename that container`,
       });
     const toPublish = publishedPorts(ports ?? [], publishAll ?? false, exposedPorts ?? [], image.config);
-    const setup = await setUpSandbox(this.networks, mode, endpoints ?? [], toPublish);
-    let rec: ContainerRecord;
-    try {
-      const gateway = setup.endpoints[0]?.gateway;
-      rec = await this.containers.create({
-        ...spec,
-        network: setup.network,
-        ...(gateway && this.dns && !spec.dns?.length ? { dns: [gateway] } : {}),
-      });
-    } catch (e) {
-      if (setup.sandbox) await this.networks.removeSandbox(setup.sandbox).catch(() => undefined);
-      throw e;
-    }
+    const { setup, made: rec } = await createInSandbox(
+      this.networks,
+      mode,
+      endpoints ?? [],
+      toPublish,
+      (network, gateway) =>
+        this.containers.create({
+          ...spec,
+          network,
+          ...(gateway && this.dns && !spec.dns?.length ? { dns: [gateway] } : {}),
+        }),
+      (made) => this.containers.remove(made.id, { force: true }).then(() => undefined),
+    );
     const meta: ContainerMeta = {
       id: rec.id,
       ...(setup.sandbox ? { sandbox: setup.sandbox } : {}),

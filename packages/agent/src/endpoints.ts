@@ -13,28 +13,40 @@ export interface SandboxSetup {
 }
 
 /**
- * Builds a container's network sandbox before the container exists: `none`, `host` and
- * `container:<ref>` need nothing; otherwise a named netns is created and attached to the mode's
- * network (publishing `ports` there) and to every extra endpoint. Undoes everything on failure.
+ * Builds a container's network sandbox and the container itself together: `none`, `host` and
+ * `container:<ref>` need no sandbox; otherwise a named netns is created, then the container is
+ * created in it (`create`, given the netns and the first network's gateway for DNS) while the
+ * netns is attached to the mode's network (publishing `ports` there) and to every extra endpoint,
+ * so CNI and the runtime's create overlap. On any failure both are undone (`undo` removes what
+ * `create` made) and the first error is thrown.
  */
-export async function setUpSandbox(
+export async function createInSandbox<T>(
   networks: NetworkManager,
   mode: string,
   extra: EndpointRequest[],
   ports: PortMapping[],
-): Promise<SandboxSetup> {
-  if (mode === "none" || mode === "host") return { network: { type: mode }, endpoints: [] };
-  if (mode.startsWith("container:"))
-    return { network: { type: "container", container: mode.slice("container:".length) }, endpoints: [] };
+  create: (network: NetworkMode, gateway: string | undefined) => Promise<T>,
+  undo: (made: T) => Promise<void>,
+): Promise<{ setup: SandboxSetup; made: T }> {
+  if (mode === "none" || mode === "host")
+    return {
+      setup: { network: { type: mode }, endpoints: [] },
+      made: await create({ type: mode }, undefined),
+    };
+  if (mode.startsWith("container:")) {
+    const network: NetworkMode = { type: "container", container: mode.slice("container:".length) };
+    return { setup: { network, endpoints: [] }, made: await create(network, undefined) };
+  }
   const sandbox = randomBytes(32).toString("hex");
   const requests: EndpointRequest[] = extra.some((e) => e.network === mode)
     ? extra
     : [{ network: mode }, ...extra];
   // Check every network exists before creating anything.
-  for (const r of requests) await networks.get(r.network);
+  const records = await Promise.all(requests.map((r) => networks.get(r.network)));
   const { netnsPath } = await networks.createSandbox(sandbox);
+  const network: NetworkMode = { type: "netns", path: netnsPath };
   const endpoints: NetworkAttachment[] = [];
-  try {
+  const connecting = (async () => {
     for (const [i, r] of requests.entries())
       endpoints.push(
         await networks.connect(sandbox, r.network, {
@@ -43,11 +55,14 @@ export async function setUpSandbox(
           ports: i === 0 ? ports : [],
         }),
       );
-  } catch (e) {
+  })();
+  const [connected, created] = await Promise.allSettled([connecting, create(network, records[0]?.gateway)]);
+  if (connected.status === "rejected" || created.status === "rejected") {
+    if (created.status === "fulfilled") await undo(created.value).catch(() => undefined);
     await networks.removeSandbox(sandbox).catch(() => undefined);
-    throw e;
+    throw connected.status === "rejected" ? connected.reason : (created as PromiseRejectedResult).reason;
   }
-  return { network: { type: "netns", path: netnsPath }, sandbox, endpoints };
+  return { setup: { network, sandbox, endpoints }, made: created.value };
 }
 
 /** The addresses a query for `name` from `clientIp` resolves to, among the endpoints given. */
