@@ -159,6 +159,9 @@ describe("tsc-compose run", () => {
     ok(d, ["up", "-d", "--progress", "quiet"]);
     const name = ok(d, ["run", "-d", "app", "sleep", "600"]).stdout.trim();
     expect(containers("downrun", true)).toEqual([name]);
+    // Like Compose, `ps` lists one-off containers only with -a.
+    expect(ps(d).map((x) => x.Name)).toEqual(["downrun-app-1", "downrun-db-1"]);
+    expect(ps(d, true).map((x) => `${x.Name} ${x.State}`)).toContain(`${name} running`);
     const down = ok(d, ["down", "--progress", "plain"]);
     expect(down.stderr).toContain(`Container ${name}  Removed`);
     expect(containers("downrun")).toEqual([]);

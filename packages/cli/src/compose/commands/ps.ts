@@ -104,8 +104,36 @@ export function psRows(
       Error: t.status.err ?? t.unschedulable ?? "",
     });
   }
-  if (all) rows.push(...createdRows(project, services, tasks));
+  if (all) rows.push(...createdRows(project, services, tasks), ...oneOffRows(containers));
   return rows.sort((a, b) => a.Service.localeCompare(b.Service));
+}
+
+/** Rows of one-off (`run`) containers, which Compose lists with `-a` only. */
+function oneOffRows(containers: ContainerSummary[]): PsRow[] {
+  return containers
+    .filter((c) => c.labels["com.docker.compose.oneoff"] === "True")
+    .map((c) => ({
+      Name: c.names[0]!.replace(/^\//, ""),
+      Service: c.labels["com.docker.compose.service"] ?? "",
+      Image: c.image,
+      Command: quoteCommand(c.command, false),
+      State: c.state,
+      Status: containerStatusText({
+        status: c.state as "running",
+        startedAt: c.startedAt || undefined,
+        finishedAt: c.finishedAt || undefined,
+        exitCode: c.exitCode,
+      }),
+      Health: c.health ?? "",
+      ExitCode: c.exitCode,
+      Publishers: [],
+      Ports: "",
+      CreatedAt: c.created,
+      ID: c.id,
+      Task: "",
+      TaskState: "",
+      Error: "",
+    }));
 }
 
 /** Rows of services stored stopped that never ran (`create`, `up --no-start`): their containers are "created". */
