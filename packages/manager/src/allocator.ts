@@ -3,7 +3,7 @@ import { Component, followChanges } from "./component.js";
 import { intToIp, overlaps, parseCidr } from "./ipv4.js";
 import type { NetworkAllocation } from "./objects.js";
 import type { ClusterState, StoredStack } from "./state.js";
-import { updateMany } from "./state.js";
+import { serviceId, updateMany } from "./state.js";
 import { TaskIndex } from "./task-index.js";
 
 /** Where stack networks get their /24s unless the compose file gives a subnet. */
@@ -54,7 +54,7 @@ export class Allocator extends Component {
     const ready: typeof fresh = [];
     for (const v of fresh) {
       const t = v.value;
-      const svc = services.get(`${t.project}_${t.service}`);
+      const svc = services.get(serviceId(t.project, t.service));
       const stack = stackOf.get(t.project);
       if (!svc || !stack) continue;
       ready.push(v);

@@ -1,5 +1,6 @@
 import type { WorkItem } from "@tsc/agent";
 import type { NetworkAllocation, ServiceSpec, Task } from "./objects.js";
+import { serviceId } from "./state.js";
 
 /**
  * A task as its node receives it: concrete container work (Compose's labels, name and network
@@ -70,7 +71,7 @@ export function discoveryRecords(
   const allocOf = new Map([...networks.values()].map((a) => [`${a.project}/${a.key}`, a] as const));
   const running = tasks.filter((t) => t.status.state === "running" && t.desiredState === "running");
   for (const t of running.sort((a, b) => a.slot - b.slot)) {
-    const spec = specs.get(`${t.project}_${t.service}`);
+    const spec = specs.get(serviceId(t.project, t.service));
     if (!spec) continue;
     for (const n of spec.networks) {
       const ip = t.addresses[n.key];

@@ -6,7 +6,7 @@ import { discoveryRecords, workItemOf } from "./assignments.js";
 import { Component, followChanges } from "./component.js";
 import type { NetworkAllocation, NodeRecord, ServiceSpec, Task, TaskStatus } from "./objects.js";
 import type { ClusterState } from "./state.js";
-import { updateMany } from "./state.js";
+import { serviceId, updateMany } from "./state.js";
 import { TaskIndex } from "./task-index.js";
 import { canMove, isTerminal } from "./task-state.js";
 
@@ -77,9 +77,7 @@ export class Dispatcher extends Component {
     const everything = specsRevision !== this.specsSeen || all;
     this.specsSeen = specsRevision;
     const dirty = new Set<string>();
-    let discoveryDirty = everything;
     for (const { before, after } of changes) {
-      if ((before && isRunning(before.task)) || (after && isRunning(after.task))) discoveryDirty = true;
       if (before) dirty.add(before.key);
       if (after) dirty.add(after.key);
     }
@@ -96,8 +94,8 @@ export class Dispatcher extends Component {
       this.sent.set(nodeId, fingerprint);
       call.write({ assignmentsJson: JSON.stringify(mine.map((t) => this.workItem(t, specs, nets))) });
     }
-    this.runningTasks.update();
-    if (discoveryDirty) this.discoveryDue = true;
+    const running = this.runningTasks.update();
+    if (everything || running.changes.some((c) => c.before ?? c.after)) this.discoveryDue = true;
     if (!this.discoveryDue && this.discoverySent) return;
     // Discovery goes to every node: at most every DISCOVERY_MS, so a burst of task starts makes one push.
     const wait = this.discoveryAt + DISCOVERY_MS - performance.now();
@@ -110,9 +108,8 @@ export class Dispatcher extends Component {
     }
     this.discoveryDue = false;
     this.discoveryAt = performance.now();
-    const running = this.runningTasks.tasks();
     const discovery = JSON.stringify(
-      discoveryRecords(running, specs, new Map(nets.map((n) => [n.name, n] as const))),
+      discoveryRecords(this.runningTasks.tasks(), specs, new Map(nets.map((n) => [n.name, n] as const))),
     );
     if (discovery !== this.discoverySent) {
       this.discoverySent = discovery;
@@ -122,7 +119,7 @@ export class Dispatcher extends Component {
 
   /** A task as work for its node; a removed service's tasks still go out, to be shut down and reported. */
   private workItem(t: Task, specs: Map<string, ServiceSpec>, nets: NetworkAllocation[]): WorkItem {
-    const spec = specs.get(`${t.project}_${t.service}`);
+    const spec = specs.get(serviceId(t.project, t.service));
     if (spec) return workItemOf(t, spec, nets);
     return {
       taskId: t.id,

@@ -1,4 +1,5 @@
 import type { EtcdStore } from "@tsc/store";
+import { prefixEnd } from "@tsc/store";
 import { Allocator } from "./allocator.js";
 import type { Component } from "./component.js";
 import { Dispatcher } from "./dispatcher.js";
@@ -88,8 +89,7 @@ export class Manager {
   private async reclaimStaleLeadership(nodeId: string, me: string): Promise<void> {
     const { client } = this.opts.store;
     const prefix = Buffer.from(`election/${ELECTION}/`);
-    const end = Buffer.from(prefix);
-    end[end.length - 1]! += 1;
+    const end = prefixEnd(prefix);
     const res = await this.opts.store
       .call((o) => client.kv.range({ key: prefix, range_end: end }, o))
       .catch((e: Error) => this.log(`manager: reading the leader election: ${e.message}`));

@@ -3,7 +3,7 @@ import type { ChangeFeed } from "@tsc/store";
 import { Component, followChanges } from "./component.js";
 import type { ServiceSpec, Task, TaskState } from "./objects.js";
 import type { ClusterState, StoredService } from "./state.js";
-import { createMany, deleteMany, updateMany } from "./state.js";
+import { createMany, deleteMany, serviceId, updateMany } from "./state.js";
 import { TaskIndex } from "./task-index.js";
 import { isTerminal } from "./task-state.js";
 
@@ -68,7 +68,7 @@ export class Orchestrator extends Component {
     log: (line: string) => void,
   ) {
     super("orchestrator", log);
-    this.byService = new TaskIndex(state.cache.tasks, (t) => `${t.project}_${t.service}`);
+    this.byService = new TaskIndex(state.cache.tasks, (t) => serviceId(t.project, t.service));
     this.serviceFeed = state.cache.services.feed();
   }
 
@@ -77,6 +77,7 @@ export class Orchestrator extends Component {
   private readonly serviceFeed: ChangeFeed;
   /** Services with a restart held back by its delay, to look at again when it has passed. */
   private readonly delayed = new Set<string>();
+  private unfinished = false;
 
   protected watch(signal: AbortSignal, trigger: () => void): Promise<void>[] {
     return [followChanges([this.state.cache.services, this.state.cache.tasks], signal, trigger)];
@@ -86,13 +87,16 @@ export class Orchestrator extends Component {
     await this.state.ready();
     const { cache } = this.state;
     const services = cache.services.values().map((v) => v.value);
-    const keyOf = (s: StoredService): string => `${s.project}_${s.spec.name}`;
+    const keyOf = (s: StoredService): string => serviceId(s.project, s.spec.name);
     // Which services to look at: those whose tasks or record changed, those waiting out a restart
     // delay, and (transitively) those depending on any of them; all after a (re)load.
     const { all, changes } = this.byService.update();
     const servicesChanged = this.serviceFeed.drain();
+    // A pass that failed (etcd away) drained changes it did not act on: look at everything.
+    const afterFailure = this.unfinished;
+    this.unfinished = true;
     let dirty: Set<string> | undefined;
-    if (!all && servicesChanged !== "all") {
+    if (!all && servicesChanged !== "all" && !afterFailure) {
       dirty = new Set([...this.delayed, ...servicesChanged]);
       for (const c of changes) dirty.add((c.after ?? c.before)!.key);
       for (let grew = true; grew;) {
@@ -100,7 +104,7 @@ export class Orchestrator extends Component {
         for (const svc of services)
           if (
             !dirty.has(keyOf(svc)) &&
-            Object.keys(svc.spec.dependsOn).some((d) => dirty!.has(`${svc.project}_${d}`))
+            Object.keys(svc.spec.dependsOn).some((d) => dirty!.has(serviceId(svc.project, d)))
           ) {
             dirty.add(keyOf(svc));
             grew = true;
@@ -109,7 +113,7 @@ export class Orchestrator extends Component {
     }
     this.delayed.clear();
     const tasksOf = (project: string, service: string): Task[] =>
-      this.byService.group(`${project}_${service}`);
+      this.byService.group(serviceId(project, service));
     const plan: Plan = { creates: [], shutdowns: new Set(), deletes: new Set() };
     const now = Date.now();
     const known = new Set(services.map(keyOf));
@@ -145,6 +149,7 @@ export class Orchestrator extends Component {
     ]);
     // The next pass must see these writes, or it would fill the same slots again.
     await this.state.cache.tasks.waitFor(Math.max(...revisions));
+    this.unfinished = false;
   }
 
   private reconcileService(
@@ -206,7 +211,7 @@ export class Orchestrator extends Component {
     if (p.maxAttempts > 0 && (t.attempt ?? 0) >= p.maxAttempts) return false;
     if (p.delayMs > 0 && now - Date.parse(t.status.timestamp) < p.delayMs) {
       setTimeout(() => {
-        this.delayed.add(`${svc.project}_${svc.spec.name}`);
+        this.delayed.add(serviceId(svc.project, svc.spec.name));
         this.trigger();
       }, p.delayMs).unref();
       return false;

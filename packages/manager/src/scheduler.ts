@@ -3,7 +3,7 @@ import type { NodeInfo } from "./filters.js";
 import { filterNodes } from "./filters.js";
 import type { NodeRecord, ServiceSpec, Task } from "./objects.js";
 import type { ClusterState } from "./state.js";
-import { updateMany } from "./state.js";
+import { serviceId, updateMany } from "./state.js";
 import { TaskIndex } from "./task-index.js";
 import { isTerminal } from "./task-state.js";
 
@@ -56,7 +56,7 @@ export class Scheduler extends Component {
       const c = t.nodeId ? candidates.get(t.nodeId) : undefined;
       if (!c || isTerminal(t.status.state)) continue;
       c.tasks.push(t);
-      const key = `${t.project}_${t.service}`;
+      const key = serviceId(t.project, t.service);
       c.perService.set(key, (c.perService.get(key) ?? 0) + 1);
     }
     const all = [...candidates.values()];
@@ -65,7 +65,7 @@ export class Scheduler extends Component {
     const decisions = new Map<string, { node?: NodeRecord; reason?: string }>();
     pending.sort((a, b) => a.value.createdAt.localeCompare(b.value.createdAt));
     for (const { value: t } of pending) {
-      const key = `${t.project}_${t.service}`;
+      const key = serviceId(t.project, t.service);
       const spec = services.get(key);
       if (!spec) continue;
       const reuse = !placementChangesFilters(spec);

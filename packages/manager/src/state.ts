@@ -97,6 +97,13 @@ export function serviceId(project: string, service: string): string {
 /** Operations per batched transaction (etcd allows 128 compares and 128 writes). */
 const BATCH = 100;
 
+/** `items` in runs of at most BATCH. */
+function batches<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += BATCH) out.push(items.slice(i, i + BATCH));
+  return out;
+}
+
 /**
  * Applies `fn` to many values read earlier (with their mod_revisions), in batched transactions
  * that each check every value's mod_revision; a batch that lost a race to another writer (or was
@@ -130,10 +137,8 @@ export async function updateMany<T>(
     if (res.changed) revision = Math.max(revision, res.revision);
     return res.succeeded ? [] : changes.map((c) => c.v);
   };
-  const chunks: Versioned<T>[][] = [];
-  for (let i = 0; i < items.length; i += BATCH) chunks.push(items.slice(i, i + BATCH));
   await Promise.all(
-    chunks.map(async (chunk) => {
+    batches(items).map(async (chunk) => {
       let left = await attempt(chunk);
       for (let retry = 0; left.length > 0 && retry < 3; retry++)
         left = await attempt(await coll.getMany(left.map((v) => v.id)));
@@ -154,10 +159,8 @@ export async function createMany<T>(
   coll: Collection<T>,
   items: { id: string; value: T }[],
 ): Promise<number> {
-  const chunks: (typeof items)[] = [];
-  for (let i = 0; i < items.length; i += BATCH) chunks.push(items.slice(i, i + BATCH));
   const results = await Promise.all(
-    chunks.map((chunk) =>
+    batches(items).map((chunk) =>
       store.txnAt(
         chunk.map((c) => ({ collection: coll as Collection<unknown>, id: c.id, modRevision: 0 })),
         chunk.map((c) => ({ collection: coll, id: c.id, value: c.value })),
@@ -170,10 +173,8 @@ export async function createMany<T>(
 
 /** Deletes many values in batched transactions, in parallel; returns the highest revision seen. */
 export async function deleteMany<T>(store: EtcdStore, coll: Collection<T>, ids: string[]): Promise<number> {
-  const chunks: string[][] = [];
-  for (let i = 0; i < ids.length; i += BATCH) chunks.push(ids.slice(i, i + BATCH));
   const results = await Promise.all(
-    chunks.map((chunk) =>
+    batches(ids).map((chunk) =>
       store.txnAt(
         [],
         [],

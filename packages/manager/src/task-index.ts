@@ -40,7 +40,9 @@ export class TaskIndex {
     for (const id of ids) {
       const before = this.where.get(id);
       if (before) {
-        this.groups.get(before.key)?.delete(id);
+        const group = this.groups.get(before.key);
+        group?.delete(id);
+        if (group?.size === 0) this.groups.delete(before.key);
         this.where.delete(id);
       }
       const task = this.cache.get(id)?.value;
@@ -65,7 +67,7 @@ export class TaskIndex {
 
   /** Every key that has tasks. */
   keys(): string[] {
-    return [...this.groups.keys()].filter((k) => this.groups.get(k)!.size > 0);
+    return [...this.groups.keys()];
   }
 
   /** Every indexed task. */

@@ -8,8 +8,8 @@ const LIST_PAGE = 500;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The first key after every key that starts with `prefix`. */
-function prefixEnd(prefix: Buffer): Buffer {
+/** The first key after every key that starts with `prefix` (a range's `range_end`). */
+export function prefixEnd(prefix: Buffer): Buffer {
   const end = Buffer.from(prefix);
   for (let i = end.length - 1; i >= 0; i--) {
     if (end[i]! < 0xff) {

@@ -5,6 +5,6 @@ export { EmbeddedEtcd, type EmbeddedEtcdOptions } from "./embedded-etcd.js";
 /** The etcd-backed store, its options, and the shapes it hands out. */
 export { EtcdStore, type EtcdStoreOptions, type Versioned, type WatchEvent } from "./store.js";
 /** The typed values of one kind in an EtcdStore. */
-export { Collection } from "./collection.js";
+export { Collection, prefixEnd } from "./collection.js";
 /** An in-memory copy of a collection kept current by its watch. */
 export { ChangeFeed, CollectionCache } from "./cache.js";
