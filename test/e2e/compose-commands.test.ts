@@ -217,7 +217,9 @@ describe("tsc-compose rm", () => {
     expect(containers("removal")).toEqual(["removal-db-1"]);
     const bad = compose(dir, ["rm", "-f", "nosuch"]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe("tsc-compose: no such service: nosuch\n");
+    expect(bad.stderr).toBe(
+      'tsc-compose: no such service: "nosuch" (the project\'s services are: app, db)\n',
+    );
     ok(dir, ["down", "--progress", "quiet"]);
   });
 });

@@ -19,6 +19,6 @@ export type { ComposeFileInput, ServiceInput } from "./schema/index.js";
 export { normalizeProject, formatDuration, parseBytes, parseDuration } from "./normalize/index.js";
 export { splitShellWords } from "./normalize/shell-words.js";
 export { resolveProjectName, normalizeProjectName } from "./project-name.js";
-export { applyProfiles } from "./profiles.js";
+export { applyProfiles, noSuchService } from "./profiles.js";
 export { checkConsistency } from "./consistency.js";
 export { closestMatch } from "./suggest.js";

@@ -77,7 +77,8 @@ function withoutDisabledDependencies(
   return Object.keys(kept).length > 0 ? { ...rest, depends_on: kept } : rest;
 }
 
-function noSuchService(name: string, known: readonly string[]): ComposeError {
+/** The error for a service name the project does not have: a close match, or the services it has. */
+export function noSuchService(name: string, known: readonly string[]): ComposeError {
   const guess = closestMatch(name, known);
   return new ComposeError({
     code: "E_NO_SERVICE",

@@ -75,13 +75,14 @@ export async function showTransfer(
   return result;
 }
 
-/** `pull` with progress on `out`; returns the image ID. */
-export async function pullWithProgress(
+/** A pull or push through the Images service, with progress on `out`; returns its ID or digest. */
+async function transferWithProgress(
   client: TscClient,
+  rpc: "pull" | "push",
   ref: string,
   out: NodeJS.WriteStream,
 ): Promise<string> {
-  const stream = client.serverStream<TransferProgress>("Images", "pull", {
+  const stream = client.serverStream<TransferProgress>("Images", rpc, {
     reference: ref,
     registryAuth: await registryAuthFor(ref),
   });
@@ -92,21 +93,14 @@ export async function pullWithProgress(
   }
 }
 
+/** `pull` with progress on `out`; returns the image ID. */
+export function pullWithProgress(client: TscClient, ref: string, out: NodeJS.WriteStream): Promise<string> {
+  return transferWithProgress(client, "pull", ref, out);
+}
+
 /** `push` with progress on `out`; returns the manifest digest. */
-export async function pushWithProgress(
-  client: TscClient,
-  ref: string,
-  out: NodeJS.WriteStream,
-): Promise<string> {
-  const stream = client.serverStream<TransferProgress>("Images", "push", {
-    reference: ref,
-    registryAuth: await registryAuthFor(ref),
-  });
-  try {
-    return await showTransfer(stream as AsyncIterable<TransferProgress>, out);
-  } catch (e) {
-    throw client.toTscError(e);
-  }
+export function pushWithProgress(client: TscClient, ref: string, out: NodeJS.WriteStream): Promise<string> {
+  return transferWithProgress(client, "push", ref, out);
 }
 
 /** A stream that drops what is written (`-q`: no progress). */

@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import type { ComposeEngine } from "../engine.js";
+import { ONEOFF_LABEL } from "./one-off.js";
 import type { ProgressMode } from "../progress.js";
 import { Progress } from "../progress.js";
 
@@ -25,7 +26,7 @@ export function downCommand(engine: ComposeEngine): Command {
       for (const c of containers) progress.set("Container", c.names[0]!.slice(1), "Stopping");
       // One-off (`run`) containers live outside the manager: remove them here, before the networks go.
       for (const c of containers)
-        if (c.labels["com.docker.compose.oneoff"] === "True")
+        if (c.labels[ONEOFF_LABEL] === "True")
           await client.call("Containers", "remove", { id: c.id, force: true, volumes: !!f.volumes });
       await client.call("Stacks", "remove", { project, volumes: !!f.volumes });
       for (const c of containers) progress.set("Container", c.names[0]!.slice(1), "Removed", { done: true });

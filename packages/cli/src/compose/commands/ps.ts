@@ -6,6 +6,7 @@ import { ExitError } from "../../common/run-cli.js";
 import { formatRows } from "../../common/table.js";
 import type { ComposeEngine } from "../engine.js";
 import { containerNames } from "./deploy.js";
+import { ONEOFF_LABEL } from "./one-off.js";
 
 /** One `ps` row: a container, or a task that has none (pending, failed to start, or history with -a). */
 export interface PsRow {
@@ -61,19 +62,12 @@ export function psRows(
           ? "exited"
           : "created");
     const status = c
-      ? containerStatusText({
-          status: c.state as "running",
-          startedAt: c.startedAt || undefined,
-          finishedAt: c.finishedAt || undefined,
-          exitCode: c.exitCode,
-          ...(c.health ? { health: c.health as "healthy" } : {}),
-        })
+      ? containerStatus(c)
       : t.unschedulable
         ? `Pending: ${t.unschedulable}`
         : t.status.err
           ? `${t.status.state[0]!.toUpperCase()}${t.status.state.slice(1)}: ${t.status.err}`
           : `${t.status.state[0]!.toUpperCase()}${t.status.state.slice(1)} ${timeAgo(t.status.timestamp)}`;
-    const ports = c?.ports ?? [];
     rows.push({
       Name: name,
       Service: t.service,
@@ -83,20 +77,7 @@ export function psRows(
       Status: status,
       Health: c?.health ?? "",
       ExitCode: c?.exitCode ?? t.status.exitCode ?? 0,
-      Publishers: ports.map((p) => ({
-        URL: p.ip,
-        TargetPort: p.privatePort,
-        PublishedPort: p.publicPort,
-        Protocol: p.type,
-      })),
-      Ports: formatPorts(
-        ports.map((p) => ({
-          ip: p.ip,
-          privatePort: p.privatePort,
-          publicPort: p.publicPort || undefined,
-          type: p.type as "tcp",
-        })),
-      ),
+      ...portColumns(c?.ports ?? []),
       CreatedAt: c?.created ?? t.createdAt,
       ID: c?.id ?? "",
       Task: t.id,
@@ -108,26 +89,51 @@ export function psRows(
   return rows.sort((a, b) => a.Service.localeCompare(b.Service));
 }
 
+/** A container's Status column ("Up 2 minutes (healthy)", "Exited (1) 3 seconds ago"). */
+function containerStatus(c: ContainerSummary): string {
+  return containerStatusText({
+    status: c.state as "running",
+    startedAt: c.startedAt || undefined,
+    finishedAt: c.finishedAt || undefined,
+    exitCode: c.exitCode,
+    ...(c.health ? { health: c.health as "healthy" } : {}),
+  });
+}
+
+/** The Publishers and Ports columns of a container's published ports. */
+function portColumns(ports: ContainerSummary["ports"]): Pick<PsRow, "Publishers" | "Ports"> {
+  return {
+    Publishers: ports.map((p) => ({
+      URL: p.ip,
+      TargetPort: p.privatePort,
+      PublishedPort: p.publicPort,
+      Protocol: p.type,
+    })),
+    Ports: formatPorts(
+      ports.map((p) => ({
+        ip: p.ip,
+        privatePort: p.privatePort,
+        publicPort: p.publicPort || undefined,
+        type: p.type as "tcp",
+      })),
+    ),
+  };
+}
+
 /** Rows of one-off (`run`) containers, which Compose lists with `-a` only. */
 function oneOffRows(containers: ContainerSummary[]): PsRow[] {
   return containers
-    .filter((c) => c.labels["com.docker.compose.oneoff"] === "True")
+    .filter((c) => c.labels[ONEOFF_LABEL] === "True")
     .map((c) => ({
       Name: c.names[0]!.replace(/^\//, ""),
       Service: c.labels["com.docker.compose.service"] ?? "",
       Image: c.image,
       Command: quoteCommand(c.command, false),
       State: c.state,
-      Status: containerStatusText({
-        status: c.state as "running",
-        startedAt: c.startedAt || undefined,
-        finishedAt: c.finishedAt || undefined,
-        exitCode: c.exitCode,
-      }),
+      Status: containerStatus(c),
       Health: c.health ?? "",
       ExitCode: c.exitCode,
-      Publishers: [],
-      Ports: "",
+      ...portColumns(c.ports),
       CreatedAt: c.created,
       ID: c.id,
       Task: "",

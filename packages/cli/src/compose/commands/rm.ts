@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline";
 import type { ContainerSummary } from "@tsc/api";
+import { noSuchService } from "@tsc/compose";
 import { isTscError } from "@tsc/core";
 import type { Task } from "@tsc/manager";
 import { Command } from "commander";
@@ -112,8 +113,7 @@ export function rmCommand(engine: ComposeEngine): Command {
         ...Object.keys(loaded?.project.services ?? {}),
         ...Object.keys(loaded?.project.disabled_services ?? {}),
       ]);
-      for (const s of services)
-        if (!known.has(s)) throw new ExitError(1, `tsc-compose: no such service: ${s}`);
+      for (const s of services) if (!known.has(s)) throw noSuchService(s, [...known].sort());
       if (f.stop) {
         await stopFirst(engine, project, view, services).catch((e: unknown) => {
           throw e instanceof ExitError ? e : new ExitError(1, daemonError(e));

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { TscClient } from "@tsc/api";
+import { noSuchService } from "@tsc/compose";
 import { isTscError } from "@tsc/core";
 import type { ServiceSpec, StackSpec } from "@tsc/manager";
 import { Command } from "commander";
@@ -187,7 +188,11 @@ export function runCommand(engine: ComposeEngine): Command {
       });
       printWarnings(warnings);
       const spec = stack.services.find((s) => s.name === service);
-      if (!spec) throw new ExitError(1, `tsc-compose: no such service: ${service}`);
+      if (!spec)
+        throw noSuchService(
+          service,
+          stack.services.map((s) => s.name),
+        );
       const slug = randomBytes(32).toString("hex");
       // Piped input goes to an attached one-off (its stdin closes when ours ends); a terminal is not
       // offered yet, so with one ours stays unused.
