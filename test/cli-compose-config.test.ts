@@ -17,7 +17,7 @@ function tscCompose(
   args: string[],
   opts: { cwd?: string; env?: Record<string, string>; input?: string } = {},
 ) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
+  const r = spawnSync(bin, args, {
     cwd: opts.cwd ?? repo,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", ...opts.env },
     input: opts.input,
@@ -130,6 +130,18 @@ describe("tsc-compose config", () => {
   it("prints its version", () => {
     expect(tscCompose(["version"]).stdout).toMatch(/^tsc-compose version v\d+\.\d+\.\d+\n$/);
     expect(tscCompose(["--version"]).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it("starts without Node's extra CA certificates, and the same from its code cache", () => {
+    // Node warns at start-up when NODE_EXTRA_CA_CERTS names a missing file: the bin's #! line
+    // keeps the CLI from loading them (it talks only to tscd).
+    const env = { NODE_EXTRA_CA_CERTS: join(dir, "no-such-ca.pem") };
+    const first = tscCompose(["version"], { env });
+    const again = tscCompose(["version"], { env });
+    for (const r of [first, again]) {
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toMatch(/^tsc-compose version v\d+\.\d+\.\d+\n$/);
+    }
   });
 
   it("rejects an unknown flag like commander does, with usage help", () => {

@@ -26,7 +26,7 @@ function project(yaml: string): string {
 /** tsc-compose in `cwd`, optionally with `input` on stdin. */
 function compose(cwd: string, args: string[], input?: string): CmdResult {
   if (input === undefined) return engine.compose(args, { cwd });
-  const r = spawnSync(process.execPath, [TSC_COMPOSE, ...args], {
+  const r = spawnSync(TSC_COMPOSE, args, {
     cwd,
     env: engine.env,
     input,

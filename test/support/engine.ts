@@ -13,7 +13,7 @@ import { makeBusyboxImageArchive } from "../../packages/runtime/test/support/bus
 import { unmountAllUnder } from "../../packages/runtime/test/support/cleanup.js";
 
 const repo = resolve(import.meta.dirname, "../..");
-/** The built binaries the tests drive. */
+/** The built binaries the tests drive, run as a user runs them (executed, so their `#!` line applies). */
 export const TSCD = join(repo, "packages/daemon/bin/tscd.js");
 export const TSCCTL = join(repo, "packages/cli/bin/tscctl.js");
 export const TSC_COMPOSE = join(repo, "packages/cli/bin/tsc-compose.js");
@@ -65,7 +65,6 @@ export class TestEngine {
   /** Starts tscd and waits until it answers. */
   async start(): Promise<void> {
     const args = [
-      TSCD,
       "--data-root",
       this.dataRoot,
       "--exec-root",
@@ -79,7 +78,7 @@ export class TestEngine {
       this.pool.replace(/^10\.(\d+)\./, (_m, b: string) => `10.${Number(b) + 10}.`),
       ...this.extraArgs,
     ];
-    const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(TSCD, args, { stdio: ["ignore", "pipe", "pipe"] });
     this.proc = proc;
     proc.stdout!.on("data", (b: Buffer) => this.log.push(b.toString()));
     proc.stderr!.on("data", (b: Buffer) => this.log.push(b.toString()));
@@ -131,7 +130,7 @@ export class TestEngine {
 
   /** Runs tscctl to completion. */
   ctl(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): CmdResult {
-    const r = spawnSync(process.execPath, [TSCCTL, ...args], {
+    const r = spawnSync(TSCCTL, args, {
       env: { ...this.env, ...opts.env },
       input: opts.input,
       encoding: "utf8",
@@ -145,7 +144,7 @@ export class TestEngine {
     args: string[],
     opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
   ): CmdResult {
-    const r = spawnSync(process.execPath, [TSC_COMPOSE, ...args], {
+    const r = spawnSync(TSC_COMPOSE, args, {
       cwd: opts.cwd ?? repo,
       env: { ...this.env, ...opts.env },
       encoding: "utf8",
@@ -160,7 +159,7 @@ export class TestEngine {
     bin = TSCCTL,
     opts: { stdin?: boolean } = {},
   ): ChildProcess & { output: () => string } {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(bin, args, {
       env: this.env,
       stdio: [opts.stdin ? "pipe" : "ignore", "pipe", "pipe"],
     });

@@ -23,6 +23,7 @@ import {
   VolumeManager,
 } from "@tsc/runtime";
 import { DnsServer } from "./dns/server.js";
+import type { SandboxSetup } from "./endpoints.js";
 import { createInSandbox, DEFAULT_NETWORK, resolveName } from "./endpoints.js";
 import { EventLog } from "./events.js";
 import { HealthMonitor } from "./health.js";
@@ -154,8 +155,17 @@ export class Agent {
     return this.containers.execStream(ref, opts);
   }
 
-  /** `create`: pulls the image if needed, builds the network sandbox, creates the container. */
-  async createContainer(o: CreateContainerOptions, transfer: TransferOptions = {}): Promise<ContainerRecord> {
+  /**
+   * `create`: pulls the image if needed, builds the network sandbox, creates the container. With
+   * `start` (`run -d`) it also starts it: the networks are attached while runc creates the container,
+   * and its process runs once they are. A failed start leaves the container created (or removes it
+   * when it is auto-remove) and throws the start's error.
+   */
+  async createContainer(
+    o: CreateContainerOptions,
+    transfer: TransferOptions = {},
+    then: { start?: boolean } = {},
+  ): Promise<ContainerRecord> {
     const {
       networkMode,
       endpoints,
@@ -190,21 +200,8 @@ export class Agent {
         hint: `it is in use by container ${clash.id.slice(0, 12)}; remove or rename that container`,
       });
     const toPublish = publishedPorts(ports ?? [], publishAll ?? false, exposedPorts ?? [], image.config);
-    const { setup, made: rec } = await createInSandbox(
-      this.networks,
-      mode,
-      endpoints ?? [],
-      toPublish,
-      (network, gateway) =>
-        this.containers.create({
-          ...spec,
-          network,
-          ...(gateway && this.dns && !spec.dns?.length ? { dns: [gateway] } : {}),
-        }),
-      (made) => this.containers.remove(made.id, { force: true }).then(() => undefined),
-    );
-    const meta: ContainerMeta = {
-      id: rec.id,
+    const metaOf = (id: string, setup: SandboxSetup): ContainerMeta => ({
+      id,
       ...(setup.sandbox ? { sandbox: setup.sandbox } : {}),
       networkMode: mode,
       endpoints: setup.endpoints,
@@ -212,9 +209,46 @@ export class Agent {
       exposedPorts: exposedPorts ?? [],
       ...(healthcheck ? { healthcheck } : {}),
       autoRemove: autoRemove ?? false,
-    };
-    await this.meta.save(meta);
-    for (const e of setup.endpoints) await this.serveDns(e.gateway);
+    });
+    let startError: unknown;
+    const { setup, made: rec } = await createInSandbox(
+      this.networks,
+      mode,
+      endpoints ?? [],
+      toPublish,
+      async ({ network, gateway, netnsReady, attached }) => {
+        const made = await this.containers.create({
+          ...spec,
+          network,
+          ...(gateway && this.dns && !spec.dns?.length ? { dns: [gateway] } : {}),
+        });
+        if (then.start)
+          // Its meta (endpoints for DNS, healthcheck) and DNS server are in place before it runs. A
+          // failed sandbox shows as a start error here; createInSandbox then undoes the container.
+          await netnsReady
+            .then(() =>
+              this.containers.start(made.id, {
+                beforeStart: async () => {
+                  const setup = await attached;
+                  await this.meta.save(metaOf(made.id, setup));
+                  for (const e of setup.endpoints) await this.serveDns(e.gateway);
+                },
+              }),
+            )
+            .catch((e: unknown) => (startError = e));
+        return made;
+      },
+      (made) => this.containers.remove(made.id, { force: true }).then(() => undefined),
+    );
+    // A container that started has both already (see beforeStart).
+    if (!then.start || startError !== undefined) {
+      await this.meta.save(metaOf(rec.id, setup));
+      for (const e of setup.endpoints) await this.serveDns(e.gateway);
+    }
+    if (startError !== undefined) {
+      if (autoRemove) await this.removeContainer(rec.id, { force: true }).catch(() => undefined);
+      throw startError;
+    }
     return rec;
   }
 

@@ -12,41 +12,65 @@ export interface SandboxSetup {
   endpoints: NetworkAttachment[];
 }
 
+/** What `createInSandbox` gives the function that creates the container. */
+export interface SandboxContext {
+  /** Where the container's network namespace is (or will be: see `netnsReady`). */
+  network: NetworkMode;
+  /** The first network's gateway (the embedded DNS server's address), if any. */
+  gateway: string | undefined;
+  /** Settles once the netns exists: the runtime may create the container in it from then on. */
+  netnsReady: Promise<void>;
+  /** Settles with the setup once every network is attached: the container's process may run then. */
+  attached: Promise<SandboxSetup>;
+}
+
 /**
  * Builds a container's network sandbox and the container itself together: `none`, `host` and
- * `container:<ref>` need no sandbox; otherwise a named netns is created, then the container is
- * created in it (`create`, given the netns and the first network's gateway for DNS) while the
- * netns is attached to the mode's network (publishing `ports` there) and to every extra endpoint,
- * so CNI and the runtime's create overlap. On any failure both are undone (`undo` removes what
- * `create` made) and the first error is thrown.
+ * `container:<ref>` need no sandbox; otherwise a named netns is created and attached to the mode's
+ * network (publishing `ports` there) and to every extra endpoint, while `create` makes the
+ * container, so its files, the netns, CNI and the runtime's work overlap. `create` may go as far
+ * as starting the container if it waits for `netnsReady` before the runtime creates it and for
+ * `attached` before its process runs. On any failure both are undone (`undo` removes what `create`
+ * made) and the first error is thrown.
  */
 export async function createInSandbox<T>(
   networks: NetworkManager,
   mode: string,
   extra: EndpointRequest[],
   ports: PortMapping[],
-  create: (network: NetworkMode, gateway: string | undefined) => Promise<T>,
+  create: (ctx: SandboxContext) => Promise<T>,
   undo: (made: T) => Promise<void>,
 ): Promise<{ setup: SandboxSetup; made: T }> {
-  if (mode === "none" || mode === "host")
-    return {
-      setup: { network: { type: mode }, endpoints: [] },
-      made: await create({ type: mode }, undefined),
-    };
-  if (mode.startsWith("container:")) {
-    const network: NetworkMode = { type: "container", container: mode.slice("container:".length) };
-    return { setup: { network, endpoints: [] }, made: await create(network, undefined) };
-  }
+  const bare = async (network: NetworkMode) => {
+    const setup: SandboxSetup = { network, endpoints: [] };
+    const made = await create({
+      network,
+      gateway: undefined,
+      netnsReady: Promise.resolve(),
+      attached: Promise.resolve(setup),
+    });
+    return { setup, made };
+  };
+  if (mode === "none" || mode === "host") return bare({ type: mode });
+  if (mode.startsWith("container:"))
+    return bare({ type: "container", container: mode.slice("container:".length) });
   const sandbox = randomBytes(32).toString("hex");
   const requests: EndpointRequest[] = extra.some((e) => e.network === mode)
     ? extra
     : [{ network: mode }, ...extra];
   // Check every network exists before creating anything.
   const records = await Promise.all(requests.map((r) => networks.get(r.network)));
-  const { netnsPath } = await networks.createSandbox(sandbox);
-  const network: NetworkMode = { type: "netns", path: netnsPath };
+  const network: NetworkMode = { type: "netns", path: networks.sandboxPath(sandbox) };
   const endpoints: NetworkAttachment[] = [];
+  const setup: SandboxSetup = { network, sandbox, endpoints };
+  const made = networks.createSandbox(sandbox);
+  const netnsReady = made.then(() => undefined);
   const connecting = (async () => {
+    const { ready } = await made;
+    await Promise.all([ready, attachAll()]);
+    return setup;
+  })();
+  async function attachAll(): Promise<void> {
     for (const [i, r] of requests.entries())
       endpoints.push(
         await networks.connect(sandbox, r.network, {
@@ -55,14 +79,20 @@ export async function createInSandbox<T>(
           ports: i === 0 ? ports : [],
         }),
       );
-  })();
-  const [connected, created] = await Promise.allSettled([connecting, create(network, records[0]?.gateway)]);
+  }
+  // Awaited through allSettled below; these only keep an early rejection from being "unhandled".
+  netnsReady.catch(() => undefined);
+  connecting.catch(() => undefined);
+  const [connected, created] = await Promise.allSettled([
+    connecting,
+    create({ network, gateway: records[0]?.gateway, netnsReady, attached: connecting }),
+  ]);
   if (connected.status === "rejected" || created.status === "rejected") {
     if (created.status === "fulfilled") await undo(created.value).catch(() => undefined);
     await networks.removeSandbox(sandbox).catch(() => undefined);
     throw connected.status === "rejected" ? connected.reason : (created as PromiseRejectedResult).reason;
   }
-  return { setup: { network, sandbox, endpoints }, made: created.value };
+  return { setup, made: created.value };
 }
 
 /** The addresses a query for `name` from `clientIp` resolves to, among the endpoints given. */

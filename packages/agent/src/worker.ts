@@ -162,21 +162,24 @@ export class Worker {
     try {
       for (const n of item.networks) await this.agent.ensureNetwork(n);
       this.report(item.taskId, { state: "preparing", message: "preparing" });
-      const [first, ...rest] = item.networks;
-      const rec = await this.agent.createContainer({
-        ...item.container,
-        name: item.containerName,
-        labels: { ...item.container.labels, [TASK_LABEL]: item.taskId },
-        networkMode: first?.name ?? "none",
-        endpoints: item.networks.map((n) => ({
-          network: n.name,
-          aliases: n.aliases,
-          ...(n.address ? { ipv4Address: n.address } : {}),
-        })),
-      });
-      void rest;
-      this.report(item.taskId, { state: "starting", message: "starting", containerId: rec.id });
-      await this.agent.containers.start(rec.id);
+      const [first] = item.networks;
+      this.report(item.taskId, { state: "starting", message: "starting" });
+      // Created and started in one step: networks attach while runc creates the container.
+      const rec = await this.agent.createContainer(
+        {
+          ...item.container,
+          name: item.containerName,
+          labels: { ...item.container.labels, [TASK_LABEL]: item.taskId },
+          networkMode: first?.name ?? "none",
+          endpoints: item.networks.map((n) => ({
+            network: n.name,
+            aliases: n.aliases,
+            ...(n.address ? { ipv4Address: n.address } : {}),
+          })),
+        },
+        {},
+        { start: true },
+      );
       this.report(item.taskId, { state: "running", message: "started", containerId: rec.id });
     } catch (e) {
       const c = this.containerOf(item.taskId);

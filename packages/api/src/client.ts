@@ -4,7 +4,7 @@ import type { HostAddress } from "./address.js";
 import { formatHost, grpcTarget } from "./address.js";
 import { fromServiceError } from "./errors.js";
 import type { ServiceName } from "./proto.js";
-import { loadServices } from "./proto.js";
+import { serviceDefinition } from "./service-definitions.js";
 import type { TlsFiles } from "./tls.js";
 import { readTls } from "./tls.js";
 
@@ -32,7 +32,7 @@ export class TscClient {
   private client(service: ServiceName): RawClient {
     let c = this.clients.get(service);
     if (!c) {
-      const Ctor = loadServices()[service];
+      const Ctor = grpc.makeGenericClientConstructor(serviceDefinition(service), service);
       c = new Ctor(grpcTarget(this.address), this.credentials, {
         "grpc.max_receive_message_length": 64 << 20,
         "grpc.max_send_message_length": 64 << 20,

@@ -18,6 +18,8 @@ export interface JsonDocument {
 export interface CreateContainerRequest {
   specJson: string;
   registryAuth?: string;
+  /** Start it too (`run -d`). */
+  start?: boolean;
 }
 /** `StopContainerRequest`; timeout -1 = the container's own. */
 export interface StopContainerRequest {

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { API_DESCRIPTOR } from "./generated/descriptor.js";
+import { CONVERSION } from "./service-definitions.js";
 
 /** The repository's proto/ directory, where the API is defined (src/ and dist/ are one level under the package). */
 export const PROTO_ROOT = fileURLToPath(new URL("../../../proto", import.meta.url));
@@ -29,10 +30,7 @@ let cached: Record<ServiceName, grpc.ServiceClientConstructor> | undefined;
 export function loadServices(): Record<ServiceName, grpc.ServiceClientConstructor> {
   if (cached) return cached;
   const def = protoLoader.fromJSON(API_DESCRIPTOR as Parameters<typeof protoLoader.fromJSON>[0], {
-    longs: Number,
-    enums: String,
-    defaults: true,
-    oneofs: true,
+    ...CONVERSION,
   });
   const pkg = grpc.loadPackageDefinition(def) as unknown as { tsc: { v1: Record<string, unknown> } };
   const out = {} as Record<ServiceName, grpc.ServiceClientConstructor>;

@@ -55,7 +55,11 @@ export const API_DESCRIPTOR: unknown = {
             ContainerRef: { fields: { id: { type: "string", id: 1 } } },
             JsonDocument: { fields: { json: { type: "string", id: 1 } } },
             CreateContainerRequest: {
-              fields: { specJson: { type: "string", id: 1 }, registryAuth: { type: "string", id: 2 } },
+              fields: {
+                specJson: { type: "string", id: 1 },
+                registryAuth: { type: "string", id: 2 },
+                start: { type: "bool", id: 3 },
+              },
             },
             StopContainerRequest: {
               fields: { id: { type: "string", id: 1 }, timeout: { type: "int32", id: 2 } },

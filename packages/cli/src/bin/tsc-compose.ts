@@ -2,7 +2,7 @@ import { isComposeError } from "@tsc/compose";
 import { composeProgram } from "../compose/program.js";
 import { runCli } from "../common/run-cli.js";
 
-await runCli(
+void runCli(
   "tsc-compose",
   async () => {
     const program = composeProgram();

@@ -2,7 +2,7 @@ import { ctlProgram } from "../ctl/program.js";
 import { runCli } from "../common/run-cli.js";
 
 const { program, close } = ctlProgram();
-await runCli("tscctl", async () => {
+void runCli("tscctl", async () => {
   try {
     await program.parseAsync(process.argv);
   } finally {

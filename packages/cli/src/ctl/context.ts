@@ -5,6 +5,7 @@ import type { HostAddress, TlsFiles } from "@tsc/api";
 import { DEFAULT_HOST, parseHost, TscClient } from "@tsc/api";
 import { isTscError, unavailable } from "@tsc/core";
 import { cliPackageRoot } from "../common/package-root.js";
+import { daemonEnv } from "../common/daemon-env.js";
 
 /** tscctl's global flags. */
 export interface CtlGlobalFlags {
@@ -67,7 +68,7 @@ async function ping(client: TscClient): Promise<boolean> {
 /** `tscd` next to this CLI in the workspace, else on PATH. */
 function tscdCommand(): string[] {
   const local = join(cliPackageRoot(), "../daemon/bin/tscd.js");
-  return existsSync(local) ? [process.execPath, local] : ["tscd"];
+  return existsSync(local) ? [local] : ["tscd"];
 }
 
 async function startLocalDaemon(client: TscClient): Promise<void> {
@@ -79,7 +80,7 @@ async function startLocalDaemon(client: TscClient): Promise<void> {
       },
     );
   const [file, ...args] = tscdCommand();
-  const child = spawn(file!, [...args, "--detach"], { stdio: "ignore" });
+  const child = spawn(file!, [...args, "--detach"], { stdio: "ignore", env: daemonEnv() });
   await new Promise<void>((resolve, reject) => {
     child.on("error", reject);
     child.on("exit", () => resolve());

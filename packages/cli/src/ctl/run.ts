@@ -68,14 +68,22 @@ export function addCreateFlags(cmd: Command): Command {
     .passThroughOptions();
 }
 
-/** Pulls first (with progress) when the image is missing and the policy allows, then creates. */
-export async function createContainer(ctl: Ctl, opts: CreateContainerOptions): Promise<string> {
+/**
+ * Pulls first (with progress) when the image is missing and the policy allows, then creates (and
+ * with `start`, starts) the container in one call.
+ */
+export async function createContainer(
+  ctl: Ctl,
+  opts: CreateContainerOptions,
+  then: { start?: boolean } = {},
+): Promise<string> {
   const client = await ctl.client();
   const auth = await registryAuthFor(opts.image);
   const create = () =>
     client.call<{ id: string }>("Containers", "create", {
       specJson: JSON.stringify(opts),
       registryAuth: auth,
+      start: then.start ?? false,
     });
   if (opts.pull === "always") {
     await pullWithProgress(client, opts.image, process.stderr);
@@ -91,18 +99,21 @@ export async function createContainer(ctl: Ctl, opts: CreateContainerOptions): P
   return (await create()).id;
 }
 
-/**
- * A failed start as `run` reports it: 127 when the command is not found, 126 when it cannot be run,
- * 125 otherwise; with `--rm` the container is removed first.
- */
+/** A failed start as `run` reports it: 127 when the command is not found, 126 when it cannot be run, 125 otherwise. */
+function startFailureCode(msg: string): number {
+  return /executable file not found|no such file/i.test(msg)
+    ? 127
+    : /permission denied/i.test(msg)
+      ? 126
+      : 125;
+}
+
+/** A failed start of an attached `run`; with `--rm` the container is removed first. */
 async function startFailure(client: TscClient, id: string, rm: boolean, e: unknown): Promise<ExitError> {
   const msg = daemonError(e);
   if (rm)
     await client.call("Containers", "remove", { id, force: true, volumes: true }).catch(() => undefined);
-  return new ExitError(
-    /executable file not found|no such file/i.test(msg) ? 127 : /permission denied/i.test(msg) ? 126 : 125,
-    msg,
-  );
+  return new ExitError(startFailureCode(msg), msg);
 }
 
 /**
@@ -116,23 +127,27 @@ export function runCommand(program: Command, ctl: Ctl): void {
     .action(async (image: string, command: string[], flags: RunFlags) => {
       const opts = buildCreateOptions(flags, image, command);
       const attached = !flags.detach;
-      if (attached) checkTerminalInput(!!flags.interactive, !!flags.tty);
-      // Attached runs remove the container themselves once its output is read; their stdin is the
-      // session's (StdinOnce: its end closes the container's).
-      const id = await createContainer(
-        ctl,
-        attached ? { ...opts, autoRemove: false, ...(flags.interactive ? { stdinOnce: true } : {}) } : opts,
-      ).catch((e: unknown) => {
-        throw new ExitError(125, daemonError(e));
-      });
-      const client = await ctl.client();
       if (!attached) {
-        await client.call("Containers", "start", { id }).catch(async (e: unknown) => {
-          throw await startFailure(client, id, !!flags.rm, e);
+        // One call: the daemon attaches networks while runc creates the container. A start that
+        // fails leaves the container created (removed with --rm), as Docker does.
+        const id = await createContainer(ctl, opts, { start: true }).catch((e: unknown) => {
+          const msg = daemonError(e);
+          throw new ExitError(startFailureCode(msg), msg);
         });
         process.stdout.write(`${id}\n`);
         return;
       }
+      checkTerminalInput(!!flags.interactive, !!flags.tty);
+      // Attached runs remove the container themselves once its output is read; their stdin is the
+      // session's (StdinOnce: its end closes the container's).
+      const id = await createContainer(ctl, {
+        ...opts,
+        autoRemove: false,
+        ...(flags.interactive ? { stdinOnce: true } : {}),
+      }).catch((e: unknown) => {
+        throw new ExitError(125, daemonError(e));
+      });
+      const client = await ctl.client();
       const r = await attachContainer(client, id, {
         start: true,
         stdin: !!flags.interactive,

@@ -63,7 +63,11 @@ function detach(opts: Opts): void {
   mkdirSync(opts.dataRoot, { recursive: true });
   const out = openSync(logFile, "a");
   const args = process.argv.slice(1).filter((a) => a !== "-d" && a !== "--detach");
-  const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", out, out] });
+  // With Node's own flags (the bin's #! line sets the heap's young generation).
+  const child = spawn(process.execPath, [...process.execArgv, ...args], {
+    detached: true,
+    stdio: ["ignore", out, out],
+  });
   child.unref();
   mkdirSync(dirname(opts.pidfile), { recursive: true });
   writeFileSync(opts.pidfile, `${child.pid}\n`);

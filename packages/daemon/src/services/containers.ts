@@ -40,7 +40,11 @@ export function containersService(agent: Agent): ServiceImpl {
   return {
     async create(req: CreateContainerRequest) {
       const spec = parseJson<CreateContainerOptions>(req.specJson, "container spec");
-      const rec = await agent.createContainer(spec, { credentials: parseAuth(req.registryAuth) });
+      const rec = await agent.createContainer(
+        spec,
+        { credentials: parseAuth(req.registryAuth) },
+        { start: req.start ?? false },
+      );
       return { id: rec.id };
     },
     async start(req: Ref) {

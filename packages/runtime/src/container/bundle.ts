@@ -37,7 +37,7 @@ export async function writeBundleFiles(
   b: BundleLayout,
   opts: { hostname: string; domainname?: string; extraHosts?: string[]; dns?: string[] },
 ): Promise<void> {
-  for (const d of [b.rootfs, b.upper, b.work]) await mkdir(d, { recursive: true });
+  await Promise.all([b.rootfs, b.upper, b.work].map((d) => mkdir(d, { recursive: true })));
   const fqdn = opts.domainname ? `${opts.hostname}.${opts.domainname} ` : "";
   const extra = (opts.extraHosts ?? []).map((h) => {
     const [host, ip] = h.includes("=")
@@ -45,18 +45,18 @@ export async function writeBundleFiles(
       : [h.slice(0, h.indexOf(":")), h.slice(h.indexOf(":") + 1)];
     return `${ip}\t${host}`;
   });
-  await writeFile(
-    b.hosts,
-    [
-      "127.0.0.1\tlocalhost",
-      "::1\tlocalhost ip6-localhost ip6-loopback",
-      `127.0.1.1\t${fqdn}${opts.hostname}`,
-      ...extra,
-      "",
-    ].join("\n"),
-  );
-  await writeFile(b.hostname, `${opts.hostname}\n`);
-  await writeFile(b.resolvConf, await resolvConf(opts.dns));
+  const hosts = [
+    "127.0.0.1\tlocalhost",
+    "::1\tlocalhost ip6-localhost ip6-loopback",
+    `127.0.1.1\t${fqdn}${opts.hostname}`,
+    ...extra,
+    "",
+  ];
+  await Promise.all([
+    writeFile(b.hosts, hosts.join("\n")),
+    writeFile(b.hostname, `${opts.hostname}\n`),
+    resolvConf(opts.dns).then((text) => writeFile(b.resolvConf, text)),
+  ]);
 }
 
 /** resolv.conf: the given servers, or the host's without loopback servers (they mean nothing inside). */

@@ -26,7 +26,7 @@ import { diffUpperDir, tarUpperDir } from "./inspect-fs.js";
 import type { ContainerStats } from "./stats.js";
 import { readStats } from "./stats.js";
 import type { LogEntry, LogReadOptions } from "./logs.js";
-import type { ContainerRuntime, ExecResult } from "./runtime.js";
+import type { ContainerRuntime, ExecResult, StartOptions } from "./runtime.js";
 import { readLogs } from "./logs.js";
 import { newContainerId, randomName, VALID_NAME } from "./names.js";
 import { restartDelay, shouldRestart } from "./restart.js";
@@ -175,22 +175,28 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     let volumes: Awaited<ReturnType<typeof attachVolumes>> | undefined;
     let runSpec = spec;
     try {
-      await writeBundleFiles(b, {
-        hostname,
-        domainname: spec.domainname,
-        extraHosts: spec.extraHosts,
-        dns: spec.dns,
-      });
+      await mkdir(b.dir, { recursive: true });
       volumes = await this.attachVolumes(id, spec, image);
-      runSpec = volumes.mounts.length
+      const withVolumes = volumes.mounts.length
         ? { ...spec, mounts: [...(spec.mounts ?? []), ...volumes.mounts] }
         : spec;
-      // A shared network namespace is resolved at each start (see launch).
-      if (spec.network?.type !== "container") await this.writeConfig(id, runSpec, image, hostname);
-      await this.opts.images.retain(image.id, id);
+      runSpec = withVolumes;
+      // Independent writes, done together. A shared network namespace is resolved at each start
+      // (see launch), so such a container has no config yet.
+      await Promise.all([
+        writeBundleFiles(b, {
+          hostname,
+          domainname: spec.domainname,
+          extraHosts: spec.extraHosts,
+          dns: spec.dns,
+        }),
+        spec.network?.type !== "container" && this.writeConfig(id, withVolumes, image, hostname),
+        this.opts.images.retain(image.id, id),
+      ]);
     } catch (e) {
       if (volumes && this.opts.volumes)
         await detachVolumes(this.opts.volumes, id, volumes.records, true).catch(() => undefined);
+      await this.opts.images.release(image.id, id).catch(() => undefined);
       await removeBundle(b).catch(() => undefined);
       throw e;
     }
@@ -260,12 +266,12 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   }
 
   /** `start`: mounts the rootfs, runs the container under conmon and starts its process. */
-  async start(ref: string): Promise<ContainerRecord> {
+  async start(ref: string, opts: StartOptions = {}): Promise<ContainerRecord> {
     const rec = this.get(ref);
     if (rec.status === "running" || rec.status === "paused") return rec;
     this.cancelRestart(rec.id);
     rec.manuallyStopped = false;
-    await this.launch(rec);
+    await this.launch(rec, opts.beforeStart);
     return rec;
   }
 

@@ -15,9 +15,18 @@ export interface ExecResult {
  * Both pass the same conformance suite (packages/runtime/test/container-suite.test.ts).
  * Containers are found by ID, unique ID prefix or name; errors are `@tsc/core` categories.
  */
+/** Options of `start`. */
+export interface StartOptions {
+  /**
+   * Runs once the container exists (its PID is known) but before its process runs; a rejection
+   * fails the start and undoes it. Used to attach networks while the runtime creates the container.
+   */
+  beforeStart?: () => Promise<void>;
+}
+
 export interface ContainerRuntime extends EventEmitter {
   create(spec: ContainerSpec): Promise<ContainerRecord>;
-  start(ref: string): Promise<ContainerRecord>;
+  start(ref: string, opts?: StartOptions): Promise<ContainerRecord>;
   stop(ref: string, opts?: { timeout?: number }): Promise<ContainerRecord>;
   kill(ref: string, signal?: string): Promise<void>;
   wait(ref: string): Promise<number>;

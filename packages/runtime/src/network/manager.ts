@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { alreadyExists, failedPrecondition, notFound } from "@tsc/core";
 import { run } from "../util/exec.js";
@@ -9,7 +9,7 @@ import type { NetworkConfList } from "./cni.js";
 import { addNetwork, delNetwork } from "./cni.js";
 import { LocalIpam } from "./ipam.js";
 import { parseCidr } from "./ipv4.js";
-import { createNetns, deleteNetns, netnsPath } from "./netns.js";
+import { addNetns, deleteNetns, netnsPath } from "./netns.js";
 import type { PortMapping } from "./ports.js";
 import { reservePorts } from "./ports.js";
 import { ensureBridgeRules, removeBridgeRules } from "./host-rules.js";
@@ -120,13 +120,22 @@ export class NetworkManager {
     await rm(join(this.dir, `${net.id}.json`), { force: true });
   }
 
-  /** Creates the container's network namespace; returns its path for the OCI spec. */
-  async createSandbox(containerId: string): Promise<{ netnsPath: string }> {
+  /** The path `createSandbox` gives the container's network namespace (known before it exists). */
+  sandboxPath(containerId: string): string {
+    return netnsPath(sandboxName(containerId));
+  }
+
+  /**
+   * Creates the container's network namespace and returns its path for the OCI spec as soon as it
+   * exists; `ready` settles once its loopback is up (attach networks and create the container meanwhile).
+   */
+  async createSandbox(containerId: string): Promise<{ netnsPath: string; ready: Promise<void> }> {
     const name = sandboxName(containerId);
     // Recorded before the netns exists, so a crash in between leaves a file that cleanup finds.
     if (!existsSync(this.sandboxFile(containerId)))
       await this.saveSandbox({ containerId, netns: name, attachments: [] });
-    return { netnsPath: await createNetns(name) };
+    const { path, loopbackUp } = await addNetns(name);
+    return { netnsPath: path, ready: loopbackUp };
   }
 
   /** Attaches a container's sandbox to a network (eth0, eth1 … in order), publishing `ports`. */
@@ -183,8 +192,7 @@ export class NetworkManager {
     };
     sb.attachments.push({ ...att, conf, result });
     await this.saveSandbox(sb);
-    if (ports.length > 0)
-      await run("sysctl", ["-qw", `net.ipv4.conf.${net.bridge}.route_localnet=1`], { allowFailure: true });
+    if (ports.length > 0) await setSysctl(`net/ipv4/conf/${net.bridge}/route_localnet`, "1");
     return att;
   }
 
@@ -316,8 +324,13 @@ let forwarding: Promise<unknown> | undefined;
 
 /** Turns on IPv4 forwarding (once per process). */
 function enableForwarding(): Promise<unknown> {
-  forwarding ??= run("sysctl", ["-qw", "net.ipv4.ip_forward=1"], { allowFailure: true });
+  forwarding ??= setSysctl("net/ipv4/ip_forward", "1");
   return forwarding;
+}
+
+/** Sets a kernel parameter (`net/ipv4/ip_forward`) as `sysctl -w` does, without a process; best effort. */
+async function setSysctl(path: string, value: string): Promise<void> {
+  await writeFile(`/proc/sys/${path}`, value).catch(() => undefined);
 }
 
 async function hostRoutes() {

@@ -6,11 +6,18 @@ export function netnsPath(name: string): string {
   return `/var/run/netns/${name}`;
 }
 
-/** Creates a named network namespace with its loopback up. Idempotent. */
-export async function createNetns(name: string): Promise<string> {
+/**
+ * Creates a named network namespace (idempotent) and resolves as soon as it exists; `loopbackUp`
+ * settles once its loopback interface is up. Runtimes and CNI may use the netns meanwhile.
+ */
+export async function addNetns(name: string): Promise<{ path: string; loopbackUp: Promise<void> }> {
   if (!existsSync(netnsPath(name))) await run("ip", ["netns", "add", name], { packageHint: "iproute2" });
-  await run("ip", ["-n", name, "link", "set", "lo", "up"], { packageHint: "iproute2" });
-  return netnsPath(name);
+  const loopbackUp = run("ip", ["-n", name, "link", "set", "lo", "up"], { packageHint: "iproute2" }).then(
+    () => undefined,
+  );
+  // Callers that only need the netns may never await it; its failure still shows where awaited.
+  loopbackUp.catch(() => undefined);
+  return { path: netnsPath(name), loopbackUp };
 }
 
 /** Deletes a named network namespace; no error when it is already gone. */

@@ -3,7 +3,7 @@ import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "@t
 import type { LogEntry, LogReadOptions } from "../container/logs.js";
 import { newContainerId, randomName } from "../container/names.js";
 import { restartDelay, shouldRestart } from "../container/restart.js";
-import type { ContainerRuntime, ExecResult } from "../container/runtime.js";
+import type { ContainerRuntime, ExecResult, StartOptions } from "../container/runtime.js";
 import { processArgs } from "../container/spec.js";
 import type { ContainerRecord, ContainerSpec } from "../container/types.js";
 import type { OciImageConfig } from "../image/oci.js";
@@ -59,11 +59,12 @@ export class FakeContainerRuntime extends EventEmitter implements ContainerRunti
     return rec;
   }
 
-  async start(ref: string): Promise<ContainerRecord> {
+  async start(ref: string, opts: StartOptions = {}): Promise<ContainerRecord> {
     const c = this.find(ref);
     if (c.rec.status === "running") return c.rec;
     if (c.restartTimer) clearTimeout(c.restartTimer);
     c.rec.manuallyStopped = false;
+    await opts.beforeStart?.();
     this.launch(c);
     return c.rec;
   }

@@ -55,6 +55,30 @@ export function describeContainerRuntime(name: string, setup: () => Promise<Runt
       expect(() => rt.get(c.id)).toThrowError(/not found/);
     });
 
+    it("runs a start's beforeStart hook before the process, and a failing hook fails the start", async () => {
+      const c = await rt.create({ image: "busybox", name: "conf-hook", cmd: ["echo", "ran"] });
+      let seenBefore: string[] | undefined;
+      await rt.start(c.id, {
+        beforeStart: async () => {
+          await new Promise((r) => setTimeout(r, 200));
+          seenBefore = await lines(c.id);
+        },
+      });
+      expect(await rt.wait(c.id)).toBe(0);
+      expect(seenBefore).toEqual([]);
+      expect(await lines(c.id)).toEqual(["stdout:ran"]);
+
+      const d = await rt.create({ image: "busybox", name: "conf-hook-fail", cmd: ["sleep", "30"] });
+      await expect(
+        rt.start(d.id, { beforeStart: () => Promise.reject(new Error("network attach failed")) }),
+      ).rejects.toThrow(/network attach failed/);
+      expect(rt.get(d.id).status).not.toBe("running");
+      await rt.start(d.id);
+      expect(rt.get(d.id).status).toBe("running");
+      await rt.remove(d.id, { force: true });
+      await rt.remove(c.id);
+    });
+
     it("finds containers by name and unique ID prefix, and lists running ones by default", async () => {
       const c = await run({ name: "conf-find", cmd: ["sleep", "30"] });
       expect(rt.get(c.id.slice(0, 12)).name).toBe("conf-find");
