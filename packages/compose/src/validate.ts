@@ -1,13 +1,12 @@
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
-import ajvModule from "ajv/dist/2020.js";
 import type { SourceLocation } from "./errors.js";
 import { ComposeError } from "./errors.js";
+import { validate as generatedValidate } from "./generated/compose-validator.js";
 import type { JsonPath } from "./json-path.js";
 import { NAME_PATTERN } from "./schema/common.js";
 import { ComposeFileSchema } from "./schema/index.js";
 import { closestMatch } from "./suggest.js";
 
-let compiled: ValidateFunction | undefined;
 const NAME_KEY = NAME_PATTERN;
 
 /** The compose JSON schema (draft 2020-12) as a plain object, for tools and editors. */
@@ -15,19 +14,8 @@ export function composeJsonSchema(): Record<string, unknown> {
   return JSON.parse(JSON.stringify(ComposeFileSchema)) as Record<string, unknown>;
 }
 
-function validator(): ValidateFunction {
-  if (!compiled) {
-    // ajv is CommonJS; its class is `default` whichever way the module is imported.
-    const ajv = new ajvModule.default({
-      allErrors: true,
-      allowUnionTypes: true,
-      strict: false,
-      verbose: true,
-    });
-    compiled = ajv.compile(composeJsonSchema());
-  }
-  return compiled!;
-}
+/** ajv's validator for the schema, generated ahead of time (validator-source.ts; AJV_OPTIONS). */
+const validator = generatedValidate as unknown as ValidateFunction;
 
 /**
  * Validates one compose document (interpolated, merge tags stripped) against the schema. Throws an
@@ -38,7 +26,7 @@ export function validateComposeData(
   data: unknown,
   locate?: (path: JsonPath) => SourceLocation | undefined,
 ): void {
-  const validate = validator();
+  const validate = validator;
   if (validate(data)) return;
   const best = pickError(validate.errors ?? [], data);
   if (!best) return;

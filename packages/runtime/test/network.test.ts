@@ -207,6 +207,28 @@ describe("bridge networks through CNI", () => {
     expect((await fresh.connect(again, netName)).ipAddress).toBe(att.ipAddress);
   });
 
+  it("installs a network's forwarding and NAT rules once for sandboxes attaching together, and removes them", async () => {
+    const name = `${netName}r`;
+    const net = await nets.create(name, { subnet: subnet.replace(/^10\.213\./, "10.214.") });
+    const ids = [newId(), newId(), newId()];
+    for (const id of ids) await nets.createSandbox(id);
+    await Promise.all(ids.map((id) => nets.connect(id, name)));
+    const ours = () =>
+      ["filter", "nat"].flatMap((t) =>
+        execFileSync("iptables", ["-w", "-t", t, "-S"], { encoding: "utf8" })
+          .split("\n")
+          .filter((l) => l.includes(`tsc:${net.bridge}`)),
+      );
+    const installed = ours();
+    expect(installed.filter((l) => l.startsWith("-A FORWARD"))).toHaveLength(2);
+    expect(installed.filter((l) => l.startsWith("-A POSTROUTING") && l.includes("MASQUERADE"))).toHaveLength(
+      1,
+    );
+    for (const id of ids) await nets.removeSandbox(id);
+    await nets.remove(name);
+    expect(ours()).toEqual([]);
+  });
+
   it("removes a network once nothing is attached, with its bridge", async () => {
     const net = await nets.get(netName);
     for (const id of containers) await nets.removeSandbox(id);
