@@ -5,6 +5,7 @@ import { Command, Option } from "commander";
 import { DEFAULT_HOST, parseHost } from "@tsc/api";
 import { isTscError } from "@tsc/core";
 import { Daemon } from "../daemon.js";
+import { ensureTmpfsExecRoot } from "../exec-root.js";
 
 const LEVELS = ["debug", "info", "warn", "error"] as const;
 const VERSION = (
@@ -77,6 +78,8 @@ function detach(opts: Opts): void {
 async function main(): Promise<void> {
   program.parse();
   const opts = program.opts<Opts>();
+  // Before anything is written there (the pid file of --detach included).
+  const execRoot = process.getuid?.() === 0 ? ensureTmpfsExecRoot(opts.execRoot) : undefined;
   if (opts.detach) return detach(opts);
   const level = LEVELS.indexOf(opts.logLevel);
   const log = (line: string): void => {
@@ -119,6 +122,10 @@ async function main(): Promise<void> {
   });
   writeFileSync(join(opts.execRoot, "tscd.pid"), `${process.pid}\n`);
   log(`tscd ${VERSION} serving on ${opts.host.join(", ")} (data root ${opts.dataRoot})`);
+  if (execRoot === "mounted")
+    log(`mounted a tmpfs on the exec root ${opts.execRoot} (runtime state is volatile)`);
+  else if (execRoot === "kept")
+    log(`note: the exec root ${opts.execRoot} is not on a tmpfs; its runtime state will outlive a reboot`);
   let stopping = false;
   const stop = (sig: string): void => {
     if (stopping) return;
