@@ -1,6 +1,7 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
-// A long-running daemon that allocates little at a time: a 2 MiB young generation (V8's default
-// grows to 16 MiB) keeps its resident memory about 10-25 MiB lower for a few more, cheap scavenges.
+#!/usr/bin/env -S node --max-semi-space-size=1 --optimize-for-size
+// A long-running daemon that mostly waits on its children: a 1 MiB young generation (V8's default
+// grows to 16 MiB) and V8's size-over-speed heuristics keep its resident memory with 200 containers
+// near 90 MiB instead of about 140, with no measurable cost to create+start (bench/engine).
 // Node warns when TLS is used with an IP address as server name; gRPC over mTLS to 127.0.0.1 is fine.
 process.noDeprecation = true;
 await import("../dist/bin/tscd.js");
