@@ -2,7 +2,7 @@ import type { ServiceImpl } from "@tsc/api";
 import { invalidArgument, notFound, unavailable } from "@tsc/core";
 import type { StackSpec } from "./objects.js";
 import type { ClusterState, StoredService } from "./state.js";
-import { serviceId } from "./state.js";
+import { deleteMany, serviceId } from "./state.js";
 import { isTerminal } from "./task-state.js";
 
 interface DeployRequest {
@@ -124,7 +124,11 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
       const stack = await state.stacks.get(req.project);
       const services = (await state.services.list()).items.filter((s) => s.value.project === req.project);
       if (!stack && services.length === 0) return {};
-      for (const s of services) await state.services.delete(s.id);
+      await deleteMany(
+        state.store,
+        state.services,
+        services.map((s) => s.id),
+      );
       // Wait (bounded) for the tasks to be shut down before the networks go.
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline) {
@@ -136,10 +140,14 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
             t.value.status.state !== "pending",
         );
         if (live.length === 0) break;
-        await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 50));
       }
-      for (const t of (await state.tasks.list()).items)
-        if (t.value.project === req.project) await state.tasks.delete(t.id);
+      const tasks = (await state.tasks.list()).items.filter((t) => t.value.project === req.project);
+      await deleteMany(
+        state.store,
+        state.tasks,
+        tasks.map((t) => t.id),
+      );
       for (const n of stack?.value.networks ?? []) {
         if (n.external) continue;
         await state.networks.delete(n.name);
