@@ -121,6 +121,23 @@ describe("tsc-compose run", () => {
     expect(r.code).toBe(0);
   });
 
+  it("gives an attached one-off a terminal when ours is one, and none with -T", () => {
+    // util-linux `script` runs tsc-compose on a pseudo-terminal, as a user's shell would.
+    const onTerminal = (flags: string) =>
+      spawnSync(
+        "script",
+        [
+          "-qec",
+          `${TSC_COMPOSE} run --rm --no-deps ${flags} app sh -c 'test -t 0 && test -t 1 && echo is-a-tty || echo not-a-tty'`,
+          "/dev/null",
+        ],
+        { cwd: dir, env: engine.env, encoding: "utf8", timeout: 60_000 },
+      ).stdout;
+    expect(onTerminal("")).toContain("is-a-tty");
+    expect(onTerminal("-T")).toContain("not-a-tty");
+    expect(containers("oneoff")).toEqual([]);
+  });
+
   it("starts depends_on first and reaches that service by its DNS name", () => {
     const r = compose(dir, ["run", "--rm", "app", "wget", "-q", "-O", "-", "http://db/"]);
     expect(r.stderr).toContain(" Container oneoff-db-1  Started");

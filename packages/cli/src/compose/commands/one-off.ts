@@ -22,6 +22,8 @@ export interface RunFlags {
   workdir?: string;
   user?: string;
   name?: string;
+  /** `-T` sets it false. */
+  TTY?: boolean;
 }
 
 /** Compose's label for one-off containers (`True`) and service containers (`False`). */

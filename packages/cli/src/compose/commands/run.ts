@@ -141,14 +141,14 @@ async function createOneOff(
 async function runOneOff(
   client: TscClient,
   id: string,
-  o: { detach: boolean; rm: boolean; stdin: boolean },
+  o: { detach: boolean; rm: boolean; stdin: boolean; tty: boolean },
 ): Promise<number> {
   try {
     if (o.detach) {
       await client.call("Containers", "start", { id });
       return 0;
     }
-    const r = await attachContainer(client, id, { start: true, stdin: o.stdin, tty: false });
+    const r = await attachContainer(client, id, { start: true, stdin: o.stdin, tty: o.tty });
     const code =
       r.exitCode ?? (await client.call<{ exitCode: number }>("Containers", "wait", { id })).exitCode;
     if (o.rm) await client.call("Containers", "remove", { id, force: true, volumes: true });
@@ -175,7 +175,10 @@ export function runCommand(engine: ComposeEngine): Command {
     .option("-w, --workdir <dir>", "working directory inside the container")
     .option("-u, --user <user>", "run as specified username or uid")
     .option("--name <name>", "assign a name to the container")
-    .option("-T, --no-TTY", "disable pseudo-TTY allocation (the engine allocates none yet)")
+    .option(
+      "-T, --no-TTY",
+      "disable pseudo-TTY allocation (by default one is allocated when stdin is a terminal)",
+    )
     .argument("<service>")
     .argument("[command...]")
     .passThroughOptions()
@@ -194,12 +197,14 @@ export function runCommand(engine: ComposeEngine): Command {
           stack.services.map((s) => s.name),
         );
       const slug = randomBytes(32).toString("hex");
-      // Piped input goes to an attached one-off (its stdin closes when ours ends); a terminal is not
-      // offered yet, so with one ours stays unused.
-      const stdin = !flags.detach && !process.stdin.isTTY;
+      // As Compose: an attached one-off gets our stdin (it closes when ours ends), and a terminal
+      // when ours is one, unless -T.
+      const stdin = !flags.detach;
+      const tty = stdin && flags.TTY !== false && !!process.stdin.isTTY && !!process.stdout.isTTY;
       const request = (networks: OneOffNetwork[]) => ({
         ...oneOffRequest(stack.project, spec, flags, command, { slug, networks }),
         ...(stdin ? { openStdin: true, stdinOnce: true } : {}),
+        ...(tty ? { tty: true } : {}),
       });
       // Built once first so that bad flags fail before anything is started.
       const { name } = request([]);
@@ -210,6 +215,7 @@ export function runCommand(engine: ComposeEngine): Command {
         detach: !!flags.detach,
         rm: !!flags.rm,
         stdin,
+        tty,
       });
       if (flags.detach) process.stdout.write(`${name}\n`);
       if (code !== 0) throw new ExitError(code);
