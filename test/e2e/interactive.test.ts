@@ -71,6 +71,21 @@ describe("run -i (attached)", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("the input device is not a TTY");
   });
+
+  it("refuses bad --detach-keys before creating anything, and takes --sig-proxy=false", () => {
+    const before = engine.ctl(["ps", "-aq"]).stdout;
+    const r = engine.ctl(["run", "-i", "--rm", "--detach-keys", "ctrl-1", "busybox", "true"], { input: "" });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'invalid detach keys "ctrl-1": use a comma-separated list of characters and ctrl-<a-z, @, [, \\, ], ^, _>, e.g. ctrl-p,ctrl-q',
+    );
+    expect(engine.ctl(["ps", "-aq"]).stdout).toBe(before);
+    const ok = engine.ctl(
+      ["run", "--rm", "--sig-proxy=false", "--detach-keys", "ctrl-a,d", "busybox", "echo", "fine"],
+      { input: "" },
+    );
+    expect(ok).toMatchObject({ code: 0, stdout: "fine\n" });
+  });
 });
 
 // Docker's names take two characters at least: `ic` stands for the brief's `c`.

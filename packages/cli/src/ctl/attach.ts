@@ -2,7 +2,13 @@ import type { AttachInput, ExecOutput, TscClient } from "@tsc/api";
 import type { Command } from "commander";
 import { ExitError } from "../common/run-cli.js";
 import type { SessionResult } from "./session.js";
-import { checkTerminalInput, runSession, terminalSize } from "./session.js";
+import {
+  checkTerminalInput,
+  DEFAULT_DETACH_KEYS,
+  parseDetachKeys,
+  runSession,
+  terminalSize,
+} from "./session.js";
 import type { Ctl } from "./shared.js";
 import { daemonError, forEachRef } from "./shared.js";
 
@@ -14,6 +20,40 @@ export interface AttachOptions {
   stdin: boolean;
   /** The container has a terminal. */
   tty: boolean;
+  /** `--detach-keys` (default ctrl-p ctrl-q). */
+  detachKeys?: readonly number[];
+  /** `--sig-proxy` (default on): without a terminal, SIGINT and SIGTERM go on to the container. */
+  sigProxy?: boolean;
+}
+
+/** The `--detach-keys` and `--sig-proxy` flags of run, start and attach. */
+export interface SessionFlags {
+  detachKeys?: string;
+  sigProxy?: boolean;
+}
+
+/** Adds `--detach-keys` and `--sig-proxy` (Docker's names; `--sig-proxy=false` turns it off). */
+export function addSessionFlags(cmd: Command, sigProxy = true): Command {
+  cmd.option(
+    "--detach-keys <keys>",
+    "override the key sequence for detaching a container (default ctrl-p,ctrl-q)",
+  );
+  if (sigProxy)
+    cmd.option(
+      "--sig-proxy [bool]",
+      "proxy received signals to the process (non-TTY mode only)",
+      (v: string) => !/^(false|0|no)$/i.test(v),
+      true,
+    );
+  return cmd;
+}
+
+/** The session options the flags ask for (a bad `--detach-keys` is a one-line error). */
+export function sessionOptions(f: SessionFlags): Pick<AttachOptions, "detachKeys" | "sigProxy"> {
+  return {
+    ...(f.detachKeys !== undefined ? { detachKeys: parseDetachKeys(f.detachKeys) } : {}),
+    sigProxy: f.sigProxy !== false,
+  };
 }
 
 /**
@@ -25,7 +65,7 @@ export interface AttachOptions {
 export async function attachContainer(c: TscClient, id: string, o: AttachOptions): Promise<SessionResult> {
   const onSignal = (sig: NodeJS.Signals): void =>
     void c.call("Containers", "kill", { id, signal: sig }).catch(() => undefined);
-  if (!o.tty) {
+  if (!o.tty && o.sigProxy !== false) {
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
   }
@@ -40,7 +80,7 @@ export async function attachContainer(c: TscClient, id: string, o: AttachOptions
     });
     const r = await runSession(
       call,
-      { stdin: o.stdin, tty: o.tty, detachKeys: true },
+      { stdin: o.stdin, tty: o.tty, detachKeys: o.detachKeys ?? DEFAULT_DETACH_KEYS },
       {
         stdin: (data) => ({ data }),
         closeStdin: () => ({ closeStdin: true }),
@@ -84,16 +124,17 @@ async function stdioConfig(c: TscClient, ref: string): Promise<StdioConfig> {
 async function attachAndExit(
   c: TscClient,
   ref: string,
-  o: { start: boolean; stdin: boolean },
+  o: { start: boolean; stdin: boolean } & SessionFlags,
 ): Promise<void> {
   let r: SessionResult;
+  const session = sessionOptions(o);
   try {
     const cfg = await stdioConfig(c, ref);
     if (!o.start && !cfg.running)
       throw new ExitError(1, "You cannot attach to a stopped container, start it first");
     const stdin = o.stdin && cfg.openStdin;
     checkTerminalInput(stdin, cfg.tty);
-    r = await attachContainer(c, cfg.id, { start: o.start, stdin, tty: cfg.tty });
+    r = await attachContainer(c, cfg.id, { start: o.start, stdin, tty: cfg.tty, ...session });
   } catch (e) {
     if (e instanceof ExitError) throw e;
     throw new ExitError(1, daemonError(e));
@@ -103,25 +144,30 @@ async function attachAndExit(
 
 /** `start` (with `-a`/`-i`: attached) and `attach`. */
 export function attachCommands(program: Command, ctl: Ctl): void {
-  program
-    .command("start")
-    .description("Start one or more stopped containers")
-    .option("-a, --attach", "attach STDOUT/STDERR and forward signals")
-    .option("-i, --interactive", "attach container's STDIN")
+  addSessionFlags(
+    program
+      .command("start")
+      .description("Start one or more stopped containers")
+      .option("-a, --attach", "attach STDOUT/STDERR and forward signals")
+      .option("-i, --interactive", "attach container's STDIN"),
+    false,
+  )
     .argument("<container...>")
-    .action(async (refs: string[], o: { attach?: boolean; interactive?: boolean }) => {
+    .action(async (refs: string[], o: { attach?: boolean; interactive?: boolean } & SessionFlags) => {
       const c = await ctl.client();
       if (!o.attach && !o.interactive)
         return forEachRef(refs, (id) => c.call("Containers", "start", { id }).then(() => undefined));
       if (refs.length > 1) throw new ExitError(1, "you cannot start and attach multiple containers at once");
-      await attachAndExit(c, refs[0]!, { start: true, stdin: !!o.interactive });
+      await attachAndExit(c, refs[0]!, { ...o, start: true, stdin: !!o.interactive });
     });
-  program
-    .command("attach")
-    .description("Attach local standard input, output, and error streams to a running container")
-    .option("--no-stdin", "do not attach STDIN")
+  addSessionFlags(
+    program
+      .command("attach")
+      .description("Attach local standard input, output, and error streams to a running container")
+      .option("--no-stdin", "do not attach STDIN"),
+  )
     .argument("<container>")
-    .action(async (ref: string, o: { stdin: boolean }) => {
-      await attachAndExit(await ctl.client(), ref, { start: false, stdin: o.stdin });
+    .action(async (ref: string, o: { stdin: boolean } & SessionFlags) => {
+      await attachAndExit(await ctl.client(), ref, { ...o, start: false });
     });
 }

@@ -73,7 +73,7 @@ export async function execInContainer(
   try {
     const r = await runSession(
       call,
-      { stdin: interactive, tty: o.tty, detachKeys: false },
+      { stdin: interactive, tty: o.tty },
       { stdin: (data) => ({ stdin: data }), closeStdin: () => ({ closeStdin: true }) },
     );
     return r.exitCode ?? 0;

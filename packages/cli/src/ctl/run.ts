@@ -6,7 +6,8 @@ import { Option } from "commander";
 import { ExitError } from "../common/run-cli.js";
 import type { RunFlags } from "./parse-run.js";
 import { buildCreateOptions } from "./parse-run.js";
-import { attachContainer } from "./attach.js";
+import type { SessionFlags } from "./attach.js";
+import { addSessionFlags, attachContainer, sessionOptions } from "./attach.js";
 import { pullWithProgress, registryAuthFor } from "./pull.js";
 import { checkTerminalInput } from "./session.js";
 import type { Ctl } from "./shared.js";
@@ -121,46 +122,49 @@ async function startFailure(client: TscClient, id: string, rm: boolean, e: unkno
  * exit with its code.
  */
 export function runCommand(program: Command, ctl: Ctl): void {
-  addCreateFlags(program.command("run").description("Create and run a new container from an image"))
-    .option("-d, --detach", "run container in background and print container ID")
-    .option("--rm", "automatically remove the container when it exits")
-    .action(async (image: string, command: string[], flags: RunFlags) => {
-      const opts = buildCreateOptions(flags, image, command);
-      const attached = !flags.detach;
-      if (!attached) {
-        // One call: the daemon attaches networks while runc creates the container. A start that
-        // fails leaves the container created (removed with --rm), as Docker does.
-        const id = await createContainer(ctl, opts, { start: true }).catch((e: unknown) => {
-          const msg = daemonError(e);
-          throw new ExitError(startFailureCode(msg), msg);
-        });
-        process.stdout.write(`${id}\n`);
-        return;
-      }
-      checkTerminalInput(!!flags.interactive, !!flags.tty);
-      // Attached runs remove the container themselves once its output is read; their stdin is the
-      // session's (StdinOnce: its end closes the container's).
-      const id = await createContainer(ctl, {
-        ...opts,
-        autoRemove: false,
-        ...(flags.interactive ? { stdinOnce: true } : {}),
-      }).catch((e: unknown) => {
-        throw new ExitError(125, daemonError(e));
+  addSessionFlags(
+    addCreateFlags(program.command("run").description("Create and run a new container from an image"))
+      .option("-d, --detach", "run container in background and print container ID")
+      .option("--rm", "automatically remove the container when it exits"),
+  ).action(async (image: string, command: string[], flags: RunFlags & SessionFlags) => {
+    const opts = buildCreateOptions(flags, image, command);
+    const attached = !flags.detach;
+    if (!attached) {
+      // One call: the daemon attaches networks while runc creates the container. A start that
+      // fails leaves the container created (removed with --rm), as Docker does.
+      const id = await createContainer(ctl, opts, { start: true }).catch((e: unknown) => {
+        const msg = daemonError(e);
+        throw new ExitError(startFailureCode(msg), msg);
       });
-      const client = await ctl.client();
-      const r = await attachContainer(client, id, {
-        start: true,
-        stdin: !!flags.interactive,
-        tty: !!flags.tty,
-      }).catch(async (e: unknown) => {
-        throw await startFailure(client, id, !!flags.rm, e);
-      });
-      if (r.detached) return;
-      const exitCode =
-        r.exitCode ?? (await client.call<{ exitCode: number }>("Containers", "wait", { id })).exitCode;
-      if (flags.rm) await client.call("Containers", "remove", { id, force: true, volumes: true });
-      if (exitCode !== 0) throw new ExitError(exitCode);
+      process.stdout.write(`${id}\n`);
+      return;
+    }
+    checkTerminalInput(!!flags.interactive, !!flags.tty);
+    const session = sessionOptions(flags);
+    // Attached runs remove the container themselves once its output is read; their stdin is the
+    // session's (StdinOnce: its end closes the container's).
+    const id = await createContainer(ctl, {
+      ...opts,
+      autoRemove: false,
+      ...(flags.interactive ? { stdinOnce: true } : {}),
+    }).catch((e: unknown) => {
+      throw new ExitError(125, daemonError(e));
     });
+    const client = await ctl.client();
+    const r = await attachContainer(client, id, {
+      start: true,
+      stdin: !!flags.interactive,
+      tty: !!flags.tty,
+      ...session,
+    }).catch(async (e: unknown) => {
+      throw await startFailure(client, id, !!flags.rm, e);
+    });
+    if (r.detached) return;
+    const exitCode =
+      r.exitCode ?? (await client.call<{ exitCode: number }>("Containers", "wait", { id })).exitCode;
+    if (flags.rm) await client.call("Containers", "remove", { id, force: true, volumes: true });
+    if (exitCode !== 0) throw new ExitError(exitCode);
+  });
   addCreateFlags(program.command("create").description("Create a new container")).action(
     async (image: string, command: string[], flags: RunFlags) => {
       const id = await createContainer(ctl, buildCreateOptions(flags, image, command)).catch((e: unknown) => {

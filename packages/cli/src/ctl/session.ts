@@ -8,28 +8,60 @@ import type { ExecOutput } from "@tsc/api";
 import { ExitError } from "../common/run-cli.js";
 
 /** Docker's default detach keys: ctrl-p ctrl-q. */
-const CTRL_P = 0x10;
-const CTRL_Q = 0x11;
+export const DEFAULT_DETACH_KEYS: readonly number[] = [0x10, 0x11];
+
+/** ctrl-<key> codes beyond a-z, as Docker reads `--detach-keys`. */
+const CTRL_SPECIAL: Record<string, number> = { "@": 0, "[": 27, "\\": 28, "]": 29, "^": 30, _: 31 };
 
 /**
- * Finds ctrl-p ctrl-q in a terminal's input, across chunks. `feed` returns what to forward and
- * whether the sequence was typed (then what followed it is dropped). A ctrl-p followed by anything
- * else is forwarded with it, as Docker does.
+ * Docker's `--detach-keys` syntax: a comma-separated list of single characters and `ctrl-<c>`
+ * (c in a-z, @, [, \, ], ^, _), e.g. `ctrl-p,ctrl-q` or `ctrl-a,d`. Throws a one-line error.
+ */
+export function parseDetachKeys(spec: string): number[] {
+  const bad = (): ExitError =>
+    new ExitError(
+      1,
+      `invalid detach keys ${JSON.stringify(spec)}: use a comma-separated list of characters and ` +
+        "ctrl-<a-z, @, [, \\, ], ^, _>, e.g. ctrl-p,ctrl-q",
+    );
+  if (!spec) throw bad();
+  return spec.split(",").map((key) => {
+    if (key.length === 1) return key.charCodeAt(0);
+    const k = key.toLowerCase();
+    if (!k.startsWith("ctrl-") || k.length !== 6) throw bad();
+    const c = k[5]!;
+    if (c >= "a" && c <= "z") return c.charCodeAt(0) - 96;
+    const special = CTRL_SPECIAL[c];
+    if (special === undefined) throw bad();
+    return special;
+  });
+}
+
+/**
+ * Finds the detach key sequence (default ctrl-p ctrl-q) in a terminal's input, across chunks.
+ * `feed` returns what to forward and whether the sequence was typed (then what followed it is
+ * dropped). A partial sequence followed by anything else is forwarded with it, as Docker does.
  */
 export class DetachKeys {
-  private held = false;
+  private matched = 0;
+
+  constructor(private readonly sequence: readonly number[] = DEFAULT_DETACH_KEYS) {}
 
   /** See the class comment. */
   feed(chunk: Buffer): { data: Buffer; detach: boolean } {
     const out: number[] = [];
+    const seq = this.sequence;
     for (const b of chunk) {
-      if (this.held) {
-        this.held = false;
-        if (b === CTRL_Q) return { data: Buffer.from(out), detach: true };
-        out.push(CTRL_P);
+      // The held bytes plus this one: keep their longest end that starts the sequence, forward the rest.
+      const held = [...seq.slice(0, this.matched), b];
+      let keep = Math.min(held.length, seq.length);
+      while (keep > 0 && !held.slice(held.length - keep).every((x, i) => x === seq[i])) keep--;
+      out.push(...held.slice(0, held.length - keep));
+      this.matched = keep;
+      if (keep === seq.length) {
+        this.matched = 0;
+        return { data: Buffer.from(out), detach: true };
       }
-      if (b === CTRL_P) this.held = true;
-      else out.push(b);
     }
     return { data: Buffer.from(out), detach: false };
   }
@@ -41,8 +73,8 @@ export interface SessionOptions {
   stdin: boolean;
   /** The remote side is a terminal: raw mode for ours (when stdin is one), detach keys, sizes. */
   tty: boolean;
-  /** Honour ctrl-p ctrl-q on a terminal (attach, run); exec sessions do not detach. */
-  detachKeys: boolean;
+  /** The detach key sequence honoured on a terminal (attach, run); exec sessions do not detach. */
+  detachKeys?: readonly number[];
 }
 
 /** How the stream's messages are made. */
@@ -80,7 +112,7 @@ export async function runSession<In>(
 ): Promise<SessionResult> {
   const stdin = process.stdin;
   const raw = o.tty && o.stdin && stdin.isTTY;
-  const keys = raw && o.detachKeys ? new DetachKeys() : undefined;
+  const keys = raw && o.detachKeys?.length ? new DetachKeys(o.detachKeys) : undefined;
   let detached = false;
   let inputOpen = o.stdin;
   const endInput = (): void => {
