@@ -59,6 +59,9 @@ describe("bridge networks through CNI", () => {
       subnet.replace(/0\/24$/, "3"),
     ]);
     expect(ea.macAddress).toMatch(/^[0-9a-f:]{17}$/);
+    // Each sandbox's loopback is up (the container's localhost works).
+    for (const id of [a, b])
+      expect(inNetns(id, "ping", "-c", "1", "-W", "2", "127.0.0.1")).toContain("1 packets received");
     expect(inNetns(a, "ping", "-c", "1", "-W", "2", eb.ipAddress)).toContain("1 packets received");
     await expect(nets.remove(netName)).rejects.toThrowError(/has active endpoints/);
   });

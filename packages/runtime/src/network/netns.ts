@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { run } from "../util/exec.js";
 
 /** The path of a named network namespace (as `ip netns` keeps them). */
@@ -6,18 +7,38 @@ export function netnsPath(name: string): string {
   return `/var/run/netns/${name}`;
 }
 
+let netnsDirMounted = false;
+
+/** Whether `ip netns` has made /run/netns its shared mount point (it does on its first `add`). */
+function netnsDirReady(): boolean {
+  netnsDirMounted ||= readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .some((l) => l.split(" ")[4] === "/run/netns");
+  return netnsDirMounted;
+}
+
 /**
- * Creates a named network namespace (idempotent) and resolves as soon as it exists; `loopbackUp`
- * settles once its loopback interface is up. Runtimes and CNI may use the netns meanwhile.
+ * Creates a named network namespace with its loopback up (idempotent), kept as `ip netns` keeps
+ * them. Once /run/netns is set up, one process does both: `unshare --net=<file>` binds a new
+ * namespace at the file and runs `ip link set lo up` inside it (instead of `ip netns add` and
+ * `ip -n … link set lo up`: one fork of tscd less per container). The first time, `ip netns add`
+ * prepares /run/netns and the loopback comes up beside it: `loopbackUp` settles then, and runtimes
+ * and CNI may use the netns meanwhile.
  */
 export async function addNetns(name: string): Promise<{ path: string; loopbackUp: Promise<void> }> {
-  if (!existsSync(netnsPath(name))) await run("ip", ["netns", "add", name], { packageHint: "iproute2" });
+  const path = netnsPath(name);
+  if (!existsSync(path) && netnsDirReady()) {
+    await writeFile(path, "", { flag: "wx", mode: 0o444 });
+    await run("unshare", [`--net=${path}`, "ip", "link", "set", "lo", "up"], { packageHint: "util-linux" });
+    return { path, loopbackUp: Promise.resolve() };
+  }
+  if (!existsSync(path)) await run("ip", ["netns", "add", name], { packageHint: "iproute2" });
   const loopbackUp = run("ip", ["-n", name, "link", "set", "lo", "up"], { packageHint: "iproute2" }).then(
     () => undefined,
   );
   // Callers that only need the netns may never await it; its failure still shows where awaited.
   loopbackUp.catch(() => undefined);
-  return { path: netnsPath(name), loopbackUp };
+  return { path, loopbackUp };
 }
 
 /** Deletes a named network namespace; no error when it is already gone. */
