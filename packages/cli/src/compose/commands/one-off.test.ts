@@ -1,7 +1,14 @@
 import type { Project, ServiceConfig } from "@tsc/compose";
 import { describe, expect, it } from "vitest";
 import { toServiceSpec } from "../convert/service.js";
-import { mergeEnv, oneOffRequest, parseEnvFlags, pickAddress, serviceNetworkNames } from "./one-off.js";
+import {
+  mergeEnv,
+  oneOffRequest,
+  parseEnvFlags,
+  parseLabelFlags,
+  pickAddress,
+  serviceNetworkNames,
+} from "./one-off.js";
 
 const project: Project = { name: "p", services: {} };
 const spec = (svc: ServiceConfig) => toServiceSpec(project, "web", svc).spec;
@@ -30,6 +37,13 @@ describe("parseEnvFlags", () => {
   it("rejects a missing or blank key", () => {
     expect(() => parseEnvFlags(["=x"])).toThrow('invalid environment variable: "=x"');
     expect(() => parseEnvFlags(["A B=1"])).toThrow("invalid environment variable");
+  });
+});
+
+describe("parseLabelFlags", () => {
+  it("takes KEY=VAL and a bare KEY (empty), and rejects a blank key", () => {
+    expect(parseLabelFlags(["a=1", "b", "c=x=y"])).toEqual({ a: "1", b: "", c: "x=y" });
+    expect(() => parseLabelFlags(["=x"])).toThrow('invalid label: "=x"');
   });
 });
 
@@ -67,7 +81,7 @@ describe("oneOffRequest", () => {
     expect(r.endpoints).toEqual([{ network: "p_default", ipv4Address: "10.1.0.254" }, { network: "p_back" }]);
   });
 
-  it("applies the command line: command, -e, -w, -u, -v, --name, -d --rm", () => {
+  it("applies the command line: command, -e, -w, -u, -v, --name, -l, -d --rm", () => {
     const r = oneOffRequest(
       "p",
       web,
@@ -80,6 +94,7 @@ describe("oneOffRequest", () => {
         name: "mine",
         detach: true,
         rm: true,
+        label: ["team=web", "com.docker.compose.project=spoof"],
       },
       ["echo", "hi"],
       { slug, networks },
@@ -94,6 +109,8 @@ describe("oneOffRequest", () => {
       volumes: [{ name: "cache", target: "/cache", readOnly: false }],
       autoRemove: true,
     });
+    // -l adds labels; Compose's own stay Compose's.
+    expect(r.labels).toMatchObject({ team: "web", "com.docker.compose.project": "p" });
   });
 
   it("publishes the service's ports only with --service-ports, and -p ones", () => {

@@ -24,10 +24,24 @@ export interface RunFlags {
   name?: string;
   /** `-T` sets it false. */
   TTY?: boolean;
+  /** `-l KEY=VAL` (a bare KEY is an empty label). */
+  label?: string[];
 }
 
 /** Compose's label for one-off containers (`True`) and service containers (`False`). */
 export const ONEOFF_LABEL = "com.docker.compose.oneoff";
+
+/** `-l KEY=VAL` and `-l KEY` (empty) as labels; a missing or blank key is an error. */
+export function parseLabelFlags(list: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of list) {
+    const i = l.indexOf("=");
+    const key = i < 0 ? l : l.slice(0, i);
+    if (!key || /\s/.test(key)) throw invalidArgument(`invalid label: ${JSON.stringify(l)}`);
+    out[key] = i < 0 ? "" : l.slice(i + 1);
+  }
+  return out;
+}
 
 /** `-e KEY=VAL` as given, `-e KEY` with the caller's value (dropped when unset); a missing or blank key is an error. */
 export function parseEnvFlags(list: string[]): string[] {
@@ -116,6 +130,7 @@ export function oneOffRequest(
     ...(volumes.length ? { volumes } : {}),
     labels: {
       ...container.labels,
+      ...parseLabelFlags(flags.label ?? []),
       "com.docker.compose.project": project,
       "com.docker.compose.service": spec.name,
       [ONEOFF_LABEL]: "True",

@@ -175,6 +175,7 @@ export function runCommand(engine: ComposeEngine): Command {
     .option("-w, --workdir <dir>", "working directory inside the container")
     .option("-u, --user <user>", "run as specified username or uid")
     .option("--name <name>", "assign a name to the container")
+    .option("-l, --label <KEY=VAL>", "add or override a label", collect)
     .option(
       "-T, --no-TTY",
       "disable pseudo-TTY allocation (by default one is allocated when stdin is a terminal)",
