@@ -141,7 +141,7 @@ describe("walkthrough", () => {
 
   it("commits, tags, pushes to a local registry, removes and pulls back", async () => {
     registry = await startRegistry();
-    ok(["run", "--name", "changed", "busybox", "sh", "-c", "echo committed > /hello.txt"]);
+    ok(["run", "--init", "--name", "changed", "busybox", "sh", "-c", "echo committed > /hello.txt"]);
     // Only the container's own change: not the hosts, hostname and resolv.conf mount points (Docker's init layer).
     expect(ok(["diff", "changed"])).toBe("A /hello.txt\n");
     ok(["commit", "-m", "add hello", "changed", "walk/hello:v1"]);

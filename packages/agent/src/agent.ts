@@ -222,29 +222,23 @@ export class Agent {
           network,
           ...(gateway && this.dns && !spec.dns?.length ? { dns: [gateway] } : {}),
         });
-        if (then.start)
-          // Its meta (endpoints for DNS, healthcheck) and DNS server are in place before it runs. A
-          // failed sandbox shows as a start error here; createInSandbox then undoes the container.
-          await netnsReady
-            .then(() =>
-              this.containers.start(made.id, {
-                beforeStart: async () => {
-                  const setup = await attached;
-                  await this.meta.save(metaOf(made.id, setup));
-                  for (const e of setup.endpoints) await this.serveDns(e.gateway);
-                },
-              }),
-            )
-            .catch((e: unknown) => (startError = e));
+        if (!then.start) return made;
+        // Its meta (endpoints for DNS, healthcheck) and DNS server are in place before it runs. A
+        // failed sandbox shows as a start error here; createInSandbox then undoes the container.
+        try {
+          await netnsReady;
+          await this.containers.start(made.id, {
+            beforeStart: async () => this.record(metaOf(made.id, await attached)),
+          });
+        } catch (e) {
+          startError = e;
+        }
         return made;
       },
       (made) => this.containers.remove(made.id, { force: true }).then(() => undefined),
     );
-    // A container that started has both already (see beforeStart).
-    if (!then.start || startError !== undefined) {
-      await this.meta.save(metaOf(rec.id, setup));
-      for (const e of setup.endpoints) await this.serveDns(e.gateway);
-    }
+    // A container that started is recorded already (see beforeStart).
+    if (!then.start || startError !== undefined) await this.record(metaOf(rec.id, setup));
     if (startError !== undefined) {
       if (autoRemove) await this.removeContainer(rec.id, { force: true }).catch(() => undefined);
       throw startError;
@@ -456,6 +450,12 @@ export class Agent {
       endpoints: this.meta.get(c.id)?.endpoints ?? [],
     }));
     return resolveName(name, clientIp, all);
+  }
+
+  /** Saves a container's metadata and makes sure its networks' DNS servers listen. */
+  private async record(meta: ContainerMeta): Promise<void> {
+    await this.meta.save(meta);
+    for (const e of meta.endpoints) await this.serveDns(e.gateway);
   }
 
   private async serveDns(gateway: string): Promise<void> {

@@ -66,8 +66,8 @@ export async function createInSandbox<T>(
   const made = networks.createSandbox(sandbox);
   const netnsReady = made.then(() => undefined);
   const connecting = (async () => {
-    const { ready } = await made;
-    await Promise.all([ready, attachAll()]);
+    await made;
+    await attachAll();
     return setup;
   })();
   async function attachAll(): Promise<void> {

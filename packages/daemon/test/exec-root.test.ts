@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ensureTmpfsExecRoot, mountOf } from "../src/exec-root.js";
+import { mountOf } from "@tsc/runtime";
+import { ensureTmpfsExecRoot } from "../src/exec-root.js";
 
 const root = mkdtempSync(join(tmpdir(), "tsc-exec-root-test-"));
 afterAll(() => {

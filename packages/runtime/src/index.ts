@@ -4,3 +4,5 @@ export * from "./container/index.js";
 export * from "./network/index.js";
 export * from "./volume/index.js";
 export * from "./testing/index.js";
+export { mountOf, mountTable } from "./util/mounts.js";
+export type { MountEntry } from "./util/mounts.js";

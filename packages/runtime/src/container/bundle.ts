@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { run } from "../util/exec.js";
 import { writeFileAtomic } from "../util/fs.js";
 import type { BundleFiles } from "./spec.js";
+import { mountTable } from "../util/mounts.js";
 
 /** The files of one container under `<dataRoot>/containers/<id>/`. */
 export interface BundleLayout extends BundleFiles {
@@ -74,8 +75,8 @@ export async function writeOciConfig(b: BundleLayout, spec: Record<string, unkno
 
 /** True when something is mounted at `path`. */
 export async function isMounted(path: string): Promise<boolean> {
-  const info = await readFile("/proc/self/mountinfo", "utf8");
-  return info.split("\n").some((l) => l.split(" ")[4] === path);
+  const table = mountTable(await readFile("/proc/self/mountinfo", "utf8"));
+  return table.some((m) => m.mountPoint === path);
 }
 
 /** Mounts the overlay rootfs (image layers, lowest first, under the container's upper dir). */

@@ -1,6 +1,7 @@
 import { lstat, readdir, rm as rmPath } from "node:fs/promises";
 import { join } from "node:path";
 import { run } from "../util/exec.js";
+import { RUNTIME_FILE_MOUNTS } from "./spec.js";
 
 /** One filesystem change, as `docker diff` reports it: C(hanged), A(dded) or D(eleted). */
 export interface FsChange {
@@ -27,28 +28,38 @@ async function existsInLowers(lowers: string[], rel: string): Promise<boolean> {
   return false;
 }
 
-/** Files the runtime bind-mounts from the bundle (see spec.ts): what the container writes goes there. */
-const BUNDLE_MOUNTS = new Set(["etc/hosts", "etc/hostname", "etc/resolv.conf"]);
+/** Upper-dir paths (relative) of the runtime's mount points. */
+const MOUNT_POINTS = RUNTIME_FILE_MOUNTS.map((d) => d.slice(1));
 
 /**
- * The upper dir's entries that are the container's own: not the empty files runc creates as mount
- * points for the bundle's hosts, hostname and resolv.conf when the image lacks them, nor directories
- * that hold nothing else (Docker keeps these in an "init" layer, outside `diff` and `commit`).
+ * The upper dir's entries that are not the container's own: the empty files runc creates as mount
+ * points for the runtime's files (RUNTIME_FILE_MOUNTS) when the image lacks them, and directories
+ * that hold nothing else. Docker keeps these in an "init" layer, outside `diff` and `commit`.
  */
-async function ownEntries(upper: string): Promise<string[]> {
-  const all = ((await readdir(upper, { recursive: true })) as string[]).sort();
-  const placeholders = new Set<string>();
-  for (const rel of all) {
-    if (!BUNDLE_MOUNTS.has(rel)) continue;
-    const st = await lstat(join(upper, rel));
-    if (st.isFile() && st.size === 0) placeholders.add(rel);
+async function runtimeEntries(upper: string, all: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const rel of MOUNT_POINTS) {
+    const st = await lstat(join(upper, rel)).catch(() => undefined);
+    if (st?.isFile() && st.size === 0) out.add(rel);
   }
-  if (placeholders.size === 0) return all;
-  const kept = all.filter((rel) => !placeholders.has(rel));
-  return kept.filter((rel) => {
-    const under = all.filter((o) => o.startsWith(`${rel}/`));
-    return under.length === 0 || under.some((o) => !placeholders.has(o));
-  });
+  // A parent of a mount point goes too when everything under it does (deepest parents first).
+  const parents = new Set(
+    [...out].flatMap((rel) =>
+      rel
+        .split("/")
+        .slice(0, -1)
+        .map((_p, i, parts) => parts.slice(0, i + 1).join("/")),
+    ),
+  );
+  for (const dir of [...parents].sort((a, b) => b.length - a.length))
+    if (all.every((o) => !o.startsWith(`${dir}/`) || out.has(o))) out.add(dir);
+  return out;
+}
+
+/** Every entry of the upper dir (relative, sorted) and those of them that are the runtime's. */
+async function upperEntries(upper: string): Promise<{ all: string[]; runtime: Set<string> }> {
+  const all = ((await readdir(upper, { recursive: true })) as string[]).sort();
+  return { all, runtime: await runtimeEntries(upper, all) };
 }
 
 /**
@@ -57,7 +68,8 @@ async function ownEntries(upper: string): Promise<string[]> {
  */
 export async function diffUpperDir(upper: string, lowers: string[]): Promise<FsChange[]> {
   const out: FsChange[] = [];
-  for (const rel of await ownEntries(upper)) {
+  const { all, runtime } = await upperEntries(upper);
+  for (const rel of all.filter((r) => !runtime.has(r))) {
     const st = await lstat(join(upper, rel));
     const path = `/${rel}`;
     if (st.isCharacterDevice() && st.rdev === 0) out.push({ Kind: CHANGE_DELETED, Path: path });
@@ -69,14 +81,12 @@ export async function diffUpperDir(upper: string, lowers: string[]): Promise<FsC
 /**
  * Writes the upper dir as an OCI layer tar: overlay whiteouts (0:0 devices) become `.wh.<name>`
  * files and opaque directories get `.wh..wh..opq`, so the layer means the same on any runtime. The
- * runtime's mount points (see ownEntries) stay out, as `diff` leaves them out.
+ * runtime's mount points (see runtimeEntries) stay out, as `diff` leaves them out.
  */
 export async function tarUpperDir(upper: string, staging: string, tarFile: string): Promise<void> {
-  const own = new Set(await ownEntries(upper));
+  const { runtime } = await upperEntries(upper);
   await run("cp", ["-a", `${upper}/.`, staging]);
-  const notOwn = ((await readdir(upper, { recursive: true })) as string[]).filter((rel) => !own.has(rel));
-  for (const rel of notOwn.sort().reverse())
-    await rmPath(join(staging, rel), { recursive: true, force: true });
+  for (const rel of runtime) await rmPath(join(staging, rel), { recursive: true, force: true });
   for (const rel of (await readdir(staging, { recursive: true })) as string[]) {
     const full = join(staging, rel);
     const st = await lstat(full).catch(() => undefined);

@@ -68,6 +68,19 @@ const DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
 /** Where tini is mounted for `init: true` (Docker's path). */
 export const INIT_PATH = "/sbin/docker-init";
 
+/** The bundle's files bind-mounted into every container, by destination. */
+const BUNDLE_FILE_MOUNTS = [
+  ["/etc/hosts", "hosts"],
+  ["/etc/hostname", "hostname"],
+  ["/etc/resolv.conf", "resolvConf"],
+] as const;
+
+/**
+ * Files the runtime bind-mounts over a container's rootfs (the bundle's and `--init`'s): runc
+ * creates an empty file for each one the image lacks, which is not a change of the container's.
+ */
+export const RUNTIME_FILE_MOUNTS: readonly string[] = [...BUNDLE_FILE_MOUNTS.map(([d]) => d), INIT_PATH];
+
 /** Files of the bundle the spec refers to. */
 export interface BundleFiles {
   rootfs: string;
@@ -187,24 +200,12 @@ export function generateOciSpec(opts: {
       source: "cgroup",
       options: ["nosuid", "noexec", "nodev", "relatime", "ro"],
     },
-    {
-      destination: "/etc/hosts",
+    ...BUNDLE_FILE_MOUNTS.map(([destination, file]) => ({
+      destination,
       type: "bind",
-      source: files.hosts,
+      source: files[file],
       options: ["rbind", "rprivate", rw(spec.readOnly)],
-    },
-    {
-      destination: "/etc/hostname",
-      type: "bind",
-      source: files.hostname,
-      options: ["rbind", "rprivate", rw(spec.readOnly)],
-    },
-    {
-      destination: "/etc/resolv.conf",
-      type: "bind",
-      source: files.resolvConf,
-      options: ["rbind", "rprivate", rw(spec.readOnly)],
-    },
+    })),
   ];
   if (spec.init && files.initBinary)
     mounts.push({ destination: INIT_PATH, type: "bind", source: files.initBinary, options: ["rbind", "ro"] });

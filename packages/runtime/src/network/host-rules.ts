@@ -53,18 +53,23 @@ async function installRules(all: ReturnType<typeof rules>): Promise<void> {
     all.map((r) => run("iptables", ["-w", "-t", r.table, "-C", r.chain, ...r.spec], { allowFailure: true })),
   );
   const missing = all.filter((_r, i) => present[i]!.code !== 0);
-  if (missing.length === 0) return;
-  const tables = [...new Set(missing.map((r) => r.table))];
+  await restore(
+    ["filter", "nat"].map((t) => ({
+      table: t,
+      lines: missing.filter((r) => r.table === t).map((r) => `-I ${r.chain} ${r.spec.join(" ")}`),
+    })),
+    false,
+  );
+}
+
+/** Applies rule lines to their tables in one `iptables-restore --noflush` (nothing when there are none). */
+async function restore(tables: { table: string; lines: string[] }[], allowFailure: boolean): Promise<void> {
   const input = tables
-    .map((t) =>
-      [
-        `*${t}`,
-        ...missing.filter((r) => r.table === t).map((r) => `-I ${r.chain} ${r.spec.join(" ")}`),
-        "COMMIT",
-      ].join("\n"),
-    )
-    .join("\n");
-  await run("iptables-restore", ["-w", "--noflush"], { input: `${input}\n`, packageHint: "iptables" });
+    .filter((t) => t.lines.length > 0)
+    .map((t) => [`*${t.table}`, ...t.lines, "COMMIT", ""].join("\n"))
+    .join("");
+  if (input)
+    await run("iptables-restore", ["-w", "--noflush"], { input, allowFailure, packageHint: "iptables" });
 }
 
 /** Removes a network's rules, every copy (found by their `tsc:<bridge>` comment), in one restore. */
@@ -76,9 +81,8 @@ export async function removeBridgeRules(n: BridgeRulesTarget): Promise<void> {
     ["filter", "nat"].map(async (table) => {
       const listed = await run("iptables", ["-w", "-t", table, "-S"], { allowFailure: true });
       const ours = listed.stdout.split("\n").filter((l) => l.startsWith("-A ") && tagged.test(l));
-      return ours.length ? [`*${table}`, ...ours.map((l) => `-D ${l.slice(3)}`), "COMMIT"].join("\n") : "";
+      return { table, lines: ours.map((l) => `-D ${l.slice(3)}`) };
     }),
   );
-  const input = tables.filter(Boolean).join("\n");
-  if (input) await run("iptables-restore", ["-w", "--noflush"], { input: `${input}\n`, allowFailure: true });
+  await restore(tables, true);
 }

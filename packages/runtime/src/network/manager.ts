@@ -125,17 +125,13 @@ export class NetworkManager {
     return netnsPath(sandboxName(containerId));
   }
 
-  /**
-   * Creates the container's network namespace and returns its path for the OCI spec as soon as it
-   * exists; `ready` settles once its loopback is up (attach networks and create the container meanwhile).
-   */
-  async createSandbox(containerId: string): Promise<{ netnsPath: string; ready: Promise<void> }> {
+  /** Creates the container's network namespace, its loopback up; returns its path for the OCI spec. */
+  async createSandbox(containerId: string): Promise<{ netnsPath: string }> {
     const name = sandboxName(containerId);
     // Recorded before the netns exists, so a crash in between leaves a file that cleanup finds.
     if (!existsSync(this.sandboxFile(containerId)))
       await this.saveSandbox({ containerId, netns: name, attachments: [] });
-    const { path, loopbackUp } = await addNetns(name);
-    return { netnsPath: path, ready: loopbackUp };
+    return { netnsPath: await addNetns(name) };
   }
 
   /** Attaches a container's sandbox to a network (eth0, eth1 … in order), publishing `ports`. */

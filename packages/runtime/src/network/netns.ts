@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { run } from "../util/exec.js";
+import { mountTable } from "../util/mounts.js";
 
 /** The path of a named network namespace (as `ip netns` keeps them). */
 export function netnsPath(name: string): string {
@@ -11,9 +12,7 @@ let netnsDirMounted = false;
 
 /** Whether `ip netns` has made /run/netns its shared mount point (it does on its first `add`). */
 function netnsDirReady(): boolean {
-  netnsDirMounted ||= readFileSync("/proc/self/mountinfo", "utf8")
-    .split("\n")
-    .some((l) => l.split(" ")[4] === "/run/netns");
+  netnsDirMounted ||= mountTable().some((m) => m.mountPoint === "/run/netns");
   return netnsDirMounted;
 }
 
@@ -22,23 +21,18 @@ function netnsDirReady(): boolean {
  * them. Once /run/netns is set up, one process does both: `unshare --net=<file>` binds a new
  * namespace at the file and runs `ip link set lo up` inside it (instead of `ip netns add` and
  * `ip -n … link set lo up`: one fork of tscd less per container). The first time, `ip netns add`
- * prepares /run/netns and the loopback comes up beside it: `loopbackUp` settles then, and runtimes
- * and CNI may use the netns meanwhile.
+ * prepares /run/netns. Returns the namespace's path.
  */
-export async function addNetns(name: string): Promise<{ path: string; loopbackUp: Promise<void> }> {
+export async function addNetns(name: string): Promise<string> {
   const path = netnsPath(name);
   if (!existsSync(path) && netnsDirReady()) {
     await writeFile(path, "", { flag: "wx", mode: 0o444 });
     await run("unshare", [`--net=${path}`, "ip", "link", "set", "lo", "up"], { packageHint: "util-linux" });
-    return { path, loopbackUp: Promise.resolve() };
+    return path;
   }
   if (!existsSync(path)) await run("ip", ["netns", "add", name], { packageHint: "iproute2" });
-  const loopbackUp = run("ip", ["-n", name, "link", "set", "lo", "up"], { packageHint: "iproute2" }).then(
-    () => undefined,
-  );
-  // Callers that only need the netns may never await it; its failure still shows where awaited.
-  loopbackUp.catch(() => undefined);
-  return { path, loopbackUp };
+  await run("ip", ["-n", name, "link", "set", "lo", "up"], { packageHint: "iproute2" });
+  return path;
 }
 
 /** Deletes a named network namespace; no error when it is already gone. */

@@ -37,7 +37,8 @@ export function parseLabelFlags(list: string[]): Record<string, string> {
   for (const l of list) {
     const i = l.indexOf("=");
     const key = i < 0 ? l : l.slice(0, i);
-    if (!key || /\s/.test(key)) throw invalidArgument(`invalid label: ${JSON.stringify(l)}`);
+    if (!key || /\s/.test(key))
+      throw invalidArgument(`invalid label: ${JSON.stringify(l)}`, { hint: "use -l KEY=VALUE (or -l KEY)" });
     out[key] = i < 0 ? "" : l.slice(i + 1);
   }
   return out;
