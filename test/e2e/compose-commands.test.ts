@@ -2,7 +2,7 @@
  * `tsc-compose run`, `rm`, `create` and `push` through the real binaries on the cluster engine:
  * one-off containers (output, exit code, --rm, -d, DNS to the project's services, depends_on),
  * removal of stopped service and one-off containers, containers created but not started, and
- * pushing service images to a loopback registry.
+ * pushing service images to a loopback registry; placement constraints and reservations.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -13,7 +13,8 @@ import { startRegistry } from "../../packages/runtime/test/support/registry.js";
 import type { CmdResult } from "../support/engine.js";
 import { eventually, TestEngine, TSC_COMPOSE } from "../support/engine.js";
 
-const engine = new TestEngine(undefined, [], "10.227.0.0/16");
+// The daemon's label is what engine.labels.* placement constraints see.
+const engine = new TestEngine(undefined, ["--label", "zone=east"], "10.227.0.0/16");
 let registry: TestRegistry | undefined;
 
 /** A project directory with `yaml` as its compose.yaml. */
@@ -47,6 +48,7 @@ interface PsRow {
   Service: string;
   State: string;
   Status: string;
+  ExitCode: number;
 }
 
 function ps(cwd: string, all = false): PsRow[] {
@@ -278,6 +280,78 @@ describe("tsc-compose create", () => {
     }
     expect(containers("restarted")).toEqual(["restarted-app-1", "restarted-db-1"]);
     ok(dir, ["down", "--progress", "quiet"]);
+  });
+});
+
+describe("placement", () => {
+  const PLACED = `name: placed
+services:
+  east:
+    image: busybox
+    command: ["sleep", "3600"]
+    deploy:
+      placement:
+        constraints: ["engine.labels.zone == east", "node.role==manager", "node.platform.os==linux"]
+      resources:
+        reservations: { cpus: "0.1", memory: 16M }
+  west:
+    image: busybox
+    command: ["sleep", "3600"]
+    deploy:
+      placement:
+        constraints: ["engine.labels.zone==west"]
+`;
+
+  it("runs what the node satisfies; up fails at once, saying why, for what no node does", () => {
+    const dir = project(PLACED);
+    try {
+      const started = Date.now();
+      const r = compose(dir, ["up", "-d"]);
+      expect(r.code).toBe(1);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      expect(r.stderr).toContain(
+        "tsc-compose: container placed-west-1 cannot be placed: no suitable node (placement constraints (engine.labels.zone==west) not satisfied on 1 node)",
+      );
+      const rows = ps(dir, true);
+      expect(rows.find((p) => p.Service === "east")?.State).toBe("running");
+      expect(rows.find((p) => p.Service === "west")?.Status).toMatch(
+        /^Pending: no suitable node \(placement constraints/,
+      );
+    } finally {
+      ok(dir, ["down", "-t", "0"]);
+    }
+  });
+});
+
+describe("stop timeouts", () => {
+  // Exits 0 on SIGTERM (after its current 1 s sleep at most): a kill shows as 137.
+  const GRACEFUL = `name: graceful
+services:
+  app:
+    image: busybox
+    command: ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]
+`;
+
+  it("stop -t 0 kills at once; stop without -t lets the container end itself", () => {
+    const dir = project(GRACEFUL);
+    // The newest task's (ps -a lists a slot's history oldest first).
+    const exitCode = () =>
+      ps(dir, true)
+        .filter((r) => r.Service === "app")
+        .at(-1)?.ExitCode;
+    try {
+      ok(dir, ["up", "-d"]);
+      ok(dir, ["stop", "-t", "0"]);
+      expect(exitCode()).toBe(137);
+      ok(dir, ["start"]);
+      ok(dir, ["stop"]);
+      expect(exitCode()).toBe(0);
+      const bad = compose(dir, ["stop", "-t", "soon"]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain("argument 'soon' is invalid. expected a whole number of seconds");
+    } finally {
+      ok(dir, ["down", "-t", "0"]);
+    }
   });
 });
 

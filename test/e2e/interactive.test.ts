@@ -1,11 +1,14 @@
 /**
  * Interactive stdin through the real tscd and tscctl binaries: `run -i` attached, `attach` and
  * `start -a -i` (through conmon's attach socket), `exec -i` streaming as input arrives, and
- * `exec -t` on a pseudo-terminal.
+ * `exec -t` on a pseudo-terminal, resized when the client's terminal is.
  */
+import { execFileSync, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import { mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { eventually, TestEngine } from "../support/engine.js";
+import { eventually, TestEngine, TSCCTL } from "../support/engine.js";
 
 let engine: TestEngine;
 /** Containers the current test made; removed after it, passed or not. */
@@ -40,6 +43,27 @@ function interactive(args: string[]) {
   clients.push(child);
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   return { child, exited, output: child.output };
+}
+
+/**
+ * tscctl on a pseudo-terminal of util-linux `script`, as in a user's terminal: what we write is
+ * typed, `output()` is what the terminal shows, `tty()` the terminal's device (once set up).
+ */
+function onTerminal(args: string) {
+  const script = spawn("script", ["-qfec", `${TSCCTL} ${args}`, "/dev/null"], {
+    env: engine.env,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  clients.push(script);
+  let out = "";
+  script.stdout.on("data", (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<number | null>((r) => script.once("exit", (code) => r(code)));
+  const tty = (): string => {
+    const pid = script.pid!;
+    const [client] = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/);
+    return client ? readlinkSync(`/proc/${client}/fd/0`) : "";
+  };
+  return { type: (s: string) => script.stdin.write(s), output: () => out, exited, tty };
 }
 
 describe("run -i (attached)", () => {
@@ -85,6 +109,32 @@ describe("run -i (attached)", () => {
       { input: "" },
     );
     expect(ok).toMatchObject({ code: 0, stdout: "fine\n" });
+  });
+
+  it("takes the detach keys from the config file's detachKeys, as Docker does", async () => {
+    const config = join(engine.env.TSC_CONFIG!, "config.json");
+    mkdirSync(engine.env.TSC_CONFIG!, { recursive: true });
+    try {
+      writeFileSync(config, JSON.stringify({ detachKeys: "ctrl-1" }));
+      const bad = engine.ctl(["run", "-i", "--rm", "busybox", "true"], { input: "" });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('invalid detach keys "ctrl-1"');
+      // The flag wins over the file.
+      expect(
+        engine.ctl(["run", "-i", "--rm", "--detach-keys", "ctrl-p,ctrl-q", "busybox", "true"]).code,
+      ).toBe(0);
+
+      // ctrl-a then d, typed on a terminal (util-linux `script` gives tscctl one), detaches.
+      writeFileSync(config, JSON.stringify({ detachKeys: "ctrl-a,d" }));
+      made.push("detached");
+      const t = onTerminal("run -it --name detached busybox sh");
+      await eventually(() => t.output().includes("/ # "), "the shell's prompt");
+      t.type("\x01d");
+      expect(await t.exited).toBe(0);
+      expect(ok(["inspect", "--format", "{{.State.Running}}", "detached"]).trim()).toBe("true");
+    } finally {
+      rmSync(config, { force: true });
+    }
   });
 });
 
@@ -145,6 +195,27 @@ describe("a container run with -d -i", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\/dev\/pts\/\d+\r?\n$/);
     expect(engine.ctl(["exec", "ic", "tty"]).stdout).toContain("not a tty");
+  });
+
+  it("resizes `exec -it`'s terminal when the client's terminal changes size", async () => {
+    // The test resizes tscctl's terminal as a terminal window would.
+    const t = onTerminal("exec -it ic sh");
+    await eventually(() => t.tty().startsWith("/dev/pts/"), "tscctl on a terminal under script");
+    // Resized once the session runs (the size at the start is sent with the first message).
+    await eventually(() => t.output().includes("/ # "), "the shell's prompt");
+    const size = async (rows: number, cols: number): Promise<void> => {
+      execFileSync("stty", ["-F", t.tty(), "rows", String(rows), "cols", String(cols)]);
+      // Asks the shell for the size it sees until the resize has gone through.
+      const from = t.output().length;
+      await eventually(() => {
+        t.type("stty size\n");
+        return new RegExp(`^${rows} ${cols}\\r*$`, "m").test(t.output().slice(from));
+      }, `the container's terminal at ${rows} rows × ${cols} columns`);
+    };
+    await size(33, 77);
+    await size(40, 120);
+    t.type("exit 3\n");
+    expect(await t.exited).toBe(3);
   });
 });
 

@@ -23,6 +23,8 @@ export interface WorkItem {
   containerName: string;
   container: CreateContainerOptions;
   networks: WorkNetwork[];
+  /** Seconds the container gets to stop when shut down (a user's `-t`); else its own stop timeout. */
+  stopTimeout?: number;
 }
 
 /** Task states an agent reports. */

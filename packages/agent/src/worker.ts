@@ -1,4 +1,4 @@
-import { hostname } from "node:os";
+import { availableParallelism, hostname, machine, totalmem } from "node:os";
 import type { ClientDuplexStream } from "@grpc/grpc-js";
 import type { AgentMessage, ManagerMessage, TscClient } from "@tsc/api";
 import type { ContainerRecord } from "@tsc/runtime";
@@ -36,6 +36,7 @@ export class Worker {
     private readonly connect: () => Promise<TscClient>,
     private readonly nodeId: string,
     private readonly log: (line: string) => void,
+    private readonly labels: Record<string, string> = {},
   ) {}
 
   /** Opens the session (and keeps reopening it until `stop`). */
@@ -61,7 +62,16 @@ export class Worker {
     this.call = call;
     this.reported.clear();
     call.write({
-      register: { nodeId: this.nodeId, hostname: hostname(), addr: "127.0.0.1", labels: {}, role: "manager" },
+      register: {
+        nodeId: this.nodeId,
+        hostname: hostname(),
+        addr: "127.0.0.1",
+        labels: this.labels,
+        role: "manager",
+        resources: { nanoCpus: availableParallelism() * 1e9, memoryBytes: totalmem() },
+        os: process.platform,
+        arch: machine(),
+      },
     });
     this.heartbeat = setInterval(() => call.write({ heartbeat: {} }), HEARTBEAT_MS);
     try {
@@ -104,7 +114,9 @@ export class Worker {
         if (!id) return;
         const item = wanted.get(id);
         if (item && item.desired !== "shutdown") return;
-        await this.agent.containers.stop(c.id, { timeout: c.spec.stopTimeout ?? 10 }).catch(() => undefined);
+        await this.agent.containers
+          .stop(c.id, { timeout: item?.stopTimeout ?? c.spec.stopTimeout ?? 10 })
+          .catch(() => undefined);
         await this.agent
           .removeContainer(c.id, { force: true })
           .catch((e: Error) => this.log(`worker: remove ${c.name}: ${e.message}`));

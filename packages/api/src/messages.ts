@@ -95,7 +95,7 @@ export interface ExecInput {
   stdin?: Buffer;
   closeStdin?: boolean;
   privileged?: boolean;
-  /** The terminal's initial size (with `tty`). */
+  /** The terminal's size (with `tty`): initial in the first message; later ones resize. */
   rows?: number;
   cols?: number;
 }
@@ -212,7 +212,16 @@ export interface EventsRequest {
 }
 /** What an agent sends on its Dispatcher session (one of the fields is set). */
 export interface AgentMessage {
-  register?: { nodeId: string; hostname: string; addr: string; labels: Record<string, string>; role: string };
+  register?: {
+    nodeId: string;
+    hostname: string;
+    addr: string;
+    labels: Record<string, string>;
+    role: string;
+    resources?: { nanoCpus: number; memoryBytes: number };
+    os?: string;
+    arch?: string;
+  };
   heartbeat?: Record<string, never>;
   statuses?: { updates: { taskId: string; statusJson: string }[] };
 }

@@ -25,6 +25,8 @@ export interface DaemonOptions extends AgentOptions {
   etcdTls?: { ca: Buffer; cert: Buffer; key: Buffer };
   /** Subnets for stack networks (default 10.90.0.0/16). */
   clusterAddressPool?: string;
+  /** The daemon's labels (`--label`), which its node registers as engine labels. */
+  labels?: Record<string, string>;
 }
 
 /** This host's node ID, made once and kept under the data root. */
@@ -89,7 +91,7 @@ export class Daemon {
       manager.start();
       const local = opts.hosts.find((h) => h.kind === "unix") ?? opts.hosts[0]!;
       const self = new TscClient(local, local.kind === "tcp" ? opts.tls : undefined);
-      const worker = new Worker(agent, async () => self, nodeIdOf(opts.dataRoot), log);
+      const worker = new Worker(agent, async () => self, nodeIdOf(opts.dataRoot), log, opts.labels);
       worker.start();
       agent.events.publish("daemon", "start", "tscd", {});
       return new Daemon(agent, api, manager, cluster, worker, self);

@@ -12,6 +12,7 @@ export function workItemOf(t: Task, spec: ServiceSpec, nets: NetworkAllocation[]
     taskId: t.id,
     desired: t.desiredState,
     state: t.status.state,
+    ...(t.stopTimeout !== undefined && { stopTimeout: t.stopTimeout }),
     containerName: name,
     container: {
       ...spec.container,

@@ -1,69 +1,201 @@
-import type { NodeRecord, ServiceSpec, Task } from "./objects.js";
+import type { PlacementConstraint } from "@tsc/core";
+import { constraintMatches, parsePlacementConstraint } from "@tsc/core";
+import type { NodeRecord, Resources, ServiceSpec, Task } from "./objects.js";
 
-/** What a filter sees of a node: the node and the tasks it already runs. */
+/** What a filter sees of a node: the node, the tasks it runs, their count per service and reservations. */
 export interface NodeInfo {
   node: NodeRecord;
   tasks: Task[];
+  /** Live tasks per service key (`project/service`). */
+  perService: Map<string, number>;
+  /** What its live tasks have reserved. */
+  reserved: Resources;
+}
+
+/** What is being placed: a task of this service. Built once per service and pass. */
+export interface PlacementRequest {
+  serviceKey: string;
+  spec: ServiceSpec;
+  constraints: PlacementConstraint[];
+}
+
+/** A request for one task of `spec` (constraints parsed once). */
+export function placementRequest(serviceKey: string, spec: ServiceSpec): PlacementRequest {
+  return {
+    serviceKey,
+    spec,
+    constraints: (spec.placement?.constraints ?? []).map(parsePlacementConstraint),
+  };
 }
 
 /**
  * A scheduling filter (after SwarmKit's): `accepts` decides for one node, `explain` says why nodes
- * were rejected, so `ps` can answer "why is my task pending".
+ * were rejected, so `ps` can answer "why is my task pending". `dynamic` filters depend on what is
+ * already placed, so their verdict changes as a pass places tasks.
  */
 export interface Filter {
   readonly name: string;
-  accepts(spec: ServiceSpec, n: NodeInfo): boolean;
-  explain(rejected: number): string;
+  /** Whether the filter has anything to say about this request (skipped when not). */
+  applies(req: PlacementRequest): boolean;
+  /** Whether its verdict can change when a task of this request is placed. */
+  dynamic(req: PlacementRequest): boolean;
+  accepts(req: PlacementRequest, n: NodeInfo): boolean;
+  explain(req: PlacementRequest, rejected: number): string;
 }
+
+const nodes = (k: number): string => `${k} node${k === 1 ? "" : "s"}`;
+const always = (): boolean => true;
+const never = (): boolean => false;
 
 /** The node is up (heartbeats arrive). */
 export const readyFilter: Filter = {
   name: "ready",
-  accepts: (_s, n) => n.node.state === "ready",
-  explain: (k) => `${k} node${k === 1 ? " is" : "s are"} down`,
+  applies: always,
+  dynamic: never,
+  accepts: (_r, n) => n.node.state === "ready",
+  explain: (_r, k) => `${nodes(k)} ${k === 1 ? "is" : "are"} down`,
 };
 
 /** The node takes new tasks (not paused or drained). */
 export const availabilityFilter: Filter = {
   name: "availability",
-  accepts: (_s, n) => n.node.availability === "active",
-  explain: (k) => `${k} node${k === 1 ? " is" : "s are"} not active (paused or drained)`,
+  applies: always,
+  dynamic: never,
+  accepts: (_r, n) => n.node.availability === "active",
+  explain: (_r, k) => `${nodes(k)} ${k === 1 ? "is" : "are"} not active (paused or drained)`,
+};
+
+/** The node satisfies every placement constraint (deploy.placement.constraints). */
+export const constraintFilter: Filter = {
+  name: "constraints",
+  applies: (r) => r.constraints.length > 0,
+  dynamic: never,
+  accepts: (r, n) => {
+    const attrs = {
+      id: n.node.id,
+      hostname: n.node.hostname,
+      role: n.node.role,
+      os: n.node.os ?? "linux",
+      arch: n.node.arch ?? "",
+      nodeLabels: n.node.labels,
+      engineLabels: n.node.engineLabels ?? {},
+    };
+    return r.constraints.every((c) => constraintMatches(c, attrs));
+  },
+  explain: (r, k) =>
+    `placement constraints (${r.constraints.map((c) => c.text).join(", ")}) not satisfied on ${nodes(k)}`,
+};
+
+/** The node has the CPU and memory the task reserves left over (deploy.resources.reservations). */
+export const resourceFilter: Filter = {
+  name: "resources",
+  applies: (r) =>
+    !!r.spec.reservations && (r.spec.reservations.nanoCpus > 0 || r.spec.reservations.memoryBytes > 0),
+  dynamic: always,
+  accepts: (r, n) => {
+    const want = r.spec.reservations!;
+    const has = n.node.resources;
+    if (!has) return true;
+    return (
+      n.reserved.nanoCpus + want.nanoCpus <= has.nanoCpus &&
+      n.reserved.memoryBytes + want.memoryBytes <= has.memoryBytes
+    );
+  },
+  explain: (r, k) =>
+    `insufficient resources on ${nodes(k)} (each task reserves ${describe(r.spec.reservations!)})`,
+};
+
+/** The node runs fewer than deploy.placement.max_replicas_per_node tasks of the service. */
+export const maxReplicasFilter: Filter = {
+  name: "max-replicas",
+  applies: (r) => (r.spec.placement?.maxReplicasPerNode ?? 0) > 0,
+  dynamic: always,
+  accepts: (r, n) => (n.perService.get(r.serviceKey) ?? 0) < r.spec.placement!.maxReplicasPerNode,
+  explain: (r, k) => `max replicas per node (${r.spec.placement!.maxReplicasPerNode}) reached on ${nodes(k)}`,
 };
 
 /** Published host ports are free on the node. */
 export const hostPortFilter: Filter = {
   name: "host-port",
-  accepts: (spec, n) => {
-    const wanted = spec.ports.filter((p) => p.hostPort).map((p) => `${p.protocol}/${p.hostPort}`);
-    if (wanted.length === 0) return true;
+  applies: (r) => r.spec.ports.some((p) => p.hostPort),
+  dynamic: always,
+  accepts: (r, n) => {
+    const wanted = r.spec.ports.filter((p) => p.hostPort).map((p) => `${p.protocol}/${p.hostPort}`);
     const used = new Set(n.tasks.flatMap((t) => (t as Task & { ports?: string[] }).ports ?? []));
     return !wanted.some((w) => used.has(w));
   },
-  explain: (k) => `host-mode port already in use on ${k} node${k === 1 ? "" : "s"}`,
+  explain: (_r, k) => `host-mode port already in use on ${nodes(k)}`,
 };
 
-/** The node's labels and hostname satisfy nothing more (placement constraints are not honoured yet). */
-export const DEFAULT_FILTERS: Filter[] = [readyFilter, availabilityFilter, hostPortFilter];
+/** Every filter, in the order they run (cheap and static first). */
+export const DEFAULT_FILTERS: Filter[] = [
+  readyFilter,
+  availabilityFilter,
+  constraintFilter,
+  resourceFilter,
+  maxReplicasFilter,
+  hostPortFilter,
+];
+
+/** Whether placing a task can change what `filters` say about the next task of the same request. */
+export function verdictIsDynamic(req: PlacementRequest, filters: Filter[] = DEFAULT_FILTERS): boolean {
+  return filters.some((f) => f.applies(req) && f.dynamic(req));
+}
+
+/** What the filters decided for one request. */
+export interface FilterVerdict {
+  accepted: NodeInfo[];
+  /** Why no node was accepted. */
+  reason?: string;
+  /** No node at all, up or down, satisfies the placement constraints: only a change of nodes can help. */
+  unsatisfiable?: boolean;
+}
 
 /** Runs the filters; returns the nodes that pass, or why none did. */
 export function filterNodes(
-  spec: ServiceSpec,
-  nodes: NodeInfo[],
+  req: PlacementRequest,
+  candidates: NodeInfo[],
   filters: Filter[] = DEFAULT_FILTERS,
-): { accepted: NodeInfo[]; reason?: string } {
-  let remaining = nodes;
+): FilterVerdict {
+  let remaining = candidates;
   const reasons: string[] = [];
   for (const f of filters) {
-    const next = remaining.filter((n) => f.accepts(spec, n));
-    if (next.length < remaining.length) reasons.push(f.explain(remaining.length - next.length));
+    if (!f.applies(req)) continue;
+    const next = remaining.filter((n) => f.accepts(req, n));
+    if (next.length < remaining.length) reasons.push(f.explain(req, remaining.length - next.length));
     remaining = next;
   }
   if (remaining.length > 0) return { accepted: remaining };
-  return {
+  const verdict: FilterVerdict = {
     accepted: [],
     reason:
-      nodes.length === 0
+      candidates.length === 0
         ? "no suitable node (no nodes have joined)"
         : `no suitable node (${reasons.join("; ")})`,
   };
+  if (
+    candidates.length > 0 &&
+    constraintFilter.applies(req) &&
+    !candidates.some((n) => constraintFilter.accepts(req, n))
+  )
+    verdict.unsatisfiable = true;
+  return verdict;
+}
+
+/** `0.5 CPUs and 64 MiB of memory`. */
+function describe(r: Resources): string {
+  const parts: string[] = [];
+  if (r.nanoCpus > 0) parts.push(`${r.nanoCpus / 1e9} CPU${r.nanoCpus === 1e9 ? "" : "s"}`);
+  if (r.memoryBytes > 0) parts.push(`${formatBytes(r.memoryBytes)} of memory`);
+  return parts.join(" and ");
+}
+
+function formatBytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1 && n % 1024 === 0) {
+    n /= 1024;
+    i++;
+  }
+  return `${n} ${units[i]}`;
 }

@@ -35,6 +35,21 @@ export interface ServiceDependencySpec {
   restart: boolean;
 }
 
+/** Docker's deploy.placement: where a service's tasks may run. */
+export interface PlacementSpec {
+  /** Constraint expressions (`node.role==manager`), all of which a node must satisfy. */
+  constraints: string[];
+  /** At most this many of the service's tasks on one node (0 = no limit). */
+  maxReplicasPerNode: number;
+}
+
+/** What a task sets aside on its node (deploy.resources.reservations). */
+export interface Resources {
+  /** CPUs × 10⁹. */
+  nanoCpus: number;
+  memoryBytes: number;
+}
+
 /** A service of a stack. */
 export interface ServiceSpec {
   /** The compose service name. */
@@ -50,6 +65,10 @@ export interface ServiceSpec {
   restartPolicy: TaskRestartPolicy;
   healthcheck?: HealthConfig;
   dependsOn: Record<string, ServiceDependencySpec>;
+  /** Where its tasks may run; absent = anywhere. */
+  placement?: PlacementSpec;
+  /** What each task reserves on its node; absent = nothing. */
+  reservations?: Resources;
   /** sha256 of everything that needs a new container when it changes (not `replicas`). */
   configHash: string;
 }
@@ -130,8 +149,12 @@ export interface Task {
   /** Allocated addresses, per network key. */
   addresses: Record<string, string>;
   createdAt: string;
+  /** Seconds its container gets to stop when shut down, when a user asked (`down -t`); else the container's own. */
+  stopTimeout?: number;
   /** Why the scheduler could not place it, when pending. */
   unschedulable?: string;
+  /** No node satisfies its placement constraints: it waits for the nodes to change (`up` says so and stops waiting). */
+  unsatisfiable?: boolean;
 }
 
 /** A node (a host running an agent). */
@@ -141,7 +164,14 @@ export interface NodeRecord {
   role: "manager" | "worker";
   state: "ready" | "down";
   availability: "active" | "pause" | "drain";
+  /** Labels the cluster set on the node (node.labels.*). */
   labels: Record<string, string>;
+  /** Labels the node's daemon was started with (engine.labels.*). */
+  engineLabels?: Record<string, string>;
+  /** What it offers to reservations; absent = unknown (reservations are not checked). */
+  resources?: Resources;
+  os?: string;
+  arch?: string;
   lastHeartbeat: string;
   addr: string;
 }

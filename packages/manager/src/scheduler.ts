@@ -1,19 +1,11 @@
 import { Component, followChanges } from "./component.js";
-import type { NodeInfo } from "./filters.js";
-import { filterNodes } from "./filters.js";
+import type { FilterVerdict, NodeInfo, PlacementRequest } from "./filters.js";
+import { filterNodes, placementRequest, verdictIsDynamic } from "./filters.js";
 import type { NodeRecord, ServiceSpec, Task } from "./objects.js";
 import type { ClusterState } from "./state.js";
 import { serviceId, updateMany } from "./state.js";
 import { TaskIndex } from "./task-index.js";
 import { isTerminal } from "./task-state.js";
-
-/** A node as one pass sees it: the filters' view plus task counts kept as tasks are placed. */
-interface Candidate extends NodeInfo {
-  perService: Map<string, number>;
-}
-
-/** Whether placing a task of `spec` can change what the filters say (host ports can collide). */
-const placementChangesFilters = (spec: ServiceSpec): boolean => spec.ports.some((p) => p.hostPort);
 
 /**
  * The scheduler: places PENDING tasks on nodes that pass every filter, spreading each service
@@ -45,44 +37,49 @@ export class Scheduler extends Component {
     const { cache } = this.state;
     const pending = this.pendingIndex.group("pending").flatMap((t) => cache.tasks.get(t.id) ?? []);
     if (pending.length === 0) return;
-    const listed = cache.tasks.values();
     const services = new Map(this.state.cache.services.values().map((v) => [v.id, v.value.spec] as const));
-    const candidates = new Map<string, Candidate>(
+    const candidates = new Map<string, NodeInfo>(
       this.state.cache.nodes
         .values()
-        .map((v) => [v.id, { node: v.value, tasks: [], perService: new Map() }] as const),
+        .map(
+          (v) =>
+            [
+              v.id,
+              { node: v.value, tasks: [], perService: new Map(), reserved: { nanoCpus: 0, memoryBytes: 0 } },
+            ] as const,
+        ),
     );
-    for (const { value: t } of listed) {
+    for (const { value: t } of cache.tasks.values()) {
       const c = t.nodeId ? candidates.get(t.nodeId) : undefined;
-      if (!c || isTerminal(t.status.state)) continue;
-      c.tasks.push(t);
-      const key = serviceId(t.project, t.service);
-      c.perService.set(key, (c.perService.get(key) ?? 0) + 1);
+      if (c && !isTerminal(t.status.state)) place(c, t, serviceId(t.project, t.service), services);
     }
     const all = [...candidates.values()];
-    // Filter verdicts per service, reused while placing cannot change them.
-    const verdicts = new Map<string, { accepted: NodeInfo[]; reason?: string }>();
-    const decisions = new Map<string, { node?: NodeRecord; reason?: string }>();
+    // One request per service; filter verdicts reused while placing cannot change them.
+    const requests = new Map<string, { req?: PlacementRequest; reason?: string; dynamic: boolean }>();
+    const verdicts = new Map<string, FilterVerdict>();
+    const decisions = new Map<string, { node?: NodeRecord; verdict?: FilterVerdict }>();
     pending.sort((a, b) => a.value.createdAt.localeCompare(b.value.createdAt));
     for (const { value: t } of pending) {
       const key = serviceId(t.project, t.service);
       const spec = services.get(key);
       if (!spec) continue;
-      const reuse = !placementChangesFilters(spec);
-      let verdict = reuse ? verdicts.get(key) : undefined;
+      let r = requests.get(key);
+      if (!r) {
+        r = request(key, spec);
+        requests.set(key, r);
+      }
+      let verdict = r.dynamic ? undefined : verdicts.get(key);
       if (!verdict) {
-        verdict = filterNodes(spec, all);
-        if (reuse) verdicts.set(key, verdict);
+        verdict = r.req ? filterNodes(r.req, all) : { accepted: [], reason: r.reason };
+        if (!r.dynamic) verdicts.set(key, verdict);
       }
       if (verdict.accepted.length === 0) {
-        if (t.unschedulable !== verdict.reason) decisions.set(t.id, { reason: verdict.reason });
+        if (t.unschedulable !== verdict.reason || !t.unsatisfiable !== !verdict.unsatisfiable)
+          decisions.set(t.id, { verdict });
         continue;
       }
-      const chosen = leastLoaded(verdict.accepted as Candidate[], key);
-      const placed: Task & { ports?: string[] } = { ...t, nodeId: chosen.node.id };
-      placed.ports = spec.ports.filter((p) => p.hostPort).map((p) => `${p.protocol}/${p.hostPort}`);
-      chosen.tasks.push(placed);
-      chosen.perService.set(key, (chosen.perService.get(key) ?? 0) + 1);
+      const chosen = leastLoaded(verdict.accepted, key);
+      place(chosen, { ...t, nodeId: chosen.node.id }, key, services);
       decisions.set(t.id, { node: chosen.node });
     }
     const revision = await updateMany(
@@ -92,8 +89,15 @@ export class Scheduler extends Component {
       (cur) => {
         const d = decisions.get(cur.id)!;
         if (cur.status.state !== "pending") return undefined;
-        if (!d.node) return { ...cur, unschedulable: d.reason };
-        const { unschedulable: _u, ...rest } = cur;
+        if (!d.node) {
+          const { unsatisfiable: _s, ...waiting } = cur;
+          return {
+            ...waiting,
+            unschedulable: d.verdict?.reason,
+            ...(d.verdict?.unsatisfiable && { unsatisfiable: true }),
+          };
+        }
+        const { unschedulable: _u, unsatisfiable: _s, ...rest } = cur;
         return {
           ...rest,
           nodeId: d.node.id,
@@ -110,8 +114,34 @@ export class Scheduler extends Component {
   }
 }
 
+/** The placement request of a service, or why it cannot have one (a constraint the spec's checks missed). */
+function request(
+  key: string,
+  spec: ServiceSpec,
+): { req?: PlacementRequest; reason?: string; dynamic: boolean } {
+  try {
+    const req = placementRequest(key, spec);
+    return { req, dynamic: verdictIsDynamic(req) };
+  } catch (e) {
+    return { reason: `invalid placement: ${(e as Error).message}`, dynamic: false };
+  }
+}
+
+/** Counts task `t` (of service `key`) on node `n`: its slot for the service, its host ports and reservations. */
+function place(n: NodeInfo, t: Task, key: string, services: Map<string, ServiceSpec>): void {
+  const spec = services.get(key);
+  const placed: Task & { ports?: string[] } = { ...t };
+  placed.ports = (spec?.ports ?? []).filter((p) => p.hostPort).map((p) => `${p.protocol}/${p.hostPort}`);
+  n.tasks.push(placed);
+  n.perService.set(key, (n.perService.get(key) ?? 0) + 1);
+  if (spec?.reservations) {
+    n.reserved.nanoCpus += spec.reservations.nanoCpus;
+    n.reserved.memoryBytes += spec.reservations.memoryBytes;
+  }
+}
+
 /** The spread choice: fewest tasks of the service, then fewest tasks, then the lowest node ID. */
-function leastLoaded(nodes: Candidate[], serviceKey: string): Candidate {
+function leastLoaded(nodes: NodeInfo[], serviceKey: string): NodeInfo {
   let best = nodes[0]!;
   let bestService = best.perService.get(serviceKey) ?? 0;
   for (const n of nodes) {

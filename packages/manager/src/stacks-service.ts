@@ -2,7 +2,7 @@ import type { ServiceImpl } from "@tsc/api";
 import { invalidArgument, notFound, unavailable } from "@tsc/core";
 import type { StackSpec } from "./objects.js";
 import type { ClusterState, StoredService } from "./state.js";
-import { deleteMany, serviceId } from "./state.js";
+import { deleteMany, serviceId, updateMany } from "./state.js";
 import { isTerminal } from "./task-state.js";
 
 interface DeployRequest {
@@ -12,6 +12,32 @@ interface DeployRequest {
   removeOrphans: boolean;
   services: string[];
   stopped: boolean;
+}
+
+/**
+ * Gives the live tasks of `project` (of `services`, or all) the stop timeout a user asked for, before
+ * they are shut down: the orchestrator keeps it when it shuts them down, and agents stop with it.
+ */
+async function setStopTimeout(
+  state: ClusterState,
+  project: string,
+  services: string[],
+  timeout: number | undefined,
+): Promise<void> {
+  if (timeout === undefined) return;
+  if (!Number.isInteger(timeout) || timeout < 0)
+    throw invalidArgument(`invalid stop timeout ${timeout}`, {
+      hint: "give a whole number of seconds, 0 or more",
+    });
+  const tasks = (await state.tasks.list()).items.filter(
+    (t) =>
+      t.value.project === project &&
+      (!services.length || services.includes(t.value.service)) &&
+      !isTerminal(t.value.status.state),
+  );
+  await updateMany(state.store, state.tasks, tasks, (cur) =>
+    cur.stopTimeout === timeout ? undefined : { ...cur, stopTimeout: timeout },
+  );
 }
 
 /** `a` plus the members of `b` whose name it lacks. */
@@ -120,10 +146,11 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
           }
       return reply;
     },
-    async remove(req: { project: string; volumes: boolean }) {
+    async remove(req: { project: string; volumes: boolean; timeout?: number }) {
       const stack = await state.stacks.get(req.project);
       const services = (await state.services.list()).items.filter((s) => s.value.project === req.project);
       if (!stack && services.length === 0) return {};
+      await setStopTimeout(state, req.project, [], req.timeout);
       await deleteMany(
         state.store,
         state.services,
@@ -196,12 +223,13 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
       );
       return {};
     },
-    async setState(req: { project: string; services: string[]; action: string }) {
+    async setState(req: { project: string; services: string[]; action: string; timeout?: number }) {
       const all = (await state.services.list()).items.filter((s) => s.value.project === req.project);
       const chosen = req.services.length ? all.filter((s) => req.services.includes(s.value.spec.name)) : all;
       for (const name of req.services)
         if (!all.some((s) => s.value.spec.name === name))
           throw notFound("service", name, { hint: `is it in project ${req.project}?` });
+      if (req.action !== "start") await setStopTimeout(state, req.project, req.services, req.timeout);
       for (const s of chosen) {
         if (req.action === "stop" || req.action === "start")
           await state.services.update(s.id, (cur) =>

@@ -2,64 +2,35 @@
  * The orchestrator against a real etcd (its own data dir and ports): a pass that fails half-way (as
  * when etcd goes away while it writes) must not lose the changes it had already taken in.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { EmbeddedEtcd, EtcdStore } from "@tsc/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ServiceSpec } from "../src/objects.js";
 import { Orchestrator } from "../src/orchestrator.js";
 import type { StoredService } from "../src/state.js";
-import { ClusterState, serviceId } from "../src/state.js";
+import { serviceId } from "../src/state.js";
+import type { ClusterFixture } from "./cluster-fixture.js";
+import { serviceSpec, startCluster, until } from "./cluster-fixture.js";
 
-let dir = "";
-let etcd: EmbeddedEtcd;
-let store: EtcdStore;
-let state: ClusterState;
+let cluster: ClusterFixture;
 const logs: string[] = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "tsc-orchestrator-"));
-  etcd = await EmbeddedEtcd.start({ dataDir: join(dir, "etcd") });
-  store = EtcdStore.connect({ endpoints: [etcd.endpoint] });
-  state = new ClusterState(store);
+  cluster = await startCluster("orchestrator");
 });
 
 afterAll(async () => {
-  await state?.close();
-  store?.close();
-  await etcd?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await cluster?.close();
 });
 
-const spec = (replicas: number): ServiceSpec => ({
-  name: "web",
-  mode: "replicated",
-  replicas,
-  container: { image: "busybox" },
-  networks: [],
-  ports: [],
-  restartPolicy: { condition: "none", maxAttempts: 0, delayMs: 0, windowMs: 0 },
-  dependsOn: {},
-  configHash: "h1",
-});
+const spec = (replicas: number) => serviceSpec("web", replicas);
 
 /** The service's tasks meant to run, as the orchestrator's own copy of etcd shows them. */
 const running = (): number =>
-  state.cache.tasks.values().filter((t) => t.value.service === "web" && t.value.desiredState === "running")
-    .length;
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+  cluster.state.cache.tasks
+    .values()
+    .filter((t) => t.value.service === "web" && t.value.desiredState === "running").length;
 
 describe("Orchestrator", () => {
   it("acts on a change whose pass failed, without another change to wake it", async () => {
-    const orch = new Orchestrator(state, (l) => logs.push(l));
+    const orch = new Orchestrator(cluster.state, (l) => logs.push(l));
     orch.run();
     try {
       const id = serviceId("demo", "web");
@@ -71,10 +42,11 @@ describe("Orchestrator", () => {
         createdAt: now,
         updatedAt: now,
       };
-      await state.services.create(id, svc);
+      await cluster.state.services.create(id, svc);
       await until(() => running() === 1, "the first task");
 
       // The next write of tasks fails once, as it would with etcd away.
+      const { store } = cluster;
       const txnAt = store.txnAt.bind(store);
       let failures = 0;
       store.txnAt = (async (...args: Parameters<typeof txnAt>) => {
@@ -82,7 +54,7 @@ describe("Orchestrator", () => {
         return txnAt(...args);
       }) as typeof store.txnAt;
       try {
-        await state.services.update(id, (s) => (s ? { ...s, spec: spec(3), version: 2 } : undefined));
+        await cluster.state.services.update(id, (s) => (s ? { ...s, spec: spec(3), version: 2 } : undefined));
         await until(() => running() === 3, "the scaled service's tasks after the failed pass");
       } finally {
         store.txnAt = txnAt;

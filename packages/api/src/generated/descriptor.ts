@@ -405,7 +405,13 @@ export const API_DESCRIPTOR: unknown = {
                 addr: { type: "string", id: 3 },
                 labels: { keyType: "string", type: "string", id: 4 },
                 role: { type: "string", id: 5 },
+                resources: { type: "NodeResources", id: 6 },
+                os: { type: "string", id: 7 },
+                arch: { type: "string", id: 8 },
               },
+            },
+            NodeResources: {
+              fields: { nanoCpus: { type: "int64", id: 1 }, memoryBytes: { type: "int64", id: 2 } },
             },
             Heartbeat: { fields: {} },
             TaskStatusBatch: { fields: { updates: { rule: "repeated", type: "TaskStatusUpdate", id: 1 } } },
@@ -451,7 +457,12 @@ export const API_DESCRIPTOR: unknown = {
               },
             },
             RemoveStackRequest: {
-              fields: { project: { type: "string", id: 1 }, volumes: { type: "bool", id: 2 } },
+              oneofs: { _timeout: { oneof: ["timeout"] } },
+              fields: {
+                project: { type: "string", id: 1 },
+                volumes: { type: "bool", id: 2 },
+                timeout: { type: "int32", id: 3, options: { proto3_optional: true } },
+              },
             },
             TasksRequest: { fields: { project: { type: "string", id: 1 }, all: { type: "bool", id: 2 } } },
             ScaleRequest: {
@@ -462,10 +473,12 @@ export const API_DESCRIPTOR: unknown = {
               },
             },
             ServiceStateRequest: {
+              oneofs: { _timeout: { oneof: ["timeout"] } },
               fields: {
                 project: { type: "string", id: 1 },
                 services: { rule: "repeated", type: "string", id: 2 },
                 action: { type: "string", id: 3 },
+                timeout: { type: "int32", id: 4, options: { proto3_optional: true } },
               },
             },
             RemoveStoppedRequest: {

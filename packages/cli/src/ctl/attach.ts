@@ -1,6 +1,7 @@
 import type { AttachInput, ExecOutput, TscClient } from "@tsc/api";
 import type { Command } from "commander";
 import { ExitError } from "../common/run-cli.js";
+import { configuredDetachKeys } from "./config.js";
 import type { SessionResult } from "./session.js";
 import {
   checkTerminalInput,
@@ -48,10 +49,14 @@ export function addSessionFlags(cmd: Command, sigProxy = true): Command {
   return cmd;
 }
 
-/** The session options the flags ask for (a bad `--detach-keys` is a one-line error). */
+/**
+ * The session options the flags ask for; without `--detach-keys`, the config file's `detachKeys`
+ * (as Docker's). A bad key list is a one-line error.
+ */
 export function sessionOptions(f: SessionFlags): Pick<AttachOptions, "detachKeys" | "sigProxy"> {
+  const keys = f.detachKeys ?? configuredDetachKeys();
   return {
-    ...(f.detachKeys !== undefined ? { detachKeys: parseDetachKeys(f.detachKeys) } : {}),
+    ...(keys !== undefined ? { detachKeys: parseDetachKeys(keys) } : {}),
     sigProxy: f.sigProxy !== false,
   };
 }

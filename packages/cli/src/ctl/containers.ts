@@ -4,11 +4,10 @@ import { bytesSize, shortId } from "../common/human.js";
 import { ExitError } from "../common/run-cli.js";
 import { renderTable } from "../common/table.js";
 import { parseBytes } from "../common/human.js";
+import { stopTimeoutOption } from "../common/stop-timeout.js";
 import { parseTimeArg } from "@tsc/api";
 import type { Ctl } from "./shared.js";
 import { collect, daemonError, forEachRef } from "./shared.js";
-
-const seconds = (v: string | undefined): number => (v === undefined ? -1 : Number(v));
 
 /** Lifecycle commands: stop, restart, kill, rm, pause, unpause, wait, rename, update (start and attach: attach.ts). */
 export function lifecycleCommands(program: Command, ctl: Ctl): void {
@@ -30,13 +29,13 @@ export function lifecycleCommands(program: Command, ctl: Ctl): void {
     program
       .command(name)
       .description(desc)
-      .option("-t, --time <seconds>", "seconds to wait before killing the container")
+      .addOption(stopTimeoutOption("-t, --time <seconds>"))
       .option("-s, --signal <signal>", "signal to send to the container")
       .argument("<container...>")
-      .action(async (refs: string[], o: { time?: string }) => {
+      .action(async (refs: string[], o: { time?: number }) => {
         const c = await ctl.client();
         await forEachRef(refs, (id) =>
-          c.call("Containers", name, { id, timeout: seconds(o.time) }).then(() => undefined),
+          c.call("Containers", name, { id, timeout: o.time ?? -1 }).then(() => undefined),
         );
       });
   program

@@ -74,7 +74,11 @@ export async function execInContainer(
     const r = await runSession(
       call,
       { stdin: interactive, tty: o.tty },
-      { stdin: (data) => ({ stdin: data }), closeStdin: () => ({ closeStdin: true }) },
+      {
+        stdin: (data) => ({ stdin: data }),
+        closeStdin: () => ({ closeStdin: true }),
+        resize: (rows, cols) => ({ rows, cols }),
+      },
     );
     return r.exitCode ?? 0;
   } catch (e) {

@@ -1,31 +1,8 @@
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import { ExitError } from "../common/run-cli.js";
+import { readConfig, writeConfig } from "./config.js";
 import type { Ctl } from "./shared.js";
 import { daemonError } from "./shared.js";
-
-/** tscctl's docker-style config: $TSC_CONFIG/config.json, else ~/.tsc/config.json. */
-export function configPath(): string {
-  return join(process.env.TSC_CONFIG ?? join(homedir(), ".tsc"), "config.json");
-}
-
-type Config = { auths?: Record<string, { auth?: string }> } & Record<string, unknown>;
-
-async function readConfig(): Promise<Config> {
-  try {
-    return JSON.parse(await readFile(configPath(), "utf8")) as Config;
-  } catch {
-    return {};
-  }
-}
-
-async function writeConfig(cfg: Config): Promise<void> {
-  await mkdir(dirname(configPath()), { recursive: true, mode: 0o700 });
-  await writeFile(configPath(), `${JSON.stringify(cfg, null, "\t")}\n`, { mode: 0o600 });
-  await chmod(configPath(), 0o600);
-}
 
 async function serverOf(arg: string | undefined): Promise<string> {
   const { parseReference } = await import("@tsc/runtime");

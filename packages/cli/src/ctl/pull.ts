@@ -2,7 +2,7 @@ import type { TransferProgress, TscClient } from "@tsc/api";
 import { existsSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { humanSize } from "../common/human.js";
-import { configPath } from "./login.js";
+import { configPath } from "./config.js";
 
 /** The registry credentials for an image's registry from our config, as the API carries them. */
 export async function registryAuthFor(ref: string): Promise<string> {

@@ -1,3 +1,4 @@
+import { isTscError, parsePlacementConstraint } from "@tsc/core";
 import type { JsonPath } from "../json-path.js";
 import type { DeployConfig } from "../model.js";
 import { normalizeDeviceRequests } from "./devices.js";
@@ -36,8 +37,20 @@ export const normalizeDeploy = nested({
     }),
   }),
   restart_policy: nested({ delay: normalizeDuration, window: normalizeDuration, max_attempts: count }),
-  placement: nested({ max_replicas_per_node: count }),
+  placement: nested({ max_replicas_per_node: count, constraints: eachItem(placementConstraint) }),
 }) as (value: unknown, path: JsonPath) => DeployConfig;
+
+/** A placement constraint as written, once the scheduler's grammar accepts it. */
+function placementConstraint(value: unknown, path: JsonPath): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    parsePlacementConstraint(value);
+  } catch (e) {
+    if (!isTscError(e)) throw e;
+    invalid(path, e.message);
+  }
+  return value;
+}
 
 /**
  * Keeps `scale` and `deploy.replicas` consistent, as compose-go does: both set to different values

@@ -32,6 +32,11 @@ const program = new Command("tscd")
   .option("--etcd-cert <file>", "client certificate for etcd")
   .option("--etcd-key <file>", "client key for etcd")
   .option("--cluster-address-pool <cidr>", "pool the stack networks' subnets come from", "10.90.0.0/16")
+  .option(
+    "--label <key=value...>",
+    "a label of this daemon (placement constraints see engine.labels.KEY)",
+    [],
+  )
   .option("--trace-api", "log every API call and reply as JSON (secrets redacted)")
   .option("-d, --detach", "run in the background (writes --pidfile and a log under the data root)")
   .option("-p, --pidfile <file>", "pid file", "/run/tsc/tscd.pid")
@@ -54,6 +59,7 @@ interface Opts {
   etcdCert?: string;
   etcdKey?: string;
   clusterAddressPool: string;
+  label: string[];
   traceApi?: boolean;
   detach?: boolean;
   pidfile: string;
@@ -73,6 +79,17 @@ function detach(opts: Opts): void {
   mkdirSync(dirname(opts.pidfile), { recursive: true });
   writeFileSync(opts.pidfile, `${child.pid}\n`);
   process.stdout.write(`tscd started in the background (pid ${child.pid}); log: ${logFile}\n`);
+}
+
+/** `--label k=v` flags as a map; a flag without `=` is a usage error. */
+function parseLabels(flags: string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const f of flags) {
+    const eq = f.indexOf("=");
+    if (eq <= 0) throw new Error(`--label ${JSON.stringify(f)}: expected KEY=VALUE`);
+    labels[f.slice(0, eq)] = f.slice(eq + 1);
+  }
+  return labels;
 }
 
 async function main(): Promise<void> {
@@ -96,6 +113,7 @@ async function main(): Promise<void> {
     throw new Error(
       "listening on TCP needs --tlscacert, --tlscert and --tlskey (clients are verified with mutual TLS)",
     );
+  const labels = parseLabels(opts.label);
   if (process.getuid?.() !== 0)
     throw new Error("tscd must run as root (it manages namespaces, mounts and cgroups)");
   const daemon = await Daemon.start({
@@ -118,6 +136,7 @@ async function main(): Promise<void> {
         }
       : {}),
     clusterAddressPool: opts.clusterAddressPool,
+    labels,
     log,
   });
   writeFileSync(join(opts.execRoot, "tscd.pid"), `${process.pid}\n`);

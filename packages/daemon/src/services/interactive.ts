@@ -4,7 +4,7 @@ import type { Agent } from "@tsc/agent";
 import type { AttachInput, ExecInput, ExecOutput } from "@tsc/api";
 import { invalidArgument } from "@tsc/core";
 import type { AttachConnection, ContainerSpec } from "@tsc/runtime";
-import { collectExec } from "@tsc/runtime";
+import { collectExec, resizeExecTerminal } from "@tsc/runtime";
 import { StreamInput } from "./stream-input.js";
 
 type OutputCall = ServerDuplexStream<unknown, ExecOutput>;
@@ -41,7 +41,8 @@ class Output {
 
 /**
  * `Exec`: starts the command at the first message and streams both ways: stdin as it comes (its
- * end closes the command's stdin), output as it comes, then the exit code. `detach` answers at once.
+ * end closes the command's stdin), terminal sizes as they come, output as it comes, then the exit
+ * code. `detach` answers at once.
  */
 export async function execStream(
   agent: Agent,
@@ -73,18 +74,24 @@ export async function execStream(
   out.relay(child.stdout, "stdout");
   out.relay(child.stderr, "stderr");
   let sentStdin = false;
-  input.pipeTo({
-    write: (b) => {
-      sentStdin = true;
-      child.stdin.write(b);
+  input.pipeTo(
+    {
+      write: (b) => {
+        sentStdin = true;
+        child.stdin.write(b);
+      },
+      end: () => {
+        // A terminal echoes what it is sent (a closed pipe reads as ^@): with a TTY and no input,
+        // stdin stays open until the command ends.
+        if (first.tty && !sentStdin) child.on("close", () => child.stdin.destroy());
+        else child.stdin.end();
+      },
     },
-    end: () => {
-      // A terminal echoes what it is sent (a closed pipe reads as ^@): with a TTY and no input,
-      // stdin stays open until the command ends.
-      if (first.tty && !sentStdin) child.on("close", () => child.stdin.destroy());
-      else child.stdin.end();
+    // Later messages with a size resize the terminal (the client's window changed).
+    (m) => {
+      if (first.tty && m.rows && m.cols) void resizeExecTerminal(child, m.rows, m.cols);
     },
-  });
+  );
   out.send({ exited: true, exitCode: await exited });
 }
 

@@ -1,5 +1,7 @@
-import { spawn } from "node:child_process";
-import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import type { ChildProcess, ChildProcessWithoutNullStreams } from "node:child_process";
+import { readFile, readlink } from "node:fs/promises";
+import { promisify } from "node:util";
 import { RUNC } from "./runc.js";
 import type { Runc } from "./runc.js";
 import type { ExecResult } from "./runtime.js";
@@ -50,6 +52,31 @@ export async function spawnExec(
     stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env, SHELL: "/bin/sh" },
   });
+}
+
+/**
+ * Resizes the terminal of a TTY exec that spawnExec started, after it started: sets the size of the
+ * pty `script` gave runc (found as runc's stdin), which sends runc SIGWINCH, and runc copies the new
+ * size to the container's terminal. A no-op once the command has ended.
+ */
+export async function resizeExecTerminal(child: ChildProcess, rows: number, cols: number): Promise<void> {
+  const pid = child.pid;
+  if (pid === undefined || child.exitCode !== null || !(rows > 0 && cols > 0)) return;
+  try {
+    const [runcPid] = (await readFile(`/proc/${pid}/task/${pid}/children`, "utf8")).trim().split(/\s+/);
+    const tty = await readlink(`/proc/${runcPid}/fd/0`);
+    if (!tty.startsWith("/dev/pts/")) return;
+    await promisify(execFile)("stty", [
+      "-F",
+      tty,
+      "rows",
+      String(Math.floor(rows)),
+      "cols",
+      String(Math.floor(cols)),
+    ]);
+  } catch {
+    // the command ended meanwhile
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { stopTimeoutOption } from "../../common/stop-timeout.js";
 import type { ComposeEngine } from "../engine.js";
 import { ONEOFF_LABEL } from "./one-off.js";
 import type { ProgressMode } from "../progress.js";
@@ -11,13 +12,13 @@ export function downCommand(engine: ComposeEngine): Command {
     .option("-v, --volumes", "remove named volumes declared in the volumes section and anonymous volumes")
     .option("--remove-orphans", "remove containers for services not defined in the compose file")
     .addOption(new Option("--rmi <type>", "remove images used by services").choices(["local", "all"]))
-    .option("-t, --timeout <seconds>", "shutdown timeout in seconds")
+    .addOption(stopTimeoutOption("-t, --timeout <seconds>", "shutdown timeout in seconds"))
     .addOption(
       new Option("--progress <mode>", "progress output")
         .choices(["auto", "tty", "plain", "quiet", "json"])
         .default("auto"),
     )
-    .action(async (f: { volumes?: boolean; rmi?: string; progress: ProgressMode }) => {
+    .action(async (f: { volumes?: boolean; rmi?: string; timeout?: number; progress: ProgressMode }) => {
       const project = await engine.projectName();
       const client = await engine.client();
       const view = await engine.view(project);
@@ -26,9 +27,15 @@ export function downCommand(engine: ComposeEngine): Command {
       for (const c of containers) progress.set("Container", c.names[0]!.slice(1), "Stopping");
       // One-off (`run`) containers live outside the manager: remove them here, before the networks go.
       for (const c of containers)
-        if (c.labels[ONEOFF_LABEL] === "True")
+        if (c.labels[ONEOFF_LABEL] === "True") {
+          await client.call("Containers", "stop", { id: c.id, timeout: f.timeout ?? -1 });
           await client.call("Containers", "remove", { id: c.id, force: true, volumes: !!f.volumes });
-      await client.call("Stacks", "remove", { project, volumes: !!f.volumes });
+        }
+      await client.call("Stacks", "remove", {
+        project,
+        volumes: !!f.volumes,
+        ...(f.timeout !== undefined && { timeout: f.timeout }),
+      });
       for (const c of containers) progress.set("Container", c.names[0]!.slice(1), "Removed", { done: true });
       for (const n of view.stack?.networks ?? [])
         if (!n.external) progress.set("Network", n.name, "Removed", { done: true });

@@ -2,6 +2,7 @@ import type { EventMessage } from "@tsc/api";
 import { Command } from "commander";
 import { ExitError } from "../../common/run-cli.js";
 import { renderTable } from "../../common/table.js";
+import { stopTimeoutOption } from "../../common/stop-timeout.js";
 import { daemonError } from "../../ctl/shared.js";
 import type { ComposeEngine } from "../engine.js";
 import { Progress } from "../progress.js";
@@ -15,13 +16,19 @@ function stateCommand(
 ): Command {
   return new Command(action)
     .description(description)
-    .option("-t, --timeout <seconds>", "shutdown timeout in seconds")
+    .addOption(stopTimeoutOption("-t, --timeout <seconds>", "shutdown timeout in seconds"))
     .argument("[service...]")
-    .action(async (services: string[]) => {
+    .action(async (services: string[], flags: { timeout?: number }) => {
       const project = await engine.projectName();
       const client = await engine.client();
       const before = await engine.containers(project, { all: true, services });
-      await client.call("Stacks", "setState", { project, services, action }).catch((e: unknown) => {
+      const request = {
+        project,
+        services,
+        action,
+        ...(flags.timeout !== undefined && { timeout: flags.timeout }),
+      };
+      await client.call("Stacks", "setState", request).catch((e: unknown) => {
         throw new ExitError(1, daemonError(e));
       });
       const progress = new Progress("auto", action === "stop" ? "Stopping" : "Running");
@@ -162,7 +169,7 @@ export function lifecycleCommands(engine: ComposeEngine): Command[] {
       async (
         service: string,
         args: string[],
-        f: { detach?: boolean; env?: string[]; workdir?: string; user?: string; index: string },
+        f: { detach?: boolean; env?: string[]; workdir?: string; user?: string; index: string; tty: boolean },
       ) => {
         const project = await engine.projectName();
         const c = (await engine.containers(project, { all: false, services: [service] })).find(
@@ -179,8 +186,9 @@ export function lifecycleCommands(engine: ComposeEngine): Command[] {
           env: f.env ?? [],
           workdir: f.workdir ?? "",
           user: f.user ?? "",
-          tty: false,
-          interactive: !process.stdin.isTTY,
+          // As Compose: always our stdin; a terminal when ours is one, unless -T.
+          tty: f.tty && !!process.stdin.isTTY && !!process.stdout.isTTY,
+          interactive: true,
         });
         if (code) throw new ExitError(code);
       },

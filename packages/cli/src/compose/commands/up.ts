@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { ExitError } from "../../common/run-cli.js";
-import { parseDuration } from "../../ctl/parse-run.js";
+import { stopTimeoutOption } from "../../common/stop-timeout.js";
 import { collect } from "../../ctl/shared.js";
 import type { ComposeEngine } from "../engine.js";
 import type { DeployFlags } from "./deploy.js";
@@ -14,7 +14,7 @@ interface UpFlags extends DeployFlags {
   waitTimeout?: string;
   deps: boolean;
   start: boolean;
-  timeout?: string;
+  timeout?: number;
   abortOnContainerExit?: boolean;
   exitCodeFrom?: string;
   attach?: string[];
@@ -30,7 +30,12 @@ export function upCommand(engine: ComposeEngine): Command {
       .option("--wait-timeout <seconds>", "maximum duration to wait for the project to be running|healthy")
       .option("--no-deps", "don't start linked services")
       .option("--no-start", "don't start the services after creating them")
-      .option("-t, --timeout <seconds>", "shutdown timeout in seconds when stopping attached containers")
+      .addOption(
+        stopTimeoutOption(
+          "-t, --timeout <seconds>",
+          "shutdown timeout in seconds when stopping attached containers",
+        ),
+      )
       .option("--abort-on-container-exit", "stop all containers if any container was stopped")
       .option("--exit-code-from <service>", "return the exit code of the selected service container")
       .option("--attach <service>", "restrict attaching to the specified services", collect),
@@ -72,7 +77,12 @@ async function attached(engine: ComposeEngine, project: string, flags: UpFlags):
     if (stopping) return;
     stopping = true;
     process.stderr.write("Gracefully stopping... (press Ctrl+C again to force)\n");
-    await client.call("Stacks", "setState", { project, services: [], action: "stop" });
+    await client.call("Stacks", "setState", {
+      project,
+      services: [],
+      action: "stop",
+      ...(flags.timeout !== undefined && { timeout: flags.timeout }),
+    });
     ac.abort();
   };
   const onSig = (): void => {
@@ -102,6 +112,5 @@ async function attached(engine: ComposeEngine, project: string, flags: UpFlags):
     process.off("SIGINT", onSig);
     process.off("SIGTERM", onSig);
   }
-  void parseDuration;
   if (exitCode) throw new ExitError(exitCode);
 }

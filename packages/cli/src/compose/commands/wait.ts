@@ -12,7 +12,10 @@ function containerName(project: string, s: StoredService, t: Task): string {
   return s.spec.containerName ?? `${project}-${t.service}-${t.slot}`;
 }
 
-/** Shows each current task as a Compose container line; returns whether all are where `healthy`/`started` want them. */
+/**
+ * Shows each current task as a Compose container line; returns whether all are where
+ * `healthy`/`started` want them (or have failed), and the first failure.
+ */
 export function showTasks(
   view: StackView,
   project: string,
@@ -51,15 +54,22 @@ export function showTasks(
           failed ??= `container ${name}: ${t.status.err ?? t.status.message}`;
         else done = false;
       } else if (st === "new" || st === "pending") {
-        progress.set("Container", name, t.unschedulable ? `Pending: ${t.unschedulable}` : "Created");
-        done = false;
+        if (t.unsatisfiable) {
+          // Only other nodes could take it: say so instead of waiting for them.
+          progress.set("Container", name, `Pending: ${t.unschedulable}`, { done: true, error: true });
+          failed ??= `container ${name} cannot be placed: ${t.unschedulable}`;
+        } else {
+          progress.set("Container", name, t.unschedulable ? `Pending: ${t.unschedulable}` : "Created");
+          done = false;
+        }
       } else {
         progress.set("Container", name, st === "starting" ? "Starting" : "Creating");
         done = false;
       }
     }
   }
-  return failed ? { done: true, failed } : { done };
+  // A failure is reported once the other containers have settled too, as Compose's parallel start does.
+  return failed ? { done, failed } : { done };
 }
 
 /**

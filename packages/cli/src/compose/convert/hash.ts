@@ -17,10 +17,20 @@ function sortKeys(value: unknown): unknown {
   return out;
 }
 
-/** The parts of a service that need a new container when they change (not replicas, not depends_on). */
+/**
+ * The parts of a service that need a new container when they change (not replicas, not
+ * depends_on). Placement and reservations are among them: a task may have to move.
+ */
 export type HashedServiceParts = Pick<
   ServiceSpec,
-  "container" | "networks" | "ports" | "healthcheck" | "containerName" | "restartPolicy"
+  | "container"
+  | "networks"
+  | "ports"
+  | "healthcheck"
+  | "containerName"
+  | "restartPolicy"
+  | "placement"
+  | "reservations"
 >;
 
 /** sha256 (hex) of the canonical JSON of what needs a new container. */
@@ -32,6 +42,8 @@ export function configHash(parts: HashedServiceParts): string {
     healthcheck: parts.healthcheck,
     containerName: parts.containerName,
     restartPolicy: parts.restartPolicy,
+    placement: parts.placement,
+    reservations: parts.reservations,
   };
   return createHash("sha256").update(canonicalJson(input)).digest("hex");
 }

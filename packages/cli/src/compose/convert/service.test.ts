@@ -37,6 +37,16 @@ describe("configHash", () => {
     expect(spec({ ...base, environment: { A: "1", B: "3" } }).configHash).not.toBe(spec(base).configHash);
   });
 
+  it("changes with placement and reservations (a task may have to move)", () => {
+    const h = spec(base).configHash;
+    const placed = spec({
+      ...base,
+      deploy: { placement: { constraints: ["node.role==manager"] } },
+    }).configHash;
+    const reserved = spec({ ...base, deploy: { resources: { reservations: { cpus: 0.5 } } } }).configHash;
+    expect(new Set([h, placed, reserved]).size).toBe(3);
+  });
+
   it("is carried as Compose's config-hash label", () => {
     const s = spec(base);
     expect(s.container.labels?.["com.docker.compose.config-hash"]).toBe(s.configHash);
@@ -85,6 +95,28 @@ describe("toServiceSpec", () => {
         volumesFrom: ["old:ro"],
       },
     });
+  });
+
+  it("maps deploy.placement and deploy.resources.reservations for the scheduler", () => {
+    const s = spec({
+      image: "x",
+      deploy: {
+        placement: {
+          constraints: ["node.role==manager", "engine.labels.zone==east"],
+          max_replicas_per_node: 2,
+        },
+        resources: { reservations: { cpus: 0.25, memory: 64 * 2 ** 20 } },
+      },
+    });
+    expect(s.placement).toEqual({
+      constraints: ["node.role==manager", "engine.labels.zone==east"],
+      maxReplicasPerNode: 2,
+    });
+    expect(s.reservations).toEqual({ nanoCpus: 250_000_000, memoryBytes: 64 * 2 ** 20 });
+    // The memory reservation is also the container's soft limit, as in Compose.
+    expect(s.container.memoryReservation).toBe(64 * 2 ** 20);
+    expect(spec({ image: "x" })).not.toHaveProperty("placement");
+    expect(spec({ image: "x" })).not.toHaveProperty("reservations");
   });
 
   it("drops container_name with several replicas, with a warning", () => {

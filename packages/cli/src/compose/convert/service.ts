@@ -1,6 +1,13 @@
 import type { HealthCheckConfig, Project, ServiceConfig, ServiceDependency } from "@tsc/compose";
 import type { HealthConfig } from "@tsc/agent";
-import type { ServiceDependencySpec, ServiceNetwork, ServiceSpec, TaskRestartPolicy } from "@tsc/manager";
+import type {
+  PlacementSpec,
+  Resources,
+  ServiceDependencySpec,
+  ServiceNetwork,
+  ServiceSpec,
+  TaskRestartPolicy,
+} from "@tsc/manager";
 import type { PortMapping } from "@tsc/runtime";
 import { toContainerTemplate } from "./container.js";
 import { durationMs } from "./durations.js";
@@ -41,6 +48,8 @@ export function toServiceSpec(
     healthcheck: svc.healthcheck && toHealthcheck(svc.healthcheck),
     containerName,
     restartPolicy: toRestartPolicy(svc, name, warnings),
+    placement: toPlacement(svc),
+    reservations: toReservations(svc),
   };
   const hash = configHash(parts);
   const spec: ServiceSpec = {
@@ -53,8 +62,26 @@ export function toServiceSpec(
     configHash: hash,
   };
   if (spec.healthcheck === undefined) delete spec.healthcheck;
+  if (spec.placement === undefined) delete spec.placement;
+  if (spec.reservations === undefined) delete spec.reservations;
   if (spec.containerName === undefined) delete spec.containerName;
   return { spec, warnings };
+}
+
+/** deploy.placement's constraints and max_replicas_per_node (the loader checked the constraints' grammar). */
+function toPlacement(svc: ServiceConfig): PlacementSpec | undefined {
+  const p = svc.deploy?.placement;
+  const constraints = p?.constraints ?? [];
+  const maxReplicasPerNode = p?.max_replicas_per_node ?? 0;
+  return constraints.length > 0 || maxReplicasPerNode > 0 ? { constraints, maxReplicasPerNode } : undefined;
+}
+
+/** deploy.resources.reservations' CPUs and memory, which the scheduler sets aside on a node per task. */
+function toReservations(svc: ServiceConfig): Resources | undefined {
+  const r = svc.deploy?.resources?.reservations;
+  const nanoCpus = Math.round((r?.cpus ?? 0) * 1e9);
+  const memoryBytes = r?.memory ?? 0;
+  return nanoCpus > 0 || memoryBytes > 0 ? { nanoCpus, memoryBytes } : undefined;
 }
 
 /** Attachments by priority (highest first), then key; none with a network_mode. */

@@ -33,7 +33,7 @@ describe("warnings", () => {
           cpu_quota: 50000,
           deploy: {
             mode: "replicated-job",
-            placement: { constraints: ["node.role==manager"] },
+            placement: { constraints: ["node.role==manager"], preferences: [{ spread: "node.labels.zone" }] },
             resources: { limits: { cpus: 1 }, reservations: { memory: 1, devices: [{ count: 1 }] } },
           },
           networks: { default: { ipv6_address: "::5", aliases: ["a"] } },
@@ -53,7 +53,7 @@ describe("warnings", () => {
       'networks.default.driver: driver "macvlan" is not supported yet and is ignored',
       "services.web.cpu_quota is not supported yet and is ignored",
       "services.web.deploy.mode: replicated-job is not supported yet; the service runs as replicated",
-      "services.web.deploy.placement is not supported yet and is ignored",
+      "services.web.deploy.placement.preferences is not supported yet and is ignored",
       "services.web.deploy.resources.reservations.devices is not supported yet and is ignored",
       "services.web.networks.default.ipv6_address is not supported yet and is ignored",
       'services.web.volumes[0].bind.propagation: propagation "shared" is not supported yet and is ignored',

@@ -8,6 +8,7 @@ import type {
   FileReferenceConfig,
   IpamPool,
   NetworkConfig,
+  Placement,
   ResourceLimits,
   ResourceReservations,
   ServiceConfig,
@@ -77,7 +78,7 @@ const only =
 
 const LIMITS: Table<ResourceLimits> = { cpus: "ok", memory: "ok", pids: "ok" };
 const RESERVATIONS: Table<ResourceReservations> = {
-  cpus: "unsupported",
+  cpus: "ok",
   memory: "ok",
   devices: "unsupported",
   generic_resources: "unsupported",
@@ -85,6 +86,12 @@ const RESERVATIONS: Table<ResourceReservations> = {
 const RESOURCES: Table<NonNullable<DeployConfig["resources"]>> = {
   limits: (v, _o, p) => check(LIMITS, v, p),
   reservations: (v, _o, p) => check(RESERVATIONS, v, p),
+};
+
+const PLACEMENT: Table<Placement> = {
+  constraints: "ok",
+  max_replicas_per_node: "ok",
+  preferences: "unsupported",
 };
 
 const DEPLOY: Table<DeployConfig> = {
@@ -97,7 +104,7 @@ const DEPLOY: Table<DeployConfig> = {
   rollback_config: "unsupported",
   resources: (v, _o, p) => check(RESOURCES, v, p),
   restart_policy: "ok",
-  placement: "unsupported",
+  placement: (v, _o, p) => check(PLACEMENT, v, p),
 };
 
 const ATTACHMENT: Table<ServiceNetworkConfig> = {

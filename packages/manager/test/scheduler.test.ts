@@ -1,0 +1,148 @@
+/**
+ * The scheduler against a real etcd: placement constraints, reservations and max replicas per node
+ * decide where tasks go, and a task no node can take stays pending with the reason.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { NodeRecord, ServiceSpec, Task } from "../src/objects.js";
+import { Scheduler } from "../src/scheduler.js";
+import { serviceId } from "../src/state.js";
+import type { ClusterFixture } from "./cluster-fixture.js";
+import { serviceSpec, startCluster, until } from "./cluster-fixture.js";
+
+let cluster: ClusterFixture;
+let scheduler: Scheduler | undefined;
+const GiB = 2 ** 30;
+
+beforeAll(async () => {
+  cluster = await startCluster("scheduler");
+  const node = (id: string, more: Partial<NodeRecord>): NodeRecord => ({
+    id,
+    hostname: `host-${id}`,
+    role: "worker",
+    state: "ready",
+    availability: "active",
+    labels: {},
+    lastHeartbeat: new Date().toISOString(),
+    addr: "127.0.0.1",
+    resources: { nanoCpus: 2e9, memoryBytes: 4 * GiB },
+    os: "linux",
+    arch: "x86_64",
+    ...more,
+  });
+  await cluster.state.nodes.create("a", node("a", { role: "manager", engineLabels: { zone: "east" } }));
+  await cluster.state.nodes.create("b", node("b", { engineLabels: { zone: "west" } }));
+  scheduler = new Scheduler(cluster.state, () => {});
+  scheduler.run();
+});
+
+afterAll(async () => {
+  await scheduler?.stop();
+  await cluster?.close();
+});
+
+let project = 0;
+afterEach(() => {
+  project++;
+});
+
+/** Stores `spec` as a service of a fresh project with `replicas` pending tasks; returns their IDs. */
+async function pendingTasks(spec: ServiceSpec): Promise<string[]> {
+  const p = `p${project}`;
+  const now = new Date().toISOString();
+  await cluster.state.services.create(serviceId(p, spec.name), {
+    project: p,
+    spec,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const ids: string[] = [];
+  for (let slot = 1; slot <= spec.replicas; slot++) {
+    const task: Task = {
+      id: `${p}-${spec.name}-${slot}`,
+      project: p,
+      service: spec.name,
+      slot,
+      configHash: spec.configHash,
+      desiredState: "running",
+      status: { state: "pending", timestamp: now, message: "pending" },
+      addresses: {},
+      createdAt: now,
+    };
+    await cluster.state.tasks.create(task.id, task);
+    ids.push(task.id);
+  }
+  return ids;
+}
+
+const task = (id: string): Task | undefined => cluster.state.cache.tasks.get(id)?.value;
+const settled = (ids: string[]) => () =>
+  ids.every((id) => task(id)?.status.state === "assigned" || task(id)?.unschedulable !== undefined);
+
+describe("Scheduler", () => {
+  it("places only on nodes that satisfy the constraints", async () => {
+    const ids = await pendingTasks(
+      serviceSpec("web", 3, {
+        placement: { constraints: ["engine.labels.zone==west"], maxReplicasPerNode: 0 },
+      }),
+    );
+    await until(settled(ids), "the tasks placed");
+    expect(ids.map((id) => task(id)?.nodeId)).toEqual(["b", "b", "b"]);
+  });
+
+  it("leaves a task no node satisfies pending, says why, and marks it unsatisfiable", async () => {
+    const [id] = await pendingTasks(
+      serviceSpec("db", 1, { placement: { constraints: ["node.labels.disk==ssd"], maxReplicasPerNode: 0 } }),
+    );
+    await until(settled([id!]), "the verdict");
+    expect(task(id!)?.status.state).toBe("pending");
+    expect(task(id!)?.unschedulable).toBe(
+      "no suitable node (placement constraints (node.labels.disk==ssd) not satisfied on 2 nodes)",
+    );
+    expect(task(id!)?.unsatisfiable).toBe(true);
+  });
+
+  it("spreads no more than max_replicas_per_node on a node", async () => {
+    const ids = await pendingTasks(
+      serviceSpec("api", 3, { placement: { constraints: [], maxReplicasPerNode: 1 } }),
+    );
+    await until(settled(ids), "the verdicts");
+    const nodes = ids.map((id) => task(id)?.nodeId).filter(Boolean);
+    expect(nodes.sort()).toEqual(["a", "b"]);
+    const waiting = ids.map(task).find((t) => t?.status.state === "pending");
+    expect(waiting?.unschedulable).toBe("no suitable node (max replicas per node (1) reached on 2 nodes)");
+    // More nodes could take it: not unsatisfiable.
+    expect(waiting?.unsatisfiable).toBeUndefined();
+  });
+
+  it("sets reservations aside per node and counts what is already placed", async () => {
+    // 1.5 CPUs each: one task per 2-CPU node; the third waits for resources.
+    const ids = await pendingTasks(
+      serviceSpec("batch", 3, { reservations: { nanoCpus: 1.5e9, memoryBytes: GiB } }),
+    );
+    await until(settled(ids), "the verdicts");
+    expect(
+      ids
+        .map((id) => task(id)?.nodeId)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(["a", "b"]);
+    const waiting = ids.map(task).find((t) => t?.status.state === "pending");
+    expect(waiting?.unschedulable).toBe(
+      "no suitable node (insufficient resources on 2 nodes (each task reserves 1.5 CPUs and 1 GiB of memory))",
+    );
+    // A task that fits the memory left (4 GiB - 1 GiB per node) is placed beside them.
+    const [small] = await pendingTasks(
+      serviceSpec("small", 1, { reservations: { nanoCpus: 0, memoryBytes: 3 * GiB } }),
+    );
+    await until(settled([small!]), "the small task");
+    expect(task(small!)?.status.state).toBe("assigned");
+    const [big] = await pendingTasks(
+      serviceSpec("big", 1, { reservations: { nanoCpus: 0, memoryBytes: 4 * GiB } }),
+    );
+    await until(settled([big!]), "the big task");
+    expect(task(big!)?.unschedulable).toMatch(
+      /insufficient resources on 2 nodes \(each task reserves 4 GiB of memory\)/,
+    );
+  });
+});
