@@ -26,15 +26,7 @@ function project(yaml: string): string {
 
 /** tsc-compose in `cwd`, optionally with `input` on stdin. */
 function compose(cwd: string, args: string[], input?: string): CmdResult {
-  if (input === undefined) return engine.compose(args, { cwd });
-  const r = spawnSync(TSC_COMPOSE, args, {
-    cwd,
-    env: engine.env,
-    input,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return engine.compose(args, { cwd, input });
 }
 
 function ok(cwd: string, args: string[]): CmdResult {

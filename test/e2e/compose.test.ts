@@ -4,6 +4,7 @@
  * gating, DNS answers that follow scale, a daemon killed mid-`up`, etcd paused for 10 s, and bad
  * input that starts nothing.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
@@ -116,6 +117,23 @@ describe("tsc-compose", () => {
     expect(after.get("b")).toBe(before.get("b"));
     expect(after.get("a")).not.toBe(before.get("a"));
     expect(compose(["exec", "a", "sh", "-c", "echo $GREETING"], dir).trim()).toBe("bonjour");
+    // exec, as Compose's: our stdin always, and a terminal when ours is one (util-linux `script`
+    // gives tsc-compose one), unless -T.
+    expect(
+      engine.compose(["exec", "a", "sh", "-c", "read x; echo got $x"], { cwd: dir, input: "in\n" }).stdout,
+    ).toBe("got in\n");
+    const onTerminal = (flags: string) =>
+      spawnSync(
+        "script",
+        [
+          "-qec",
+          `${TSC_COMPOSE} exec ${flags} a sh -c 'test -t 0 && test -t 1 && echo is-a-tty || echo not-a-tty'`,
+          "/dev/null",
+        ],
+        { cwd: dir, env: engine.env, encoding: "utf8", timeout: 60_000 },
+      ).stdout;
+    expect(onTerminal("")).toContain("is-a-tty");
+    expect(onTerminal("-T")).toContain("not-a-tty");
     compose(["down", "--progress", "quiet"], dir);
     expect(ps(["-f", file], true)).toEqual([]);
   });

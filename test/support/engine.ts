@@ -142,11 +142,12 @@ export class TestEngine {
   /** Runs tsc-compose to completion (from `cwd`, default the repository). */
   compose(
     args: string[],
-    opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+    opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {},
   ): CmdResult {
     const r = spawnSync(TSC_COMPOSE, args, {
       cwd: opts.cwd ?? repo,
       env: { ...this.env, ...opts.env },
+      input: opts.input,
       encoding: "utf8",
       timeout: opts.timeoutMs ?? 120_000,
     });
