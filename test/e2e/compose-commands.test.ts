@@ -179,6 +179,36 @@ describe("tsc-compose run", () => {
     expect(containers("downrun", true)).toEqual([]);
   });
 
+  it("run --use-aliases makes the one-off answer to its service's name; without, the name is unknown", () => {
+    const made: string[] = [];
+    try {
+      made.push(ok(dir, ["run", "-d", "--no-deps", "app", "sleep", "300"]).stdout.trim());
+      // No task of app runs: only a one-off with the service's aliases would answer to "app".
+      expect(compose(dir, ["run", "--rm", "--no-deps", "db", "nslookup", "app"]).stdout).toContain(
+        "can't find app: NXDOMAIN",
+      );
+      const aliased = ok(dir, [
+        "run",
+        "-d",
+        "--no-deps",
+        "--use-aliases",
+        "app",
+        "sleep",
+        "300",
+      ]).stdout.trim();
+      made.push(aliased);
+      const ip = engine
+        .ctl(["inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", aliased])
+        .stdout.trim();
+      expect(ip).toMatch(/^10\.237\./);
+      expect(ok(dir, ["run", "--rm", "--no-deps", "db", "nslookup", "app"]).stdout).toContain(
+        `Address: ${ip}`,
+      );
+    } finally {
+      engine.ctl(["rm", "-f", ...made]);
+    }
+  });
+
   it("fails with exit 1 and one clear line for an unknown service or a bad -e", () => {
     const r = compose(dir, ["run", "--rm", "nosuch", "true"]);
     expect(r.code).toBe(1);
@@ -226,6 +256,9 @@ describe("tsc-compose rm", () => {
     expect(r.stdout).toBe(`Going to remove removal-app-1, ${oneOff}\n`);
     expect(ps(dir, true).map((x) => x.Name)).toEqual(["removal-db-1"]);
     expect(containers("removal")).toEqual(["removal-db-1"]);
+    const start = compose(dir, ["start", "app"]);
+    expect(start.code).toBe(1);
+    expect(start.stderr).toBe('tsc-compose: service "app" has no container to start\n');
     const bad = compose(dir, ["rm", "-f", "nosuch"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe(

@@ -1,4 +1,5 @@
 import type { EventMessage } from "@tsc/api";
+import { isTscError } from "@tsc/core";
 import { Command } from "commander";
 import { ExitError } from "../../common/run-cli.js";
 import { renderTable } from "../../common/table.js";
@@ -28,8 +29,8 @@ function stateCommand(
         action,
         ...(flags.timeout !== undefined && { timeout: flags.timeout }),
       };
-      await client.call("Stacks", "setState", request).catch((e: unknown) => {
-        throw new ExitError(1, daemonError(e));
+      await client.call("Stacks", "setState", request).catch(async (e: unknown) => {
+        throw new ExitError(1, (await noContainer(engine, action, services, e)) ?? daemonError(e));
       });
       const progress = new Progress("auto", action === "stop" ? "Stopping" : "Running");
       if (action === "stop") {
@@ -61,6 +62,25 @@ function stateCommand(
       progress.end();
       if (verdict.failed) throw new ExitError(1, `tsc-compose: ${verdict.failed}`);
     });
+}
+
+/**
+ * Compose's words for `start` of a service the compose file has but the engine does not (removed
+ * with `rm`, or never created): it has no container to start.
+ */
+async function noContainer(
+  engine: ComposeEngine,
+  action: string,
+  services: string[],
+  e: unknown,
+): Promise<string | undefined> {
+  if (action !== "start" || !isTscError(e, "NotFound")) return undefined;
+  const known: string[] = await engine.load().then(
+    (p) => Object.keys(p.project.services),
+    () => [],
+  );
+  const missing = services.find((s) => known.includes(s) && e.message.includes(JSON.stringify(s)));
+  return missing && `tsc-compose: service "${missing}" has no container to start`;
 }
 
 /** Runs `rpc` on each container of the chosen services, printing Compose's lines. */

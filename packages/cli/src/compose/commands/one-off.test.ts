@@ -7,7 +7,7 @@ import {
   parseEnvFlags,
   parseLabelFlags,
   pickAddress,
-  serviceNetworkNames,
+  serviceNetworks,
 } from "./one-off.js";
 
 const project: Project = { name: "p", services: {} };
@@ -139,12 +139,54 @@ describe("oneOffRequest", () => {
   });
 });
 
-describe("serviceNetworkNames", () => {
-  it("maps the service's network keys to the stack's names, in the service's order", () => {
+describe("serviceNetworks", () => {
+  it("maps the service's network keys to the stack's names, in the service's order, with its aliases", () => {
     const stackNets = [
       { key: "back", name: "p_back", external: false, internal: false, labels: {} },
       { key: "default", name: "p_default", external: false, internal: false, labels: {} },
     ];
-    expect(serviceNetworkNames(web, stackNets)).toEqual(["p_back", "p_default"]);
+    expect(serviceNetworks(web, stackNets)).toEqual([
+      { name: "p_back", aliases: ["web", "w"] },
+      { name: "p_default", aliases: ["web"] },
+    ]);
+  });
+});
+
+describe("oneOffRequest's --use-aliases, --pull, --cap-add and --cap-drop", () => {
+  const withAliases = [
+    { name: "p_back", aliases: ["web", "w"] },
+    { name: "p_default", address: "10.1.0.254", aliases: ["web"] },
+  ];
+
+  it("gives the one-off the service's aliases only with --use-aliases", () => {
+    const plain = oneOffRequest("p", web, { deps: true }, [], { slug, networks: withAliases });
+    expect(plain.endpoints).toEqual([
+      { network: "p_back" },
+      { network: "p_default", ipv4Address: "10.1.0.254" },
+    ]);
+    const aliased = oneOffRequest("p", web, { deps: true, useAliases: true }, [], {
+      slug,
+      networks: withAliases,
+    });
+    expect(aliased.endpoints).toEqual([
+      { network: "p_back", aliases: ["web", "w"] },
+      { network: "p_default", ipv4Address: "10.1.0.254", aliases: ["web"] },
+    ]);
+  });
+
+  it("overrides the pull policy and adds capabilities to the service's", () => {
+    const svc = spec({ image: "busybox", pull_policy: "never", cap_add: ["NET_ADMIN"] });
+    const r = oneOffRequest(
+      "p",
+      svc,
+      { deps: true, pull: "always", capAdd: ["SYS_TIME"], capDrop: ["CHOWN"] },
+      [],
+      {
+        slug,
+        networks,
+      },
+    );
+    expect(r).toMatchObject({ pull: "always", capAdd: ["NET_ADMIN", "SYS_TIME"], capDrop: ["CHOWN"] });
+    expect(oneOffRequest("p", svc, { deps: true }, [], { slug, networks }).pull).toBe("never");
   });
 });

@@ -26,6 +26,12 @@ export interface RunFlags {
   TTY?: boolean;
   /** `-l KEY=VAL` (a bare KEY is an empty label). */
   label?: string[];
+  /** `--use-aliases`: the service's name and network aliases resolve to the one-off too. */
+  useAliases?: boolean;
+  /** `--pull`: the image pull policy, over the service's pull_policy. */
+  pull?: "always" | "missing" | "never";
+  capAdd?: string[];
+  capDrop?: string[];
 }
 
 /** Compose's label for one-off containers (`True`) and service containers (`False`). */
@@ -85,17 +91,20 @@ export function pickAddress(subnet: string, gateway: string, used: Iterable<stri
   return undefined;
 }
 
-/** One of the stack's networks as the one-off joins it: its name and the address chosen there. */
+/** One of the stack's networks as the one-off joins it: its name, the address chosen there, and the service's aliases on it. */
 export interface OneOffNetwork {
   name: string;
   address?: string;
+  /** The service's name and its aliases on this network (used with `--use-aliases`). */
+  aliases?: string[];
 }
 
 /**
  * The create request of a one-off container of `spec`: the service's container with `command`
  * (and `--entrypoint`, `-e`, `-w`, `-u`, `-v`) applied, no published ports unless
  * `--service-ports` or `-p`, named `<project>-<service>-run-<slug>` unless `--name`, labelled as
- * Compose labels one-offs, never restarted, and attached to `networks` (in the service's order).
+ * Compose labels one-offs, never restarted, and attached to `networks` (in the service's order),
+ * where with `--use-aliases` it also answers to the service's name and aliases.
  */
 export function oneOffRequest(
   project: string,
@@ -117,7 +126,10 @@ export function oneOffRequest(
   const endpoints: EndpointRequest[] = opts.networks.map((n) => ({
     network: n.name,
     ...(n.address ? { ipv4Address: n.address } : {}),
+    ...(flags.useAliases && n.aliases?.length ? { aliases: n.aliases } : {}),
   }));
+  const capAdd = [...(container.capAdd ?? []), ...(flags.capAdd ?? [])];
+  const capDrop = [...(container.capDrop ?? []), ...(flags.capDrop ?? [])];
   const { cmd: _cmd, entrypoint: _entrypoint, mounts: _m, volumes: _v, env: _e, ...base } = container;
   return {
     ...base,
@@ -127,6 +139,9 @@ export function oneOffRequest(
     ...(env.length ? { env } : {}),
     ...(flags.workdir ? { workingDir: flags.workdir } : {}),
     ...(flags.user ? { user: flags.user } : {}),
+    ...(flags.pull ? { pull: flags.pull } : {}),
+    ...(capAdd.length ? { capAdd } : {}),
+    ...(capDrop.length ? { capDrop } : {}),
     ...(mounts.length ? { mounts } : {}),
     ...(volumes.length ? { volumes } : {}),
     labels: {
@@ -145,7 +160,16 @@ export function oneOffRequest(
   };
 }
 
-/** The names of the stack networks `spec` joins, in its order (highest priority first). */
-export function serviceNetworkNames(spec: ServiceSpec, networks: StackNetwork[]): string[] {
-  return spec.networks.flatMap((n) => networks.find((x) => x.key === n.key)?.name ?? []);
+/**
+ * The stack networks `spec` joins, in its order (highest priority first): each one's name and the
+ * names the service answers to there (its own and its aliases).
+ */
+export function serviceNetworks(
+  spec: ServiceSpec,
+  networks: StackNetwork[],
+): { name: string; aliases: string[] }[] {
+  return spec.networks.flatMap((n) => {
+    const name = networks.find((x) => x.key === n.key)?.name;
+    return name ? [{ name, aliases: [spec.name, ...n.aliases] }] : [];
+  });
 }

@@ -3,7 +3,7 @@ import type { TscClient } from "@tsc/api";
 import { noSuchService } from "@tsc/compose";
 import { isTscError } from "@tsc/core";
 import type { ServiceSpec, StackSpec } from "@tsc/manager";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { ExitError } from "../../common/run-cli.js";
 import { attachContainer } from "../../ctl/attach.js";
 import { createContainer } from "../../ctl/run.js";
@@ -13,7 +13,7 @@ import type { ComposeEngine, StackView } from "../engine.js";
 import { printWarnings } from "../warnings.js";
 import { deployProject } from "./deploy.js";
 import type { OneOffNetwork, RunFlags } from "./one-off.js";
-import { oneOffRequest, pickAddress, serviceNetworkNames } from "./one-off.js";
+import { oneOffRequest, pickAddress, serviceNetworks } from "./one-off.js";
 import type { Convergence } from "./wait.js";
 import { showTasks, waitFor } from "./wait.js";
 
@@ -115,17 +115,18 @@ async function createOneOff(
   build: (networks: OneOffNetwork[]) => Parameters<typeof createContainer>[1],
 ): Promise<string> {
   const client = await engine.client();
-  const names = serviceNetworkNames(spec, stack.networks);
+  const wanted = serviceNetworks(spec, stack.networks);
   for (let attempt = 1; ; attempt++) {
     try {
       const reply = await client.call<{ json: string }>("Stacks", "networks", {
         stackJson: JSON.stringify({ ...stack, services: [] }),
       });
       const all = JSON.parse(reply.json) as Allocation[];
-      const networks = await joinNetworks(
+      const joined = await joinNetworks(
         client,
-        names.flatMap((n) => all.find((a) => a.name === n) ?? []),
+        wanted.flatMap((n) => all.find((a) => a.name === n.name) ?? []),
       );
+      const networks = joined.map((n) => ({ ...n, aliases: wanted.find((w) => w.name === n.name)?.aliases }));
       return await createContainer(engine, build(networks));
     } catch (e) {
       const retry =
@@ -169,7 +170,13 @@ export function runCommand(engine: ComposeEngine): Command {
     .option("-e, --env <KEY=VAL>", "set environment variables", collect)
     .option("--no-deps", "don't start linked services")
     .option("-p, --publish <spec>", "publish a container's port(s) to the host", collect)
-    .option("--service-ports", "run command with the service's ports enabled and mapped to the host")
+    .option("-P, --service-ports", "run command with the service's ports enabled and mapped to the host")
+    .option("--use-aliases", "use the service's network aliases in the network(s) the container connects to")
+    .addOption(
+      new Option("--pull <policy>", "pull image before running").choices(["always", "missing", "never"]),
+    )
+    .option("--cap-add <cap>", "add Linux capabilities", collect)
+    .option("--cap-drop <cap>", "drop Linux capabilities", collect)
     .option("--entrypoint <cmd>", "override the entrypoint of the image")
     .option("-v, --volume <spec>", "bind mount a volume", collect)
     .option("-w, --workdir <dir>", "working directory inside the container")
