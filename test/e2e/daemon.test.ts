@@ -194,6 +194,14 @@ describe("tscd", () => {
     const noDaemon = engine.ctl(["ps"], { env: { TSC_HOST: `unix://${engine.dir}/nothing.sock` } });
     expect(noDaemon.code).toBe(1);
     expect(noDaemon.stderr).toMatch(/Cannot connect to the tsc daemon at unix:\/\/.*nothing\.sock/);
+    for (const args of [
+      ["load", "-i", `${engine.dir}/no-such.tar`],
+      ["import", `${engine.dir}/no-such.tar`, "nosuch:latest"],
+    ]) {
+      const missing = engine.ctl(args);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toBe(`tscctl: open ${engine.dir}/no-such.tar: no such file or directory\n`);
+    }
     const dup = engine.ctl(["create", "--name", "live", "busybox"]);
     expect(dup.code).toBe(125);
     expect(dup.stderr).toMatch(/container name "\/live" already exists/);

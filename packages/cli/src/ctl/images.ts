@@ -1,4 +1,5 @@
-import { createReadStream, createWriteStream } from "node:fs";
+import { createWriteStream } from "node:fs";
+import { open } from "node:fs/promises";
 import type { ImageSummaryMessage } from "@tsc/api";
 import type { Command } from "commander";
 import { humanSize, shortId, timeAgo } from "../common/human.js";
@@ -48,12 +49,38 @@ interface MessageSink {
   end(): unknown;
 }
 
+/**
+ * Opens `file` to send (stdin for none or `-`). A file that cannot be read is a one-line error, as
+ * Docker's `open FILE: no such file or directory`, before anything is sent.
+ */
+async function openInput(file: string | undefined): Promise<NodeJS.ReadableStream> {
+  if (!file || file === "-") return process.stdin;
+  try {
+    const fh = await open(file, "r");
+    if ((await fh.stat()).isDirectory()) {
+      await fh.close();
+      throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    }
+    return fh.createReadStream();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT"
+        ? "no such file or directory"
+        : code === "EACCES"
+          ? "permission denied"
+          : code === "EISDIR"
+            ? "is a directory"
+            : (e as Error).message;
+    throw new ExitError(1, `tscctl: open ${file}: ${why}`);
+  }
+}
+
 async function sendFile(
   stream: MessageSink,
-  file: string | undefined,
+  input: NodeJS.ReadableStream,
   first: Record<string, unknown> = {},
 ): Promise<void> {
-  const input = file && file !== "-" ? createReadStream(file) : process.stdin;
   let sent = false;
   for await (const chunk of input) {
     const msg = { ...(sent ? {} : first), data: chunk as Buffer };
@@ -166,12 +193,13 @@ export function imageCommands(program: Command, ctl: Ctl): void {
       .option("-i, --input <file>", "read from tar archive file, instead of STDIN")
       .option("-q, --quiet", "suppress the load output")
       .action(async (o: { input?: string }) => {
+        const input = await openInput(o.input);
         const c = await ctl.client();
         const { stream, reply } = c.clientStream<Record<string, unknown>, { loaded: string[] }>(
           "Images",
           "load",
         );
-        await sendFile(stream, o.input);
+        await sendFile(stream, input);
         const r = await reply.catch((e: unknown) => {
           throw new ExitError(1, daemonError(e));
         });
@@ -208,12 +236,13 @@ export function imageCommands(program: Command, ctl: Ctl): void {
       .argument("[repository[:tag]]")
       .action(
         async (file: string, reference: string | undefined, o: { change?: string[]; message?: string }) => {
+          const input = await openInput(file);
           const c = await ctl.client();
           const { stream, reply } = c.clientStream<Record<string, unknown>, { id: string }>(
             "Images",
             "import",
           );
-          await sendFile(stream, file, {
+          await sendFile(stream, input, {
             reference: reference ?? "",
             changes: o.change ?? [],
             message: o.message ?? "",
