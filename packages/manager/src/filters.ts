@@ -40,6 +40,11 @@ export interface Filter {
   /** Whether its verdict can change when a task of this request is placed. */
   dynamic(req: PlacementRequest): boolean;
   accepts(req: PlacementRequest, n: NodeInfo): boolean;
+  /**
+   * Whether the node could ever accept, whatever it runs and whatever its state (absent: yes).
+   * When no node can, the task waits for the set of nodes to change, and `up` says so.
+   */
+  possible?(req: PlacementRequest, n: NodeInfo): boolean;
   explain(req: PlacementRequest, rejected: number): string;
 }
 
@@ -70,6 +75,7 @@ export const constraintFilter: Filter = {
   name: "constraints",
   applies: (r) => r.constraints.length > 0,
   dynamic: never,
+  possible: (r, n) => constraintFilter.accepts(r, n),
   accepts: (r, n) => {
     const attrs = {
       id: n.node.id,
@@ -92,15 +98,8 @@ export const resourceFilter: Filter = {
   applies: (r) =>
     !!r.spec.reservations && (r.spec.reservations.nanoCpus > 0 || r.spec.reservations.memoryBytes > 0),
   dynamic: always,
-  accepts: (r, n) => {
-    const want = r.spec.reservations!;
-    const has = n.node.resources;
-    if (!has) return true;
-    return (
-      n.reserved.nanoCpus + want.nanoCpus <= has.nanoCpus &&
-      n.reserved.memoryBytes + want.memoryBytes <= has.memoryBytes
-    );
-  },
+  accepts: (r, n) => fits(r.spec.reservations!, n.node.resources, n.reserved),
+  possible: (r, n) => fits(r.spec.reservations!, n.node.resources, { nanoCpus: 0, memoryBytes: 0 }),
   explain: (r, k) =>
     `insufficient resources on ${nodes(k)} (each task reserves ${describe(r.spec.reservations!)})`,
 };
@@ -127,6 +126,15 @@ export const hostPortFilter: Filter = {
   explain: (_r, k) => `host-mode port already in use on ${nodes(k)}`,
 };
 
+/** Whether `want` fits in what `has` offers beyond `reserved` (a node that registered nothing takes anything). */
+function fits(want: Resources, has: Resources | undefined, reserved: Resources): boolean {
+  if (!has) return true;
+  return (
+    reserved.nanoCpus + want.nanoCpus <= has.nanoCpus &&
+    reserved.memoryBytes + want.memoryBytes <= has.memoryBytes
+  );
+}
+
 /** Every filter, in the order they run (cheap and static first). */
 export const DEFAULT_FILTERS: Filter[] = [
   readyFilter,
@@ -147,7 +155,10 @@ export interface FilterVerdict {
   accepted: NodeInfo[];
   /** Why no node was accepted. */
   reason?: string;
-  /** No node at all, up or down, satisfies the placement constraints: only a change of nodes can help. */
+  /**
+   * No node at all, up or down, could ever take it (its constraints, or reservations beyond any
+   * node's size): only a change of the nodes can help.
+   */
   unsatisfiable?: boolean;
 }
 
@@ -173,12 +184,9 @@ export function filterNodes(
         ? "no suitable node (no nodes have joined)"
         : `no suitable node (${reasons.join("; ")})`,
   };
-  if (
-    candidates.length > 0 &&
-    constraintFilter.applies(req) &&
-    !candidates.some((n) => constraintFilter.accepts(req, n))
-  )
-    verdict.unsatisfiable = true;
+  const applicable = filters.filter((f) => f.applies(req));
+  const couldEver = (n: NodeInfo): boolean => applicable.every((f) => f.possible?.(req, n) ?? true);
+  if (candidates.length > 0 && !candidates.some(couldEver)) verdict.unsatisfiable = true;
   return verdict;
 }
 

@@ -153,7 +153,7 @@ export interface Task {
   stopTimeout?: number;
   /** Why the scheduler could not place it, when pending. */
   unschedulable?: string;
-  /** No node satisfies its placement constraints: it waits for the nodes to change (`up` says so and stops waiting). */
+  /** No node could ever take it (constraints, reservations beyond any node's size): it waits for the nodes to change, and `up` says so instead of waiting. */
   unsatisfiable?: boolean;
 }
 

@@ -141,8 +141,21 @@ describe("Scheduler", () => {
       serviceSpec("big", 1, { reservations: { nanoCpus: 0, memoryBytes: 4 * GiB } }),
     );
     await until(settled([big!]), "the big task");
+    // It would fit an empty node: it waits for resources, it is not unsatisfiable.
+    expect(task(big!)?.unsatisfiable).toBeUndefined();
     expect(task(big!)?.unschedulable).toMatch(
       /insufficient resources on 2 nodes \(each task reserves 4 GiB of memory\)/,
     );
+  });
+
+  it("marks a task whose reservation exceeds every node's size unsatisfiable", async () => {
+    const [id] = await pendingTasks(
+      serviceSpec("huge", 1, { reservations: { nanoCpus: 64e9, memoryBytes: 0 } }),
+    );
+    await until(settled([id!]), "the verdict");
+    expect(task(id!)?.unschedulable).toBe(
+      "no suitable node (insufficient resources on 2 nodes (each task reserves 64 CPUs))",
+    );
+    expect(task(id!)?.unsatisfiable).toBe(true);
   });
 });
