@@ -378,8 +378,10 @@ describe("containers under conmon + runc", () => {
     const longer = await run({ name: "survivor", cmd: ["sleep", "60"] });
     const shorter = await run({ name: "quitter", cmd: ["sh", "-c", "sleep 0.5; exit 5"] });
     manager.close();
-    // Simulate the owner dying: a fresh manager over the same roots (conmon kept both alive).
+    // Simulate the owner dying: a fresh manager and image store over the same roots (conmon kept
+    // both containers alive).
     await new Promise((r) => setTimeout(r, 1200));
+    images = new ImageStore(join(root, "data"));
     manager = await ContainerManager.open({
       dataRoot: join(root, "data"),
       runRoot: join(root, "run"),
@@ -387,6 +389,14 @@ describe("containers under conmon + runc", () => {
     });
     expect(manager.get("survivor")).toMatchObject({ id: longer.id, status: "running" });
     expect(manager.get("quitter")).toMatchObject({ id: shorter.id, status: "exited", exitCode: 5 });
+    // The new image store learnt from the containers which images are in use.
+    await expect(images.remove("busybox")).rejects.toThrowError(/in use by container/);
+    expect((await images.inspect("busybox")).Holders.sort()).toEqual(
+      manager
+        .list({ all: true })
+        .map((c) => c.id)
+        .sort(),
+    );
     await manager.kill("survivor", "SIGKILL");
     expect(await manager.wait("survivor")).toBe(137);
     await manager.remove("survivor");

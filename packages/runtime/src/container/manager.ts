@@ -115,6 +115,8 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
       if (!existsSync(file)) continue;
       const rec = JSON.parse(await readFile(file, "utf8")) as ContainerRecord;
       this.records.set(id, rec);
+      // The image store keeps its holders in memory: tell it again which images are in use.
+      await this.opts.images.retain(rec.imageId, id);
       if (rec.status !== "running" && rec.status !== "paused" && rec.status !== "restarting") continue;
       if (existsSync(conmonPaths(this.opts.runRoot, id).exitFile)) {
         await this.onExit(id);

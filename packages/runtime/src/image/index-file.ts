@@ -6,8 +6,6 @@ export interface ImageRecord {
   manifest: string;
   /** Full references (`docker.io/library/busybox:latest`). */
   repoTags: string[];
-  /** Containers (or other holders) that use the image; it cannot be deleted while any remain. */
-  holders: string[];
   /** When it was stored here. */
   added: string;
 }

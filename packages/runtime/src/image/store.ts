@@ -45,6 +45,12 @@ export class ImageStore {
   readonly blobs: BlobStore;
   readonly layers: LayerStore;
   private readonly index: ImageIndexFile;
+  /**
+   * Containers (or other holders) using each image, which cannot be deleted while any remain. Kept
+   * in memory, not in the index: the container runtime re-retains its containers' images when it
+   * opens (see ContainerManager.recover), so creating and removing containers writes no index.
+   */
+  private readonly holders = new Map<string, Set<string>>();
 
   constructor(readonly dataRoot: string) {
     this.blobs = new BlobStore(join(dataRoot, "images", "blobs"));
@@ -63,7 +69,6 @@ export class ImageStore {
       const rec: ImageRecord = data.images[id] ?? {
         manifest: manifestDigest,
         repoTags: [],
-        holders: [],
         added: new Date().toISOString(),
       };
       rec.manifest = manifestDigest;
@@ -226,21 +231,24 @@ export class ImageStore {
     await this.register(record.manifest, [target]);
   }
 
-  /** Marks an image as used by `holder` (a container ID), so `remove` refuses it. */
-  async retain(imageId: string, holder: string): Promise<void> {
-    await this.index.update((data) => {
-      const rec = data.images[imageId];
-      if (!rec) throw notFound("image", imageId);
-      if (!rec.holders.includes(holder)) rec.holders.push(holder);
-    });
+  /** Marks an image as used by `holder` (a container ID) in this process, so `remove` refuses it. */
+  retain(imageId: string, holder: string): Promise<void> {
+    let set = this.holders.get(imageId);
+    if (!set) this.holders.set(imageId, (set = new Set()));
+    set.add(holder);
+    return Promise.resolve();
   }
 
   /** Drops a holder added by `retain`. */
-  async release(imageId: string, holder: string): Promise<void> {
-    await this.index.update((data) => {
-      const rec = data.images[imageId];
-      if (rec) rec.holders = rec.holders.filter((h) => h !== holder);
-    });
+  release(imageId: string, holder: string): Promise<void> {
+    const set = this.holders.get(imageId);
+    set?.delete(holder);
+    if (set?.size === 0) this.holders.delete(imageId);
+    return Promise.resolve();
+  }
+
+  private holdersOf(imageId: string): string[] {
+    return [...(this.holders.get(imageId) ?? [])];
   }
 
   /**
@@ -260,9 +268,10 @@ export class ImageStore {
         rec.repoTags = rec.repoTags.filter((t) => t !== canonical);
         return { untagged: [canonical], deleted: [] as string[], gone: undefined };
       }
-      if (rec.holders.length > 0 && !opts.force)
+      const holders = this.holdersOf(id);
+      if (holders.length > 0 && !opts.force)
         throw failedPrecondition(
-          `image ${familiarName(parseReference(rec.repoTags[0] ?? "x"))} (${id.slice(7, 19)}) is in use by container ${rec.holders[0]!.slice(0, 12)}`,
+          `image ${familiarName(parseReference(rec.repoTags[0] ?? "x"))} (${id.slice(7, 19)}) is in use by container ${holders[0]!.slice(0, 12)}`,
           {
             hint: "remove the container first, or use --force",
           },
@@ -282,7 +291,7 @@ export class ImageStore {
     const data = await this.index.read();
     const removed: string[] = [];
     for (const [id, rec] of Object.entries(data.images)) {
-      if (rec.holders.length > 0) continue;
+      if (this.holders.has(id)) continue;
       if (!opts.all && rec.repoTags.length > 0) continue;
       await this.index.update((d) => void delete d.images[id]);
       await this.collect(rec.manifest);
@@ -346,7 +355,7 @@ export class ImageStore {
       Config: config.config ?? {},
       RootFS: { Type: "layers", Layers: config.rootfs.diff_ids },
       History: config.history,
-      Holders: [...record.holders],
+      Holders: this.holdersOf(id),
     };
   }
 
