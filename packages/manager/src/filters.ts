@@ -2,7 +2,7 @@ import type { PlacementConstraint } from "@tsc/core";
 import { constraintMatches, parsePlacementConstraint } from "@tsc/core";
 import type { NodeRecord, Resources, ServiceSpec, Task } from "./objects.js";
 
-/** What a filter sees of a node: the node, the tasks it runs, their count per service and reservations. */
+/** What a filter sees of a node: the node and its live tasks, with their counts, reservations and ports. */
 export interface NodeInfo {
   node: NodeRecord;
   tasks: Task[];
@@ -10,6 +10,24 @@ export interface NodeInfo {
   perService: Map<string, number>;
   /** What its live tasks have reserved. */
   reserved: Resources;
+  /** The host ports its live tasks publish (`tcp/8080`). */
+  ports: Set<string>;
+}
+
+/** A node with nothing on it yet (the scheduler adds tasks with `place`). */
+export function emptyNodeInfo(node: NodeRecord): NodeInfo {
+  return {
+    node,
+    tasks: [],
+    perService: new Map(),
+    reserved: { nanoCpus: 0, memoryBytes: 0 },
+    ports: new Set(),
+  };
+}
+
+/** The host ports a task of `spec` publishes (`tcp/8080`). */
+export function hostPorts(spec: ServiceSpec): string[] {
+  return spec.ports.filter((p) => p.hostPort).map((p) => `${p.protocol}/${p.hostPort}`);
 }
 
 /** What is being placed: a task of this service. Built once per service and pass. */
@@ -118,11 +136,7 @@ export const hostPortFilter: Filter = {
   name: "host-port",
   applies: (r) => r.spec.ports.some((p) => p.hostPort),
   dynamic: always,
-  accepts: (r, n) => {
-    const wanted = r.spec.ports.filter((p) => p.hostPort).map((p) => `${p.protocol}/${p.hostPort}`);
-    const used = new Set(n.tasks.flatMap((t) => (t as Task & { ports?: string[] }).ports ?? []));
-    return !wanted.some((w) => used.has(w));
-  },
+  accepts: (r, n) => !hostPorts(r.spec).some((p) => n.ports.has(p)),
   explain: (_r, k) => `host-mode port already in use on ${nodes(k)}`,
 };
 

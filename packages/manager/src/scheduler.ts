@@ -1,6 +1,6 @@
 import { Component, followChanges } from "./component.js";
 import type { FilterVerdict, NodeInfo, PlacementRequest } from "./filters.js";
-import { filterNodes, placementRequest, verdictIsDynamic } from "./filters.js";
+import { emptyNodeInfo, filterNodes, hostPorts, placementRequest, verdictIsDynamic } from "./filters.js";
 import type { NodeRecord, ServiceSpec, Task } from "./objects.js";
 import type { ClusterState } from "./state.js";
 import { serviceId, updateMany } from "./state.js";
@@ -39,19 +39,12 @@ export class Scheduler extends Component {
     if (pending.length === 0) return;
     const services = new Map(this.state.cache.services.values().map((v) => [v.id, v.value.spec] as const));
     const candidates = new Map<string, NodeInfo>(
-      this.state.cache.nodes
-        .values()
-        .map(
-          (v) =>
-            [
-              v.id,
-              { node: v.value, tasks: [], perService: new Map(), reserved: { nanoCpus: 0, memoryBytes: 0 } },
-            ] as const,
-        ),
+      this.state.cache.nodes.values().map((v) => [v.id, emptyNodeInfo(v.value)] as const),
     );
+    const place = placer(services);
     for (const { value: t } of cache.tasks.values()) {
       const c = t.nodeId ? candidates.get(t.nodeId) : undefined;
-      if (c && !isTerminal(t.status.state)) place(c, t, serviceId(t.project, t.service), services);
+      if (c && !isTerminal(t.status.state)) place(c, t, serviceId(t.project, t.service));
     }
     const all = [...candidates.values()];
     // One request per service; filter verdicts reused while placing cannot change them.
@@ -79,7 +72,7 @@ export class Scheduler extends Component {
         continue;
       }
       const chosen = leastLoaded(verdict.accepted, key);
-      place(chosen, { ...t, nodeId: chosen.node.id }, key, services);
+      place(chosen, { ...t, nodeId: chosen.node.id }, key);
       decisions.set(t.id, { node: chosen.node });
     }
     const revision = await updateMany(
@@ -127,17 +120,25 @@ function request(
   }
 }
 
-/** Counts task `t` (of service `key`) on node `n`: its slot for the service, its host ports and reservations. */
-function place(n: NodeInfo, t: Task, key: string, services: Map<string, ServiceSpec>): void {
-  const spec = services.get(key);
-  const placed: Task & { ports?: string[] } = { ...t };
-  placed.ports = (spec?.ports ?? []).filter((p) => p.hostPort).map((p) => `${p.protocol}/${p.hostPort}`);
-  n.tasks.push(placed);
-  n.perService.set(key, (n.perService.get(key) ?? 0) + 1);
-  if (spec?.reservations) {
-    n.reserved.nanoCpus += spec.reservations.nanoCpus;
-    n.reserved.memoryBytes += spec.reservations.memoryBytes;
-  }
+/**
+ * Counts task `t` (of service `key`) on node `n`: its slot for the service, its reservations and
+ * its host ports (each service's computed once per pass).
+ */
+function placer(services: Map<string, ServiceSpec>): (n: NodeInfo, t: Task, key: string) => void {
+  const portsOf = new Map<string, string[]>();
+  return (n, t, key) => {
+    const spec = services.get(key);
+    n.tasks.push(t);
+    n.perService.set(key, (n.perService.get(key) ?? 0) + 1);
+    if (!spec) return;
+    if (spec.reservations) {
+      n.reserved.nanoCpus += spec.reservations.nanoCpus;
+      n.reserved.memoryBytes += spec.reservations.memoryBytes;
+    }
+    let ports = portsOf.get(key);
+    if (!ports) portsOf.set(key, (ports = hostPorts(spec)));
+    for (const p of ports) n.ports.add(p);
+  };
 }
 
 /** The spread choice: fewest tasks of the service, then fewest tasks, then the lowest node ID. */

@@ -158,4 +158,15 @@ describe("Scheduler", () => {
     );
     expect(task(id!)?.unsatisfiable).toBe(true);
   });
+
+  it("keeps a host port used by tasks placed in an earlier pass", async () => {
+    const port = { protocol: "tcp" as const, containerPort: 80, hostPort: 9090 };
+    const first = await pendingTasks(serviceSpec("x", 2, { ports: [port] }));
+    await until(settled(first), "the first service placed");
+    expect(first.map((id) => task(id)?.nodeId).sort()).toEqual(["a", "b"]);
+    project++; // another project, placed in a later pass
+    const [later] = await pendingTasks(serviceSpec("y", 1, { ports: [port] }));
+    await until(settled([later!]), "the verdict");
+    expect(task(later!)?.unschedulable).toBe("no suitable node (host-mode port already in use on 2 nodes)");
+  });
 });
