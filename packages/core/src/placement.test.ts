@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isTscError } from "./errors.js";
-import { constraintMatches, parsePlacementConstraint } from "./placement.js";
+import { constraintMatches, parsePlacementConstraint, parseSpreadPreference } from "./placement.js";
 import type { NodeAttributes } from "./placement.js";
 
 const node: NodeAttributes = {
@@ -64,5 +64,14 @@ describe("placement constraints", () => {
     expect(isTscError(err, "InvalidArgument")).toBe(true);
     expect((err as Error).message).toMatch(detail);
     expect((err as Error).message).toMatch(/write ATTRIBUTE==VALUE/);
+  });
+
+  it("parses spread preferences over node and engine labels only", () => {
+    expect(parseSpreadPreference("node.labels.zone")).toBe("node.labels.zone");
+    expect(parseSpreadPreference(" Engine.Labels.rack ")).toBe("engine.labels.rack");
+    expect(() => parseSpreadPreference("node.hostname")).toThrow(
+      /spread preference "node.hostname" does not name a label: write node.labels.KEY or engine.labels.KEY/,
+    );
+    expect(() => parseSpreadPreference("node.labels.")).toThrow(/does not name a label/);
   });
 });

@@ -8,7 +8,8 @@ import type { TscError } from "./errors.js";
  * label the node does not have fails `==` and satisfies `!=`.
  *
  * The compose loader checks the grammar (so a bad constraint is a located error in the file) and the
- * scheduler evaluates it: both through this one parser.
+ * scheduler evaluates it: both through this one parser. Spread preferences
+ * (`deploy.placement.preferences[].spread`) name a node or engine label, as in Swarm.
  */
 export interface PlacementConstraint {
   /** The attribute, lower-cased for the fixed ones: `node.role`, `node.labels.zone`. */
@@ -55,6 +56,21 @@ export function parsePlacementConstraint(text: string): PlacementConstraint {
   return { key, op: op as "==" | "!=", value, text: text.trim() };
 }
 
+/**
+ * Parses a spread preference (`node.labels.zone`): the label over whose values the scheduler
+ * spreads a service's tasks. Anything else is an InvalidArgument error that says what is allowed.
+ */
+export function parseSpreadPreference(text: string): string {
+  const t = text.trim();
+  const lower = t.toLowerCase();
+  const prefix = LABEL_PREFIXES.find((p) => lower.startsWith(p));
+  if (!prefix || !LABEL_KEY.test(t.slice(prefix.length)))
+    throw invalidArgument(`spread preference ${JSON.stringify(text)} does not name a label`, {
+      hint: "write node.labels.KEY or engine.labels.KEY",
+    });
+  return prefix + t.slice(prefix.length);
+}
+
 function fail(message: string): never {
   const e: TscError = invalidArgument(message, {
     hint: `write ATTRIBUTE==VALUE or ATTRIBUTE!=VALUE with one of ${FIXED.join(", ")}, node.labels.KEY, engine.labels.KEY`,
@@ -64,12 +80,13 @@ function fail(message: string): never {
 
 /** Whether `node` satisfies `c`. */
 export function constraintMatches(c: PlacementConstraint, node: NodeAttributes): boolean {
-  const actual = attributeOf(c.key, node);
+  const actual = nodeAttribute(c.key, node);
   const equal = actual !== undefined && actual.toLowerCase() === c.value.toLowerCase();
   return c.op === "==" ? equal : !equal;
 }
 
-function attributeOf(key: string, n: NodeAttributes): string | undefined {
+/** The value of an attribute (`node.role`, `engine.labels.zone` …) of `n`; undefined for a missing label. */
+export function nodeAttribute(key: string, n: NodeAttributes): string | undefined {
   switch (key) {
     case "node.id":
       return n.id;

@@ -1,5 +1,5 @@
-import type { PlacementConstraint } from "@tsc/core";
-import { constraintMatches, parsePlacementConstraint } from "@tsc/core";
+import type { NodeAttributes, PlacementConstraint } from "@tsc/core";
+import { constraintMatches, parsePlacementConstraint, parseSpreadPreference } from "@tsc/core";
 import type { NodeRecord, Resources, ServiceSpec, Task } from "./objects.js";
 
 /** What a filter sees of a node: the node and its live tasks, with their counts, reservations and ports. */
@@ -35,14 +35,30 @@ export interface PlacementRequest {
   serviceKey: string;
   spec: ServiceSpec;
   constraints: PlacementConstraint[];
+  /** Spread preferences as attribute keys (`node.labels.zone`), outermost first. */
+  spread: string[];
 }
 
-/** A request for one task of `spec` (constraints parsed once). */
+/** A request for one task of `spec` (constraints and preferences parsed once). */
 export function placementRequest(serviceKey: string, spec: ServiceSpec): PlacementRequest {
   return {
     serviceKey,
     spec,
     constraints: (spec.placement?.constraints ?? []).map(parsePlacementConstraint),
+    spread: (spec.placement?.preferences ?? []).map(parseSpreadPreference),
+  };
+}
+
+/** What constraints and spread preferences see of a node. */
+export function attributesOf(node: NodeRecord): NodeAttributes {
+  return {
+    id: node.id,
+    hostname: node.hostname,
+    role: node.role,
+    os: node.os ?? "linux",
+    arch: node.arch ?? "",
+    nodeLabels: node.labels,
+    engineLabels: node.engineLabels ?? {},
   };
 }
 
@@ -95,15 +111,7 @@ export const constraintFilter: Filter = {
   dynamic: never,
   possible: (r, n) => constraintFilter.accepts(r, n),
   accepts: (r, n) => {
-    const attrs = {
-      id: n.node.id,
-      hostname: n.node.hostname,
-      role: n.node.role,
-      os: n.node.os ?? "linux",
-      arch: n.node.arch ?? "",
-      nodeLabels: n.node.labels,
-      engineLabels: n.node.engineLabels ?? {},
-    };
+    const attrs = attributesOf(n.node);
     return r.constraints.every((c) => constraintMatches(c, attrs));
   },
   explain: (r, k) =>

@@ -41,6 +41,11 @@ export interface PlacementSpec {
   constraints: string[];
   /** At most this many of the service's tasks on one node (0 = no limit). */
   maxReplicasPerNode: number;
+  /**
+   * Spread preferences, outermost first: labels (`node.labels.zone`) over whose values the tasks
+   * are spread evenly before they are spread over nodes. Absent = none.
+   */
+  preferences?: string[];
 }
 
 /** What a task sets aside on its node (deploy.resources.reservations). */

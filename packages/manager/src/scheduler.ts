@@ -1,6 +1,14 @@
 import { Component, followChanges } from "./component.js";
 import type { FilterVerdict, NodeInfo, PlacementRequest } from "./filters.js";
-import { emptyNodeInfo, filterNodes, hostPorts, placementRequest, verdictIsDynamic } from "./filters.js";
+import { nodeAttribute } from "@tsc/core";
+import {
+  attributesOf,
+  emptyNodeInfo,
+  filterNodes,
+  hostPorts,
+  placementRequest,
+  verdictIsDynamic,
+} from "./filters.js";
 import type { NodeRecord, ServiceSpec, Task } from "./objects.js";
 import type { ClusterState } from "./state.js";
 import { serviceId, updateMany } from "./state.js";
@@ -9,7 +17,8 @@ import { isTerminal } from "./task-state.js";
 
 /**
  * The scheduler: places PENDING tasks on nodes that pass every filter, spreading each service
- * across nodes (fewest tasks of the service first, then fewest tasks overall, then node ID). A task
+ * over the values of its spread preferences' labels, then across nodes (fewest tasks of the
+ * service first, then fewest tasks overall, then node ID). A task
  * no node accepts stays PENDING with the filters' explanation in `unschedulable`. Placement
  * decisions of one pass are written as a batch. Reads the cluster state's in-memory copies.
  */
@@ -71,7 +80,7 @@ export class Scheduler extends Component {
           decisions.set(t.id, { verdict });
         continue;
       }
-      const chosen = leastLoaded(verdict.accepted, key);
+      const chosen = chooseNode(verdict.accepted, key, r.req?.spread ?? []);
       place(chosen, { ...t, nodeId: chosen.node.id }, key);
       decisions.set(t.id, { node: chosen.node });
     }
@@ -139,6 +148,30 @@ function placer(services: Map<string, ServiceSpec>): (n: NodeInfo, t: Task, key:
     if (!ports) portsOf.set(key, (ports = hostPorts(spec)));
     for (const p of ports) n.ports.add(p);
   };
+}
+
+/**
+ * The node for the next task of service `key`: with spread preferences, first the group of nodes
+ * (by the preference's label value; nodes without the label form a group of their own) that runs
+ * the fewest of the service's tasks, ties to the lower value, level by level; then leastLoaded.
+ */
+function chooseNode(nodes: NodeInfo[], key: string, spread: string[]): NodeInfo {
+  const [label, ...rest] = spread;
+  if (label === undefined || nodes.length === 1) return leastLoaded(nodes, key);
+  const groups = new Map<string, NodeInfo[]>();
+  for (const n of nodes) {
+    const value = nodeAttribute(label, attributesOf(n.node)) ?? "";
+    const group = groups.get(value);
+    if (group) group.push(n);
+    else groups.set(value, [n]);
+  }
+  let best: { value: string; nodes: NodeInfo[]; tasks: number } | undefined;
+  for (const [value, members] of groups) {
+    const tasks = members.reduce((sum, n) => sum + (n.perService.get(key) ?? 0), 0);
+    if (!best || tasks < best.tasks || (tasks === best.tasks && value < best.value))
+      best = { value, nodes: members, tasks };
+  }
+  return chooseNode(best!.nodes, key, rest);
 }
 
 /** The spread choice: fewest tasks of the service, then fewest tasks, then the lowest node ID. */

@@ -15,20 +15,6 @@ const GiB = 2 ** 30;
 
 beforeAll(async () => {
   cluster = await startCluster("scheduler");
-  const node = (id: string, more: Partial<NodeRecord>): NodeRecord => ({
-    id,
-    hostname: `host-${id}`,
-    role: "worker",
-    state: "ready",
-    availability: "active",
-    labels: {},
-    lastHeartbeat: new Date().toISOString(),
-    addr: "127.0.0.1",
-    resources: { nanoCpus: 2e9, memoryBytes: 4 * GiB },
-    os: "linux",
-    arch: "x86_64",
-    ...more,
-  });
   await cluster.state.nodes.create("a", node("a", { role: "manager", engineLabels: { zone: "east" } }));
   await cluster.state.nodes.create("b", node("b", { engineLabels: { zone: "west" } }));
   scheduler = new Scheduler(cluster.state, () => {});
@@ -38,6 +24,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await scheduler?.stop();
   await cluster?.close();
+});
+
+/** A ready worker with 2 CPUs and 4 GiB. */
+const node = (id: string, more: Partial<NodeRecord>): NodeRecord => ({
+  id,
+  hostname: `host-${id}`,
+  role: "worker",
+  state: "ready",
+  availability: "active",
+  labels: {},
+  lastHeartbeat: new Date().toISOString(),
+  addr: "127.0.0.1",
+  resources: { nanoCpus: 2e9, memoryBytes: 4 * GiB },
+  os: "linux",
+  arch: "x86_64",
+  ...more,
 });
 
 let project = 0;
@@ -168,5 +170,24 @@ describe("Scheduler", () => {
     const [later] = await pendingTasks(serviceSpec("y", 1, { ports: [port] }));
     await until(settled([later!]), "the verdict");
     expect(task(later!)?.unschedulable).toBe("no suitable node (host-mode port already in use on 2 nodes)");
+  });
+
+  it("spreads over the values of a preference's label before spreading over nodes", async () => {
+    await cluster.state.nodes.create("c", node("c", { engineLabels: { zone: "east" } }));
+    try {
+      const ids = await pendingTasks(
+        serviceSpec("spread", 4, {
+          placement: { constraints: [], maxReplicasPerNode: 0, preferences: ["engine.labels.zone"] },
+        }),
+      );
+      await until(settled(ids), "the tasks placed");
+      const on = ids.map((id) => task(id)?.nodeId);
+      // Two tasks per zone: east has nodes a and c, west only b.
+      expect(on.filter((n) => n === "b")).toHaveLength(2);
+      expect(on.filter((n) => n === "a")).toHaveLength(1);
+      expect(on.filter((n) => n === "c")).toHaveLength(1);
+    } finally {
+      await cluster.state.nodes.delete("c");
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { isTscError, parsePlacementConstraint } from "@tsc/core";
+import { isTscError, parsePlacementConstraint, parseSpreadPreference } from "@tsc/core";
 import type { JsonPath } from "../json-path.js";
 import type { DeployConfig } from "../model.js";
 import { normalizeDeviceRequests } from "./devices.js";
@@ -37,19 +37,25 @@ export const normalizeDeploy = nested({
     }),
   }),
   restart_policy: nested({ delay: normalizeDuration, window: normalizeDuration, max_attempts: count }),
-  placement: nested({ max_replicas_per_node: count, constraints: eachItem(placementConstraint) }),
+  placement: nested({
+    max_replicas_per_node: count,
+    constraints: eachItem(checked(parsePlacementConstraint)),
+    preferences: eachItem(nested({ spread: checked(parseSpreadPreference) })),
+  }),
 }) as (value: unknown, path: JsonPath) => DeployConfig;
 
-/** A placement constraint as written, once the scheduler's grammar accepts it. */
-function placementConstraint(value: unknown, path: JsonPath): unknown {
-  if (typeof value !== "string") return value;
-  try {
-    parsePlacementConstraint(value);
-  } catch (e) {
-    if (!isTscError(e)) throw e;
-    invalid(path, e.message);
-  }
-  return value;
+/** A string kept as written once `parse` (the scheduler's own parser) accepts it; its error is located. */
+function checked(parse: (text: string) => unknown): (value: unknown, path: JsonPath) => unknown {
+  return (value, path) => {
+    if (typeof value !== "string") return value;
+    try {
+      parse(value);
+    } catch (e) {
+      if (!isTscError(e)) throw e;
+      invalid(path, e.message);
+    }
+    return value;
+  };
 }
 
 /**

@@ -103,6 +103,7 @@ describe("toServiceSpec", () => {
       deploy: {
         placement: {
           constraints: ["node.role==manager", "engine.labels.zone==east"],
+          preferences: [{ spread: "node.labels.rack" }],
           max_replicas_per_node: 2,
         },
         resources: { reservations: { cpus: 0.25, memory: 64 * 2 ** 20 } },
@@ -111,6 +112,7 @@ describe("toServiceSpec", () => {
     expect(s.placement).toEqual({
       constraints: ["node.role==manager", "engine.labels.zone==east"],
       maxReplicasPerNode: 2,
+      preferences: ["node.labels.rack"],
     });
     expect(s.reservations).toEqual({ nanoCpus: 250_000_000, memoryBytes: 64 * 2 ** 20 });
     // The memory reservation is also the container's soft limit, as in Compose.

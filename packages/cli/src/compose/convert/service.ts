@@ -68,12 +68,14 @@ export function toServiceSpec(
   return { spec, warnings };
 }
 
-/** deploy.placement's constraints and max_replicas_per_node (the loader checked the constraints' grammar). */
+/** deploy.placement's constraints, spread preferences and max_replicas_per_node (the loader checked their grammar). */
 function toPlacement(svc: ServiceConfig): PlacementSpec | undefined {
   const p = svc.deploy?.placement;
   const constraints = p?.constraints ?? [];
   const maxReplicasPerNode = p?.max_replicas_per_node ?? 0;
-  return constraints.length > 0 || maxReplicasPerNode > 0 ? { constraints, maxReplicasPerNode } : undefined;
+  const preferences = (p?.preferences ?? []).flatMap((x) => (x.spread ? [x.spread] : []));
+  if (constraints.length === 0 && maxReplicasPerNode === 0 && preferences.length === 0) return undefined;
+  return { constraints, maxReplicasPerNode, ...(preferences.length && { preferences }) };
 }
 
 /** deploy.resources.reservations' CPUs and memory, which the scheduler sets aside on a node per task. */

@@ -53,7 +53,6 @@ describe("warnings", () => {
       'networks.default.driver: driver "macvlan" is not supported yet and is ignored',
       "services.web.cpu_quota is not supported yet and is ignored",
       "services.web.deploy.mode: replicated-job is not supported yet; the service runs as replicated",
-      "services.web.deploy.placement.preferences is not supported yet and is ignored",
       "services.web.deploy.resources.reservations.devices is not supported yet and is ignored",
       "services.web.networks.default.ipv6_address is not supported yet and is ignored",
       'services.web.volumes[0].bind.propagation: propagation "shared" is not supported yet and is ignored',

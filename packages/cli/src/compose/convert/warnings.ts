@@ -91,7 +91,7 @@ const RESOURCES: Table<NonNullable<DeployConfig["resources"]>> = {
 const PLACEMENT: Table<Placement> = {
   constraints: "ok",
   max_replicas_per_node: "ok",
-  preferences: "unsupported",
+  preferences: "ok",
 };
 
 const DEPLOY: Table<DeployConfig> = {
