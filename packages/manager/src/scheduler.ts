@@ -11,6 +11,7 @@ import {
 } from "./filters.js";
 import type { NodeRecord, ServiceSpec, Task } from "./objects.js";
 import type { ClusterState } from "./state.js";
+import { SpreadQueue } from "./spread-queue.js";
 import { serviceId, updateMany } from "./state.js";
 import { TaskIndex } from "./task-index.js";
 import { isTerminal } from "./task-state.js";
@@ -59,6 +60,8 @@ export class Scheduler extends Component {
     // One request per service; filter verdicts reused while placing cannot change them.
     const requests = new Map<string, { req?: PlacementRequest; reason?: string; dynamic: boolean }>();
     const verdicts = new Map<string, FilterVerdict>();
+    // With a fixed set of accepted nodes and no spread preferences: a queue by load per service.
+    const queues = new Map<string, SpreadQueue>();
     const decisions = new Map<string, { node?: NodeRecord; verdict?: FilterVerdict }>();
     pending.sort((a, b) => a.value.createdAt.localeCompare(b.value.createdAt));
     for (const { value: t } of pending) {
@@ -80,8 +83,15 @@ export class Scheduler extends Component {
           decisions.set(t.id, { verdict });
         continue;
       }
-      const chosen = chooseNode(verdict.accepted, key, r.req?.spread ?? []);
+      const spread = r.req?.spread ?? [];
+      let queue = queues.get(key);
+      if (!queue && !r.dynamic && spread.length === 0) {
+        queue = new SpreadQueue(verdict.accepted, key);
+        queues.set(key, queue);
+      }
+      const chosen = queue ? queue.take() : chooseNode(verdict.accepted, key, spread);
       place(chosen, { ...t, nodeId: chosen.node.id }, key);
+      queue?.requeue();
       decisions.set(t.id, { node: chosen.node });
     }
     const revision = await updateMany(
