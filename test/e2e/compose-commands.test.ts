@@ -328,6 +328,9 @@ services:
 `;
 
   it("runs what the node satisfies; up fails at once, saying why, for what no node does", () => {
+    // The daemon shows its labels as Docker's does.
+    expect(engine.ctl(["info", "--format", "{{json .Labels}}"]).stdout.trim()).toBe('["zone=east"]');
+    expect(engine.ctl(["info"]).stdout).toContain(" Labels:\n  zone=east\n");
     const dir = project(PLACED);
     try {
       const started = Date.now();

@@ -65,7 +65,11 @@ export class Daemon {
     api.addService("Volumes", volumesService(agent));
     api.addService(
       "System",
-      systemService(agent, { dataRoot: opts.dataRoot, hosts: opts.hosts.map(formatHost) }),
+      systemService(agent, {
+        dataRoot: opts.dataRoot,
+        hosts: opts.hosts.map(formatHost),
+        ...(opts.labels && { labels: opts.labels }),
+      }),
     );
     let cluster: ClusterStore | undefined;
     try {

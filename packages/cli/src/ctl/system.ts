@@ -124,6 +124,8 @@ export function systemCommands(program: Command, ctl: Ctl): void {
       ` Name: ${String(doc.Name)}`,
       ` Data Root: ${String(doc.DockerRootDir)}`,
     ];
+    const labels = (doc.Labels as string[] | undefined) ?? [];
+    if (labels.length) lines.push(` Labels:`, ...labels.map((l) => `  ${l}`));
     process.stdout.write(`${lines.join("\n")}\n`);
   };
   program

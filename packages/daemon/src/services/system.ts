@@ -16,7 +16,10 @@ export async function daemonVersion(): Promise<string> {
 }
 
 /** The System service: version, info, df, prune and the event stream. */
-export function systemService(agent: Agent, info: { dataRoot: string; hosts: string[] }): ServiceImpl {
+export function systemService(
+  agent: Agent,
+  info: { dataRoot: string; hosts: string[]; labels?: Record<string, string> },
+): ServiceImpl {
   return {
     async ping() {
       return {};
@@ -56,6 +59,7 @@ export function systemService(agent: Agent, info: { dataRoot: string; hosts: str
           NCPU: os.cpus().length,
           MemTotal: os.totalmem(),
           Name: os.hostname(),
+          Labels: Object.entries(info.labels ?? {}).map(([k, v]) => `${k}=${v}`),
           ServerVersion: await daemonVersion(),
           Runtimes: { runc: { path: "runc" } },
           DefaultRuntime: "runc",
