@@ -216,6 +216,16 @@ describe("a container run with -d -i", () => {
     await size(40, 120);
     t.type("exit 3\n");
     expect(await t.exited).toBe(3);
+    // exec -t without -i: no input, but the terminal still follows ours. (Until then the terminal
+    // of script has no size, and busybox's `stty size` fails.)
+    const looping = onTerminal(`exec -t ic sh -c 'for i in $(seq 1 100); do stty size; sleep 0.1; done'`);
+    await eventually(
+      () => looping.tty().startsWith("/dev/pts/") && looping.output().includes("\n"),
+      "the loop's output",
+    );
+    execFileSync("stty", ["-F", looping.tty(), "rows", "21", "cols", "61"]);
+    await eventually(() => /^21 61\r*$/m.test(looping.output()), "the container's terminal at 21 × 61");
+    expect(await looping.exited).toBe(0);
   });
 });
 

@@ -139,7 +139,8 @@ export async function runSession<In>(
     stdin.on("data", onData);
     stdin.on("end", endInput);
     stdin.on("error", endInput);
-  } else call.end();
+  } else if (!(o.tty && msg.resize)) call.end();
+  // With a terminal and no stdin the stream stays open for terminal sizes; the server ends it.
   if (o.tty && msg.resize) process.on("SIGWINCH", onResize);
   let exitCode: number | undefined;
   try {
