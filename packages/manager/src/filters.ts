@@ -1,11 +1,12 @@
 import type { NodeAttributes, PlacementConstraint } from "@tsc/core";
 import { constraintMatches, parsePlacementConstraint, parseSpreadPreference } from "@tsc/core";
-import type { NodeRecord, Resources, ServiceSpec, Task } from "./objects.js";
+import type { NodeRecord, Resources, ServiceSpec } from "./objects.js";
 
 /** What a filter sees of a node: the node and its live tasks, with their counts, reservations and ports. */
 export interface NodeInfo {
   node: NodeRecord;
-  tasks: Task[];
+  /** How many live tasks it runs. */
+  taskCount: number;
   /** Live tasks per service key (`project/service`). */
   perService: Map<string, number>;
   /** What its live tasks have reserved. */
@@ -18,7 +19,7 @@ export interface NodeInfo {
 export function emptyNodeInfo(node: NodeRecord): NodeInfo {
   return {
     node,
-    tasks: [],
+    taskCount: 0,
     perService: new Map(),
     reserved: { nanoCpus: 0, memoryBytes: 0 },
     ports: new Set(),

@@ -9,9 +9,9 @@ import {
   placementRequest,
   verdictIsDynamic,
 } from "./filters.js";
-import type { NodeRecord, ServiceSpec, Task } from "./objects.js";
+import type { NodeRecord, ServiceSpec } from "./objects.js";
 import type { ClusterState } from "./state.js";
-import { SpreadQueue } from "./spread-queue.js";
+import { leastLoaded, SpreadQueue } from "./spread-queue.js";
 import { serviceId, updateMany } from "./state.js";
 import { TaskIndex } from "./task-index.js";
 import { isTerminal } from "./task-state.js";
@@ -54,44 +54,27 @@ export class Scheduler extends Component {
     const place = placer(services);
     for (const { value: t } of cache.tasks.values()) {
       const c = t.nodeId ? candidates.get(t.nodeId) : undefined;
-      if (c && !isTerminal(t.status.state)) place(c, t, serviceId(t.project, t.service));
+      if (c && !isTerminal(t.status.state)) place(c, serviceId(t.project, t.service));
     }
     const all = [...candidates.values()];
-    // One request per service; filter verdicts reused while placing cannot change them.
-    const requests = new Map<string, { req?: PlacementRequest; reason?: string; dynamic: boolean }>();
-    const verdicts = new Map<string, FilterVerdict>();
-    // With a fixed set of accepted nodes and no spread preferences: a queue by load per service.
-    const queues = new Map<string, SpreadQueue>();
+    const perService = new Map<string, ServicePass>();
     const decisions = new Map<string, { node?: NodeRecord; verdict?: FilterVerdict }>();
     pending.sort((a, b) => a.value.createdAt.localeCompare(b.value.createdAt));
     for (const { value: t } of pending) {
       const key = serviceId(t.project, t.service);
       const spec = services.get(key);
       if (!spec) continue;
-      let r = requests.get(key);
-      if (!r) {
-        r = request(key, spec);
-        requests.set(key, r);
-      }
-      let verdict = r.dynamic ? undefined : verdicts.get(key);
-      if (!verdict) {
-        verdict = r.req ? filterNodes(r.req, all) : { accepted: [], reason: r.reason };
-        if (!r.dynamic) verdicts.set(key, verdict);
-      }
+      let s = perService.get(key);
+      if (!s) perService.set(key, (s = servicePass(key, spec, all)));
+      const verdict = s.verdict ?? filterNodes(s.req!, all);
       if (verdict.accepted.length === 0) {
         if (t.unschedulable !== verdict.reason || !t.unsatisfiable !== !verdict.unsatisfiable)
           decisions.set(t.id, { verdict });
         continue;
       }
-      const spread = r.req?.spread ?? [];
-      let queue = queues.get(key);
-      if (!queue && !r.dynamic && spread.length === 0) {
-        queue = new SpreadQueue(verdict.accepted, key);
-        queues.set(key, queue);
-      }
-      const chosen = queue ? queue.take() : chooseNode(verdict.accepted, key, spread);
-      place(chosen, { ...t, nodeId: chosen.node.id }, key);
-      queue?.requeue();
+      const chosen = s.queue ? s.queue.take() : chooseNode(verdict.accepted, key, s.req?.spread ?? []);
+      place(chosen, key);
+      s.queue?.requeue();
       decisions.set(t.id, { node: chosen.node });
     }
     const revision = await updateMany(
@@ -126,28 +109,42 @@ export class Scheduler extends Component {
   }
 }
 
-/** The placement request of a service, or why it cannot have one (a constraint the spec's checks missed). */
-function request(
-  key: string,
-  spec: ServiceSpec,
-): { req?: PlacementRequest; reason?: string; dynamic: boolean } {
+/** What one pass knows about a service's placement. */
+interface ServicePass {
+  /** Its request (absent when its placement cannot be parsed). */
+  req?: PlacementRequest;
+  /** The filters' verdict, when placing its tasks cannot change it (else computed per task). */
+  verdict?: FilterVerdict;
+  /** With a fixed verdict and no spread preferences: its accepted nodes by load. */
+  queue?: SpreadQueue;
+}
+
+function servicePass(key: string, spec: ServiceSpec, nodes: NodeInfo[]): ServicePass {
+  let req: PlacementRequest;
   try {
-    const req = placementRequest(key, spec);
-    return { req, dynamic: verdictIsDynamic(req) };
+    req = placementRequest(key, spec);
   } catch (e) {
-    return { reason: `invalid placement: ${(e as Error).message}`, dynamic: false };
+    // A constraint the compose loader's check missed (a spec stored by another client).
+    return { verdict: { accepted: [], reason: `invalid placement: ${(e as Error).message}` } };
   }
+  if (verdictIsDynamic(req)) return { req };
+  const verdict = filterNodes(req, nodes);
+  const queue =
+    req.spread.length === 0 && verdict.accepted.length > 0
+      ? new SpreadQueue(verdict.accepted, key)
+      : undefined;
+  return { req, verdict, ...(queue && { queue }) };
 }
 
 /**
- * Counts task `t` (of service `key`) on node `n`: its slot for the service, its reservations and
- * its host ports (each service's computed once per pass).
+ * Counts a task of service `key` on node `n`: one more task, its slot for the service, its
+ * reservations and its host ports (each service's computed once per pass).
  */
-function placer(services: Map<string, ServiceSpec>): (n: NodeInfo, t: Task, key: string) => void {
+function placer(services: Map<string, ServiceSpec>): (n: NodeInfo, key: string) => void {
   const portsOf = new Map<string, string[]>();
-  return (n, t, key) => {
+  return (n, key) => {
     const spec = services.get(key);
-    n.tasks.push(t);
+    n.taskCount++;
     n.perService.set(key, (n.perService.get(key) ?? 0) + 1);
     if (!spec) return;
     if (spec.reservations) {
@@ -182,23 +179,4 @@ function chooseNode(nodes: NodeInfo[], key: string, spread: string[]): NodeInfo 
       best = { value, nodes: members, tasks };
   }
   return chooseNode(best!.nodes, key, rest);
-}
-
-/** The spread choice: fewest tasks of the service, then fewest tasks, then the lowest node ID. */
-function leastLoaded(nodes: NodeInfo[], serviceKey: string): NodeInfo {
-  let best = nodes[0]!;
-  let bestService = best.perService.get(serviceKey) ?? 0;
-  for (const n of nodes) {
-    const mine = n.perService.get(serviceKey) ?? 0;
-    if (
-      mine < bestService ||
-      (mine === bestService &&
-        (n.tasks.length < best.tasks.length ||
-          (n.tasks.length === best.tasks.length && n.node.id < best.node.id)))
-    ) {
-      best = n;
-      bestService = mine;
-    }
-  }
-  return best;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { NodeInfo } from "./filters.js";
 import { emptyNodeInfo } from "./filters.js";
-import type { NodeRecord, Task } from "./objects.js";
-import { SpreadQueue } from "./spread-queue.js";
+import type { NodeRecord } from "./objects.js";
+import { leastLoaded, SpreadQueue } from "./spread-queue.js";
 
 const node = (id: string): NodeInfo =>
   emptyNodeInfo({
@@ -16,7 +16,7 @@ const node = (id: string): NodeInfo =>
     addr: "",
   } as NodeRecord);
 const add = (n: NodeInfo, key: string): void => {
-  n.tasks.push({ id: `${n.node.id}-${n.tasks.length}` } as Task);
+  n.taskCount++;
   n.perService.set(key, (n.perService.get(key) ?? 0) + 1);
 };
 
@@ -36,6 +36,8 @@ describe("SpreadQueue", () => {
     }
     // c (0 of web, 0 tasks), a (0 of web, 2 tasks), then round by web count, ties by total then ID.
     expect(taken).toEqual(["c", "a", "b", "c", "a", "b"]);
+    // The scan picks as the queue does.
+    expect(leastLoaded([a, b, c], "web").node.id).toBe(q.take().node.id);
   });
 
   it("sees load that other services added to its nodes after it was built", () => {

@@ -5,16 +5,26 @@ type Load = [service: number, total: number, id: string];
 
 const loadOf = (n: NodeInfo, serviceKey: string): Load => [
   n.perService.get(serviceKey) ?? 0,
-  n.tasks.length,
+  n.taskCount,
   n.node.id,
 ];
 
 const less = (a: Load, b: Load): boolean =>
   a[0] !== b[0] ? a[0] < b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2];
 
+/** The spread choice by one scan: the node with the least Load for the service. */
+export function leastLoaded(nodes: NodeInfo[], serviceKey: string): NodeInfo {
+  let best = nodes[0]!;
+  let bestLoad = loadOf(best, serviceKey);
+  for (const n of nodes) {
+    const load = loadOf(n, serviceKey);
+    if (less(load, bestLoad)) [best, bestLoad] = [n, load];
+  }
+  return best;
+}
+
 /**
- * The scheduler's spread choice for one service over a fixed set of nodes, in O(log n) per task: a
- * binary min-heap of the nodes by load (see Load). Loads only grow during a pass, so a node whose
+ * leastLoaded for one service over a fixed set of nodes, in O(log n) per task: a binary min-heap of the nodes by load (see Load). Loads only grow during a pass, so a node whose
  * load changed since it was queued (it took a task of this or another service) is requeued with
  * its current load when it comes up, and the node taken is always the least loaded one.
  */
