@@ -202,6 +202,9 @@ describe("tscd", () => {
       expect(missing.code).toBe(1);
       expect(missing.stderr).toBe(`tscctl: open ${engine.dir}/no-such.tar: no such file or directory\n`);
     }
+    expect(engine.ctl(["load", "-i", engine.dir]).stderr).toBe(
+      `tscctl: open ${engine.dir}: is a directory\n`,
+    );
     const dup = engine.ctl(["create", "--name", "live", "busybox"]);
     expect(dup.code).toBe(125);
     expect(dup.stderr).toMatch(/container name "\/live" already exists/);

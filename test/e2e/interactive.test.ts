@@ -115,6 +115,10 @@ describe("run -i (attached)", () => {
     const config = join(engine.env.TSC_CONFIG!, "config.json");
     mkdirSync(engine.env.TSC_CONFIG!, { recursive: true });
     try {
+      writeFileSync(config, "{ not json");
+      const broken = engine.ctl(["run", "-i", "--rm", "busybox", "true"], { input: "" });
+      expect(broken.code).toBe(1);
+      expect(broken.stderr).toMatch(new RegExp(`^tscctl: ${config}: .*; fix or remove the file\n$`));
       writeFileSync(config, JSON.stringify({ detachKeys: "ctrl-1" }));
       const bad = engine.ctl(["run", "-i", "--rm", "busybox", "true"], { input: "" });
       expect(bad.code).toBe(1);

@@ -25,10 +25,7 @@ async function setStopTimeout(
   timeout: number | undefined,
 ): Promise<void> {
   if (timeout === undefined) return;
-  if (!Number.isInteger(timeout) || timeout < 0)
-    throw invalidArgument(`invalid stop timeout ${timeout}`, {
-      hint: "give a whole number of seconds, 0 or more",
-    });
+  checkStopTimeout(timeout);
   const tasks = (await state.tasks.list()).items.filter(
     (t) =>
       t.value.project === project &&
@@ -38,6 +35,14 @@ async function setStopTimeout(
   await updateMany(state.store, state.tasks, tasks, (cur) =>
     cur.stopTimeout === timeout ? undefined : { ...cur, stopTimeout: timeout },
   );
+}
+
+/** A user's stop timeout (`-t`) must be whole seconds, 0 or more. */
+function checkStopTimeout(timeout: number | undefined): void {
+  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 0))
+    throw invalidArgument(`invalid stop timeout ${timeout}`, {
+      hint: "give a whole number of seconds, 0 or more",
+    });
 }
 
 /** `a` plus the members of `b` whose name it lacks. */
@@ -229,24 +234,35 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
       for (const name of req.services)
         if (!all.some((s) => s.value.spec.name === name))
           throw notFound("service", name, { hint: `is it in project ${req.project}?` });
-      if (req.action !== "start") await setStopTimeout(state, req.project, req.services, req.timeout);
-      for (const s of chosen) {
-        if (req.action === "stop" || req.action === "start")
-          await state.services.update(s.id, (cur) =>
-            cur ? { ...cur, stopped: req.action === "stop" } : undefined,
-          );
-        else if (req.action === "restart") {
-          for (const t of (await state.tasks.list()).items)
-            if (
-              t.value.project === req.project &&
-              t.value.service === s.value.spec.name &&
-              t.value.desiredState === "running"
-            )
-              await state.tasks.update(t.id, (cur) =>
-                cur ? { ...cur, desiredState: "shutdown" } : undefined,
-              );
-        } else throw invalidArgument(`unknown action ${JSON.stringify(req.action)}`);
+      if (!["start", "stop", "restart"].includes(req.action))
+        throw invalidArgument(`unknown action ${JSON.stringify(req.action)}`);
+      checkStopTimeout(req.timeout);
+      if (req.action === "restart") {
+        // Shut the running tasks down (with the user's stop timeout) in one pass; the orchestrator
+        // replaces them.
+        const names = new Set(chosen.map((s) => s.value.spec.name));
+        const running = (await state.tasks.list()).items.filter(
+          (t) =>
+            t.value.project === req.project &&
+            names.has(t.value.service) &&
+            t.value.desiredState === "running",
+        );
+        await updateMany(state.store, state.tasks, running, (cur) =>
+          cur.desiredState === "running"
+            ? {
+                ...cur,
+                desiredState: "shutdown" as const,
+                ...(req.timeout !== undefined && { stopTimeout: req.timeout }),
+              }
+            : undefined,
+        );
+        return {};
       }
+      if (req.action === "stop") await setStopTimeout(state, req.project, req.services, req.timeout);
+      for (const s of chosen)
+        await state.services.update(s.id, (cur) =>
+          cur ? { ...cur, stopped: req.action === "stop" } : undefined,
+        );
       return {};
     },
     async removeStopped(req: { project: string; services: string[] }) {

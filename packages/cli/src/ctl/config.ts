@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { ExitError } from "../common/run-cli.js";
@@ -15,12 +15,21 @@ export function configPath(): string {
   return join(process.env.TSC_CONFIG ?? join(homedir(), ".tsc"), "config.json");
 }
 
-/** The config; none (or an unreadable one) is empty, as Docker treats a missing file. */
-export async function readConfig(): Promise<CliConfig> {
+/**
+ * The config; a missing one is empty, as Docker treats it. A file that is not JSON is a one-line
+ * error naming the file (rather than being overwritten by `login`).
+ */
+export function readConfig(): CliConfig {
+  let text: string;
   try {
-    return JSON.parse(await readFile(configPath(), "utf8")) as CliConfig;
+    text = readFileSync(configPath(), "utf8");
   } catch {
     return {};
+  }
+  try {
+    return JSON.parse(text) as CliConfig;
+  } catch (e) {
+    throw new ExitError(1, `tscctl: ${configPath()}: ${(e as Error).message}; fix or remove the file`);
   }
 }
 
@@ -32,23 +41,11 @@ export async function writeConfig(cfg: CliConfig): Promise<void> {
 }
 
 /**
- * The config's `detachKeys` (Docker's key for the default of `--detach-keys`), or undefined. A file
- * that is not JSON, or a value that is not a string, is a one-line error naming the file.
+ * The config's `detachKeys` (Docker's key for the default of `--detach-keys`), or undefined. A
+ * value that is not a string is a one-line error naming the file.
  */
 export function configuredDetachKeys(): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(configPath(), "utf8");
-  } catch {
-    return undefined;
-  }
-  let cfg: CliConfig;
-  try {
-    cfg = JSON.parse(text) as CliConfig;
-  } catch (e) {
-    throw new ExitError(1, `tscctl: ${configPath()}: ${(e as Error).message}; fix or remove the file`);
-  }
-  const keys = cfg.detachKeys;
+  const keys = readConfig().detachKeys;
   if (keys === undefined || keys === "") return undefined;
   if (typeof keys !== "string")
     throw new ExitError(1, `tscctl: ${configPath()}: detachKeys must be a string such as "ctrl-p,ctrl-q"`);

@@ -55,26 +55,24 @@ interface MessageSink {
  */
 async function openInput(file: string | undefined): Promise<NodeJS.ReadableStream> {
   if (!file || file === "-") return process.stdin;
-  try {
-    const fh = await open(file, "r");
-    if ((await fh.stat()).isDirectory()) {
-      await fh.close();
-      throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    }
-    return fh.createReadStream();
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file or directory"
-        : code === "EACCES"
-          ? "permission denied"
-          : code === "EISDIR"
-            ? "is a directory"
-            : (e as Error).message;
+  const fail = (why: string): never => {
     throw new ExitError(1, `tscctl: open ${file}: ${why}`);
+  };
+  const fh = await open(file, "r").catch((e: NodeJS.ErrnoException) =>
+    fail(OPEN_ERRORS[e.code ?? ""] ?? e.message),
+  );
+  if ((await fh.stat()).isDirectory()) {
+    await fh.close();
+    fail("is a directory");
   }
+  return fh.createReadStream();
 }
+
+/** The system's words for the usual reasons a file cannot be opened. */
+const OPEN_ERRORS: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  EACCES: "permission denied",
+};
 
 async function sendFile(
   stream: MessageSink,

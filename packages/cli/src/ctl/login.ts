@@ -48,7 +48,7 @@ export function loginCommands(program: Command, ctl: Ctl): void {
         } catch (e) {
           throw new ExitError(1, daemonError(e));
         }
-        const cfg = await readConfig();
+        const cfg = readConfig();
         cfg.auths = {
           ...cfg.auths,
           [domain]: { auth: Buffer.from(`${o.username}:${password}`).toString("base64") },
@@ -63,7 +63,7 @@ export function loginCommands(program: Command, ctl: Ctl): void {
     .argument("[server]", "registry host")
     .action(async (server: string | undefined) => {
       const domain = await serverOf(server);
-      const cfg = await readConfig();
+      const cfg = readConfig();
       if (!cfg.auths?.[domain]) {
         process.stdout.write(`Not logged in to ${domain}\n`);
         return;

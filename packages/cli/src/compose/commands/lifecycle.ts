@@ -30,7 +30,7 @@ function stateCommand(
         ...(flags.timeout !== undefined && { timeout: flags.timeout }),
       };
       await client.call("Stacks", "setState", request).catch(async (e: unknown) => {
-        throw new ExitError(1, (await noContainer(engine, action, services, e)) ?? daemonError(e));
+        throw new ExitError(1, (await noContainer(engine, project, action, services, e)) ?? daemonError(e));
       });
       const progress = new Progress("auto", action === "stop" ? "Stopping" : "Running");
       if (action === "stop") {
@@ -70,16 +70,18 @@ function stateCommand(
  */
 async function noContainer(
   engine: ComposeEngine,
+  project: string,
   action: string,
   services: string[],
   e: unknown,
 ): Promise<string | undefined> {
   if (action !== "start" || !isTscError(e, "NotFound")) return undefined;
-  const known: string[] = await engine.load().then(
+  const inFile: string[] = await engine.load().then(
     (p) => Object.keys(p.project.services),
     () => [],
   );
-  const missing = services.find((s) => known.includes(s) && e.message.includes(JSON.stringify(s)));
+  const onEngine = new Set((await engine.view(project)).services.map((s) => s.spec.name));
+  const missing = services.find((s) => inFile.includes(s) && !onEngine.has(s));
   return missing && `tsc-compose: service "${missing}" has no container to start`;
 }
 
