@@ -150,3 +150,22 @@ describe("tsc-compose config", () => {
     expect(r.stderr).toContain("unknown option '--bogus'");
   });
 });
+
+describe("a reader that goes away", () => {
+  it("ends the command quietly, as docker's does (no EPIPE stack trace)", () => {
+    // Output well past a pipe's 64 KiB, so the writes meet the closed pipe.
+    const services = Array.from({ length: 3000 }, (_, i) => `  s${i}:\n    image: busybox\n`).join("");
+    const file = join(dir, "big.yaml");
+    writeFileSync(file, `name: big\nservices:\n${services}`);
+    const r = spawnSync(
+      "bash",
+      ["-c", `"$0" -f "$1" config | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`, bin, file],
+      {
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root" },
+        encoding: "utf8",
+      },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe("0");
+  });
+});

@@ -4,7 +4,7 @@
  * TCP, and the API trace with secrets redacted.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, freePort, TestEngine } from "../support/engine.js";
@@ -136,7 +136,11 @@ describe("tscd", () => {
   it("leaves containers running on SIGTERM (live restore)", async () => {
     ok(["run", "-d", "--name", "live", "busybox", "sleep", "1000"]);
     const pid = ok(["inspect", "--format", "{{.State.Pid}}", "live"]).trim();
+    const pidFile = join(engine.execRoot, "tscd.pid");
+    expect(readFileSync(pidFile, "utf8").trim()).toBe(String(engine.pid));
     expect(await engine.terminate()).toBe(0);
+    // Its pid file goes with it, as dockerd's does.
+    expect(existsSync(pidFile)).toBe(false);
     expect(() => process.kill(Number(pid), 0)).not.toThrow();
     await engine.start();
     expect(ok(["ps", "--filter", "name=live", "--format", "{{.Names}} {{.State}}"]).trim()).toBe(

@@ -157,7 +157,14 @@ describe("walkthrough", () => {
   });
 
   it("shows processes, stats and events", () => {
-    expect(ok(["top", "blog1"])).toMatch(/PID\s+CMD\n\d+\s+sleep 1000/);
+    // Docker's columns (ps -ef), and ps options passed on.
+    expect(ok(["top", "blog1"])).toMatch(
+      /^UID\s+PID\s+PPID\s+C\s+STIME\s+TTY\s+TIME\s+CMD\nroot\s+\d+\s+\d+\s.*\ssleep 1000\n/,
+    );
+    expect(ok(["top", "blog1", "-o", "pid,comm"])).toMatch(/^PID\s+COMMAND\n\d+\s+sleep\n$/);
+    const bad = engine.ctl(["top", "blog1", "-o", "nosuchcolumn"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^Error response from daemon: ps: .*nosuchcolumn/);
     const stats = ok(["stats", "--no-stream", "blog1"]);
     expect(stats).toMatch(/CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT/);
     expect(stats).toContain("blog1");

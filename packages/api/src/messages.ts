@@ -31,6 +31,16 @@ export interface KillContainerRequest {
   id: string;
   signal: string;
 }
+/** `TopRequest`: `psArgs` are options for the host's ps (none = `-ef`). */
+export interface TopRequest {
+  id: string;
+  psArgs: string[];
+}
+/** `TopReply`: ps's titles and the container's rows. */
+export interface TopReply {
+  titles: string[];
+  processes: { columns: string[] }[];
+}
 /** `RemoveContainerRequest`. */
 export interface RemoveContainerRequest {
   id: string;

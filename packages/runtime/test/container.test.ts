@@ -113,7 +113,8 @@ describe("containers under conmon + runc", () => {
     });
     expect(r).toEqual({ exitCode: 7, stdout: "from-stdin\ny\n", stderr: "" });
     const top = await manager.top(c.id);
-    expect(top.Processes.some((p) => p[1] === "sleep 60")).toBe(true);
+    expect(top.Titles).toEqual(["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]);
+    expect(top.Processes.some((p) => p.at(-1) === "sleep 60")).toBe(true);
     await manager.remove(c.id, { force: true });
   });
 

@@ -32,7 +32,7 @@ export const API_DESCRIPTOR: unknown = {
                   responseType: "ExecOutput",
                   responseStream: true,
                 },
-                Top: { requestType: "ContainerRef", responseType: "TopReply" },
+                Top: { requestType: "TopRequest", responseType: "TopReply" },
                 Stats: { requestType: "StatsRequest", responseType: "StatsSample", responseStream: true },
                 Diff: { requestType: "ContainerRef", responseType: "DiffReply" },
                 Commit: { requestType: "CommitRequest", responseType: "ImageRef" },
@@ -164,6 +164,9 @@ export const API_DESCRIPTOR: unknown = {
                 exited: { type: "bool", id: 3 },
                 exitCode: { type: "int32", id: 4 },
               },
+            },
+            TopRequest: {
+              fields: { id: { type: "string", id: 1 }, psArgs: { rule: "repeated", type: "string", id: 2 } },
             },
             TopReply: {
               fields: {

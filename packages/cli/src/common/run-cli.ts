@@ -21,11 +21,24 @@ export async function runCli(
   main: () => Promise<void>,
   isUserError: (e: unknown) => e is Error = (_e): _e is Error => false,
 ): Promise<void> {
+  endQuietlyOnClosedOutput();
   try {
     await main();
   } catch (e) {
     process.exitCode = reportError(prog, e, isUserError);
   }
+}
+
+/**
+ * A reader that went away (`tscctl ps | head -1`, `logs -f | grep -m1 x`) ends the command quietly,
+ * as it ends docker's: Node would otherwise die of an unhandled EPIPE with a stack trace.
+ */
+function endQuietlyOnClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr])
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+      process.exit(0);
+    });
 }
 
 function reportError(prog: string, e: unknown, isUserError: (e: unknown) => e is Error): number {

@@ -1,4 +1,4 @@
-import type { ContainerSummary, LogLine, StatsSample } from "@tsc/api";
+import type { ContainerSummary, LogLine, StatsSample, TopReply } from "@tsc/api";
 import type { Command } from "commander";
 import { bytesSize, shortId } from "../common/human.js";
 import { ExitError } from "../common/run-cli.js";
@@ -147,14 +147,16 @@ export function inspectionCommands(program: Command, ctl: Ctl): void {
   program
     .command("top")
     .description("Display the running processes of a container")
+    .usage("[OPTIONS] CONTAINER [ps OPTIONS]")
     .argument("<container>")
-    .action(async (id: string) => {
+    .argument("[ps-options...]", "options for ps (default -ef)")
+    .passThroughOptions()
+    .allowUnknownOption()
+    .action(async (id: string, psArgs: string[]) => {
       const c = await ctl.client();
-      const t = await c
-        .call<{ titles: string[]; processes: { columns: string[] }[] }>("Containers", "top", { id })
-        .catch((e: unknown) => {
-          throw new ExitError(1, daemonError(e));
-        });
+      const t = await c.call<TopReply>("Containers", "top", { id, psArgs }).catch((e: unknown) => {
+        throw new ExitError(1, daemonError(e));
+      });
       process.stdout.write(
         renderTable(
           t.titles,

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Command, Option } from "commander";
 import { DEFAULT_HOST, parseHost } from "@tsc/api";
@@ -92,6 +92,17 @@ function parseLabels(flags: string[]): Record<string, string> {
   return labels;
 }
 
+/** Removes the pid files that still name this process (a later daemon's are left alone), as dockerd does on exit. */
+function removeOwnPidFiles(files: string[]): void {
+  for (const f of new Set(files)) {
+    try {
+      if (readFileSync(f, "utf8").trim() === String(process.pid)) rmSync(f);
+    } catch {
+      // not there, or not ours to read
+    }
+  }
+}
+
 async function main(): Promise<void> {
   program.parse();
   const opts = program.opts<Opts>();
@@ -139,7 +150,8 @@ async function main(): Promise<void> {
     labels,
     log,
   });
-  writeFileSync(join(opts.execRoot, "tscd.pid"), `${process.pid}\n`);
+  const pidFiles = [join(opts.execRoot, "tscd.pid"), opts.pidfile];
+  writeFileSync(pidFiles[0]!, `${process.pid}\n`);
   log(`tscd ${VERSION} serving on ${opts.host.join(", ")} (data root ${opts.dataRoot})`);
   if (execRoot === "mounted")
     log(`mounted a tmpfs on the exec root ${opts.execRoot} (runtime state is volatile)`);
@@ -150,7 +162,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${sig}: stopping; containers keep running`);
-    void daemon.stop().then(() => process.exit(0));
+    void daemon.stop().then(() => {
+      removeOwnPidFiles(pidFiles);
+      process.exit(0);
+    });
   };
   // A failure nobody awaited must not take the host's containers' daemon down: log it.
   process.on("unhandledRejection", (e) => log(`error: unhandled: ${(e as Error)?.message ?? String(e)}`));

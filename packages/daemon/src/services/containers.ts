@@ -1,6 +1,8 @@
 import type { ServerDuplexStream, ServerReadableStream, ServerWritableStream } from "@grpc/grpc-js";
 import type { Agent, CreateContainerOptions } from "@tsc/agent";
 import type {
+  TopReply,
+  TopRequest,
   AttachInput,
   CommitRequest,
   CreateContainerRequest,
@@ -105,8 +107,8 @@ export function containersService(agent: Agent): ServiceImpl {
     },
     exec: (call: ServerDuplexStream<ExecInput, ExecOutput>) => execStream(agent, call),
     attach: (call: ServerDuplexStream<AttachInput, ExecOutput>) => attachStream(agent, call),
-    async top(req: Ref) {
-      const t = await c.top(req.id);
+    async top(req: TopRequest): Promise<TopReply> {
+      const t = await c.top(req.id, req.psArgs);
       return { titles: t.Titles, processes: t.Processes.map((columns) => ({ columns })) };
     },
     async stats(call: ServerWritableStream<{ id: string; stream: boolean }, StatsSample>) {

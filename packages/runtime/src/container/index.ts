@@ -11,6 +11,8 @@ export { resolveUser } from "./users.js";
 export type { FsChange } from "./inspect-fs.js";
 export { CHANGE_ADDED, CHANGE_DELETED, CHANGE_MODIFIED } from "./inspect-fs.js";
 export type { ContainerStats } from "./stats.js";
+export { DEFAULT_PS_ARGS, parsePsOutput } from "./top.js";
+export type { ProcessTable } from "./top.js";
 export type { VolumeProvider } from "./volumes.js";
 export {
   ATTACH_STDERR,

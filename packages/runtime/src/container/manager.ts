@@ -30,6 +30,8 @@ import type { ContainerRuntime, ExecResult, StartOptions } from "./runtime.js";
 import { readLogs } from "./logs.js";
 import { newContainerId, randomName, VALID_NAME } from "./names.js";
 import { restartDelay, shouldRestart } from "./restart.js";
+import type { ProcessTable } from "./top.js";
+import { processTable } from "./top.js";
 import { Runc } from "./runc.js";
 import type { VolumeProvider } from "./volumes.js";
 import { attachVolumes, detachVolumes } from "./volumes.js";
@@ -524,18 +526,12 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     return rec;
   }
 
-  /** `top`: the container's processes (PID and command line). */
-  async top(ref: string): Promise<{ Titles: string[]; Processes: string[][] }> {
+  /** `top`: the container's processes as the host's `ps` shows them (`psArgs`, default `-ef`). */
+  async top(ref: string, psArgs?: readonly string[]): Promise<ProcessTable> {
     const rec = this.get(ref);
     if (rec.status !== "running" && rec.status !== "paused")
       throw failedPrecondition(`container ${rec.id.slice(0, 12)} is not running`);
-    const pids = await this.runc.ps(rec.id);
-    const rows: string[][] = [];
-    for (const pid of pids) {
-      const cmd = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-      rows.push([String(pid), cmd.split("\0").filter(Boolean).join(" ")]);
-    }
-    return { Titles: ["PID", "CMD"], Processes: rows };
+    return processTable(await this.runc.ps(rec.id), psArgs);
   }
 
   /** `diff`: what the container changed against its image. */

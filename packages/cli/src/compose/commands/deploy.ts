@@ -8,6 +8,7 @@ import type { ComposeEngine } from "../engine.js";
 import type { ProgressMode } from "../progress.js";
 import { Progress } from "../progress.js";
 import { printWarnings } from "../warnings.js";
+import { runningTaskIds } from "./wait.js";
 
 /** The flags that shape a deploy, shared by `up` and `create`. */
 export interface DeployFlags {
@@ -61,7 +62,7 @@ export async function deployProject(
   selected: string[],
   flags: DeployFlags & { stopped?: boolean; only?: string[] },
   title: string,
-): Promise<{ stack: StackSpec; progress: Progress }> {
+): Promise<{ stack: StackSpec; progress: Progress; alreadyRunning: Set<string> }> {
   const loaded = await engine.load(selected);
   printWarnings(loaded.warnings);
   const { stack, warnings } = toStackSpec(loaded.project, {
@@ -71,7 +72,8 @@ export async function deployProject(
   printWarnings(warnings);
   adjust(stack, flags);
   const client = await engine.client();
-  const existed = (await engine.view(stack.project)).stack !== null;
+  const before = await engine.view(stack.project);
+  const existed = before.stack !== null;
   const progress = new Progress(flags.progress, title);
   try {
     for (const n of stack.networks.filter((x) => !x.external))
@@ -90,7 +92,7 @@ export async function deployProject(
     progress.end();
     throw e;
   }
-  return { stack, progress };
+  return { stack, progress, alreadyRunning: runningTaskIds(before) };
 }
 
 /** Compose's container names of a stored service: `container_name`, else `<project>-<service>-<n>` per replica. */

@@ -1,4 +1,4 @@
-import type { EventMessage } from "@tsc/api";
+import type { EventMessage, TopReply } from "@tsc/api";
 import { isTscError } from "@tsc/core";
 import { Command } from "commander";
 import { ExitError } from "../../common/run-cli.js";
@@ -7,7 +7,7 @@ import { stopTimeoutOption } from "../../common/stop-timeout.js";
 import { daemonError } from "../../ctl/shared.js";
 import type { ComposeEngine } from "../engine.js";
 import { Progress } from "../progress.js";
-import { showTasks, waitFor } from "./wait.js";
+import { runningTaskIds, showTasks, waitFor } from "./wait.js";
 
 /** `start`, `stop`, `restart`: service state on the engine, with Compose's progress lines. */
 function stateCommand(
@@ -56,7 +56,7 @@ function stateCommand(
       const verdict = await waitFor(
         engine,
         project,
-        (v) => showTasks(v, project, services, progress, false),
+        (v) => showTasks(v, { project, services, progress }),
         120_000,
       );
       progress.end();
@@ -121,6 +121,7 @@ export function lifecycleCommands(engine: ComposeEngine): Command[] {
       const project = await engine.projectName();
       const client = await engine.client();
       const names: string[] = [];
+      const alreadyRunning = runningTaskIds(await engine.view(project));
       for (const p of pairs) {
         const m = /^([^=]+)=(\d+)$/.exec(p);
         if (!m)
@@ -137,7 +138,7 @@ export function lifecycleCommands(engine: ComposeEngine): Command[] {
         engine,
         project,
         (v) => {
-          const shown = showTasks(v, project, names, progress, false);
+          const shown = showTasks(v, { project, services: names, progress, alreadyRunning });
           const extra = v.tasks.some(
             (t) =>
               names.includes(t.service) &&
@@ -222,11 +223,7 @@ export function lifecycleCommands(engine: ComposeEngine): Command[] {
       const project = await engine.projectName();
       const client = await engine.client();
       for (const c of await engine.containers(project, { all: false, services })) {
-        const t = await client.call<{ titles: string[]; processes: { columns: string[] }[] }>(
-          "Containers",
-          "top",
-          { id: c.id },
-        );
+        const t = await client.call<TopReply>("Containers", "top", { id: c.id });
         process.stdout.write(
           `${c.names[0]!.slice(1)}\n${renderTable(
             t.titles,

@@ -42,7 +42,7 @@ export function upCommand(engine: ComposeEngine): Command {
   )
     .argument("[service...]")
     .action(async (services: string[], flags: UpFlags) => {
-      const { stack, progress } = await deployProject(
+      const { stack, progress, alreadyRunning } = await deployProject(
         engine,
         services,
         { ...flags, stopped: !flags.start },
@@ -54,7 +54,12 @@ export function upCommand(engine: ComposeEngine): Command {
       const timeoutMs = flags.waitTimeout ? Number(flags.waitTimeout) * 1000 : 300_000;
       const wanted = services.length ? services : undefined;
       const verdict = flags.start
-        ? await waitFor(engine, project, (v) => showTasks(v, project, wanted, progress, healthy), timeoutMs)
+        ? await waitFor(
+            engine,
+            project,
+            (v) => showTasks(v, { project, services: wanted, progress, healthy, alreadyRunning }),
+            timeoutMs,
+          )
         : { done: true };
       progress.end();
       if (verdict.failed) throw new ExitError(1, `tsc-compose: ${verdict.failed}`);

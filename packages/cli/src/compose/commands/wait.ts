@@ -12,17 +12,30 @@ function containerName(project: string, s: StoredService, t: Task): string {
   return s.spec.containerName ?? `${project}-${t.service}-${t.slot}`;
 }
 
+/** What {@link showTasks} shows and waits for. */
+export interface ShowTasksOptions {
+  project: string;
+  /** Only these services' containers (absent or empty: all). */
+  services?: string[];
+  progress: Progress;
+  /** Wait for healthchecked services to be healthy, not only running (`--wait`). */
+  healthy?: boolean;
+  /** Tasks that ran before the command: shown as `Running`, as Compose shows containers it left alone. */
+  alreadyRunning?: ReadonlySet<string>;
+}
+
+/** The IDs of the tasks running in `view`, for {@link ShowTasksOptions.alreadyRunning}. */
+export function runningTaskIds(view: StackView): Set<string> {
+  return new Set(view.tasks.filter((t) => t.status.state === "running").map((t) => t.id));
+}
+
 /**
- * Shows each current task as a Compose container line; returns whether all are where
- * `healthy`/`started` want them (or have failed), and the first failure.
+ * Shows each current task as a Compose container line (Creating → Starting → Started, or Running
+ * when it ran before the command); returns whether all are where `healthy`/`started` want them (or
+ * have failed), and the first failure.
  */
-export function showTasks(
-  view: StackView,
-  project: string,
-  services: string[] | undefined,
-  progress: Progress,
-  healthy: boolean,
-): Convergence {
+export function showTasks(view: StackView, opts: ShowTasksOptions): Convergence {
+  const { project, services, progress, healthy = false, alreadyRunning } = opts;
   let done = true;
   let failed: string | undefined;
   for (const s of view.services) {
@@ -46,7 +59,8 @@ export function showTasks(
             progress.set("Container", name, "Waiting");
             done = false;
           }
-        } else progress.set("Container", name, "Started", { done: true });
+        } else
+          progress.set("Container", name, alreadyRunning?.has(t.id) ? "Running" : "Started", { done: true });
       } else if (st === "complete") progress.set("Container", name, "Exited", { done: true });
       else if (st === "failed" || st === "rejected" || st === "orphaned") {
         progress.set("Container", name, "Error", { done: true, error: true });
@@ -59,7 +73,7 @@ export function showTasks(
           progress.set("Container", name, `Pending: ${t.unschedulable}`, { done: true, error: true });
           failed ??= `container ${name} cannot be placed: ${t.unschedulable}`;
         } else {
-          progress.set("Container", name, t.unschedulable ? `Pending: ${t.unschedulable}` : "Created");
+          progress.set("Container", name, t.unschedulable ? `Pending: ${t.unschedulable}` : "Creating");
           done = false;
         }
       } else {

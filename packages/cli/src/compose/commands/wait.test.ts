@@ -1,0 +1,58 @@
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { Progress } from "../progress.js";
+import { service, task } from "./__fixtures__/stack-view.js";
+import { runningTaskIds, showTasks } from "./wait.js";
+
+/** A plain progress display whose lines the test reads. */
+function plainProgress(): { progress: Progress; lines: () => string[] } {
+  const out = new PassThrough();
+  const chunks: string[] = [];
+  out.on("data", (b: Buffer) => chunks.push(b.toString()));
+  const progress = new Progress("plain", "Running", out as unknown as NodeJS.WriteStream);
+  return { progress, lines: () => chunks.join("").split("\n").filter(Boolean) };
+}
+
+describe("showTasks (Compose's container lines while waiting)", () => {
+  it("goes Creating → Starting → Started for a new container, never Created before Creating", async () => {
+    const { progress, lines } = plainProgress();
+    const svc = [service("web")];
+    for (const state of ["pending", "assigned", "preparing", "starting", "running"] as const) {
+      const t = { ...task("web", state), id: "t1" };
+      const verdict = showTasks({ stack: null, services: svc, tasks: [t] }, { project: "p", progress });
+      expect(verdict.done).toBe(state === "running");
+    }
+    await new Promise((r) => setImmediate(r));
+    expect(lines()).toEqual([
+      " Container p-web-1  Creating",
+      " Container p-web-1  Starting",
+      " Container p-web-1  Started",
+    ]);
+  });
+
+  it("shows containers that ran before the command as Running, as Compose does for those it left alone", async () => {
+    const { progress, lines } = plainProgress();
+    const before = { stack: null, services: [service("web"), service("db")], tasks: [task("db", "running")] };
+    const alreadyRunning = runningTaskIds(before);
+    const now = { ...before, tasks: [...before.tasks, task("web", "running")] };
+    expect(showTasks(now, { project: "p", progress, alreadyRunning }).done).toBe(true);
+    await new Promise((r) => setImmediate(r));
+    expect(lines().sort()).toEqual([" Container p-db-1  Running", " Container p-web-1  Started"]);
+  });
+
+  it("waits for health with `healthy`, and reports an unhealthy container as the failure", () => {
+    const { progress } = plainProgress();
+    const svc = [service("web", { image: "busybox", healthcheck: { test: ["CMD", "true"] } })];
+    const waiting = {
+      stack: null,
+      services: svc,
+      tasks: [task("web", "running", "running", { health: "starting" })],
+    };
+    expect(showTasks(waiting, { project: "p", progress, healthy: true }).done).toBe(false);
+    expect(showTasks(waiting, { project: "p", progress }).done).toBe(true);
+    const sick = { ...waiting, tasks: [task("web", "running", "running", { health: "unhealthy" })] };
+    expect(showTasks(sick, { project: "p", progress, healthy: true }).failed).toBe(
+      "container p-web-1 is unhealthy",
+    );
+  });
+});
