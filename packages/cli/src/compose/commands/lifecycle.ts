@@ -7,6 +7,7 @@ import { stopTimeoutOption } from "../../common/stop-timeout.js";
 import { daemonError } from "../../ctl/shared.js";
 import type { ComposeEngine } from "../engine.js";
 import { Progress } from "../progress.js";
+import { imagesCommand } from "./images.js";
 import { runningTaskIds, showTasks, waitFor } from "./wait.js";
 
 /** `start`, `stop`, `restart`: service state on the engine, with Compose's progress lines. */
@@ -253,21 +254,6 @@ export function lifecycleCommands(engine: ComposeEngine): Command[] {
         );
       process.stdout.write(`${p.ip}:${p.publicPort}\n`);
     });
-  const images = new Command("images")
-    .description("List images used by the created containers")
-    .option("-q, --quiet", "only display IDs")
-    .argument("[service...]")
-    .action(async (services: string[], f: { quiet?: boolean }) => {
-      const project = await engine.projectName();
-      const rows = (await engine.containers(project, { all: true, services })).map((c) => [
-        c.names[0]!.slice(1),
-        c.image,
-        c.imageId.replace(/^sha256:/, "").slice(0, 12),
-      ]);
-      if (f.quiet)
-        return void process.stdout.write([...new Set(rows.map((r) => r[2]))].map((r) => `${r}\n`).join(""));
-      process.stdout.write(renderTable(["CONTAINER", "REPOSITORY:TAG", "IMAGE ID"], rows));
-    });
   const pull = new Command("pull")
     .description("Pull service images")
     .option("-q, --quiet", "pull without printing progress information")
@@ -354,7 +340,7 @@ export function lifecycleCommands(engine: ComposeEngine): Command[] {
     exec,
     top,
     port,
-    images,
+    imagesCommand(engine),
     pull,
     ls,
     events,
