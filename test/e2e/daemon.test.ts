@@ -263,6 +263,32 @@ describe("tscd", () => {
     expect(stopped.stderr).toMatch(/container files is not running/);
   });
 
+  it("sizes containers' own layers and volumes (ps -s, system df)", () => {
+    ok(["run", "-d", "--name", "sized", "-v", "sizedvol:/data", "busybox", "sleep", "1000"]);
+    ok([
+      "exec",
+      "sized",
+      "sh",
+      "-c",
+      "head -c 300000 /dev/zero > /big && head -c 200000 /dev/zero > /data/v",
+    ]);
+    expect(ok(["ps", "-s", "--filter", "name=sized", "--format", "{{.Size}}"]).trim()).toMatch(
+      /^30\d\.?\d*kB \(virtual \d+(\.\d+)?MB\)$/,
+    );
+    // The SIZE column joins the default table with -s, as Docker's.
+    expect(ok(["ps", "-s", "--filter", "name=sized"]).split("\n")[0]).toMatch(/NAMES\s+SIZE$/);
+    expect(ok(["ps", "--filter", "name=sized"]).split("\n")[0]).toMatch(/NAMES$/);
+    const df = ok(["system", "df"]);
+    const sizeOf = (type: string): number => {
+      const m = new RegExp(`^${type}\\s+\\d+\\s+\\d+\\s+([\\d.]+)(B|kB|MB)`, "m").exec(df);
+      return m ? Number(m[1]) * { B: 1, kB: 1e3, MB: 1e6 }[m[2] as "B"] : -1;
+    };
+    expect(sizeOf("Containers")).toBeGreaterThanOrEqual(300_000);
+    expect(sizeOf("Local Volumes")).toBeGreaterThanOrEqual(200_000);
+    ok(["rm", "-f", "sized"]);
+    ok(["volume", "rm", "sizedvol"]);
+  });
+
   it("traces API calls without secrets", async () => {
     engine.ctl(["login", "-u", "alice", "--password-stdin", "127.0.0.1:1"], { input: "s3cret-password\n" });
     const log = await eventually(() => {

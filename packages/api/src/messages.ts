@@ -75,9 +75,11 @@ export interface ContainerSummary {
   health: string;
   ports: PortBinding[];
   labels: Record<string, string>;
+  /** Bytes in the container's own layer; with `sizeRootFs` (that plus its image's) only when the list asked for sizes. */
   sizeRw: number;
   networks: string[];
   restartCount: number;
+  sizeRootFs: number;
 }
 /** `LogsRequest`; tail -1 = all. */
 export interface LogsRequest {

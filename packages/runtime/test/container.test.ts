@@ -5,7 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { ContainerManager, ImageStore, loadArchive, VolumeManager } from "@tsc/runtime";
 import type { ContainerSpec, LogEntry } from "@tsc/runtime";
@@ -202,6 +202,8 @@ describe("containers under conmon + runc", () => {
     expect(changes).toContainEqual({ Kind: 2, Path: "/bin/vi" });
     const stats = await manager.stats(c.id);
     expect(stats.memoryUsage).toBeGreaterThan(0);
+    // Without a memory limit, the host's memory is the limit (as docker stats shows it).
+    expect(stats.memoryLimit).toBe(totalmem());
     expect(stats.pids).toBeGreaterThanOrEqual(1);
     const staging = mkdtempSync(join(root, "commit-"));
     const layer = join(root, "commit.tar");

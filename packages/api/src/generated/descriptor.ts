@@ -108,6 +108,7 @@ export const API_DESCRIPTOR: unknown = {
                 sizeRw: { type: "int64", id: 14 },
                 networks: { rule: "repeated", type: "string", id: 15 },
                 restartCount: { type: "int32", id: 16 },
+                sizeRootFs: { type: "int64", id: 17 },
               },
             },
             ListContainersReply: {

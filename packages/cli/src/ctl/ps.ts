@@ -1,6 +1,13 @@
 import type { ContainerSummary } from "@tsc/api";
 import type { Command } from "commander";
-import { containerStatusText, formatPorts, quoteCommand, shortId, timeAgo } from "../common/human.js";
+import {
+  containerStatusText,
+  formatPorts,
+  humanSize,
+  quoteCommand,
+  shortId,
+  timeAgo,
+} from "../common/human.js";
 import { formatRows } from "../common/table.js";
 import type { FormatColumn } from "../common/table.js";
 import type { Ctl } from "./shared.js";
@@ -49,7 +56,15 @@ function columns(noTrunc: boolean): FormatColumn<ContainerSummary>[] {
           .join(","),
     },
     { header: "NETWORKS", field: "Networks", value: (c) => c.networks.join(",") },
-    { header: "SIZE", field: "Size", value: () => "0B" },
+    {
+      header: "SIZE",
+      field: "Size",
+      // As Docker's: the virtual size only when the daemon sized the container (`-s`).
+      value: (c) =>
+        c.sizeRootFs > 0
+          ? `${humanSize(c.sizeRw)} (virtual ${humanSize(c.sizeRootFs)})`
+          : humanSize(c.sizeRw),
+    },
   ];
 }
 
@@ -75,6 +90,7 @@ export function psCommand(program: Command, ctl: Ctl): void {
         quiet?: boolean;
         last?: string;
         latest?: boolean;
+        size?: boolean;
         trunc: boolean;
         filter?: string[];
         format?: string;
@@ -84,14 +100,16 @@ export function psCommand(program: Command, ctl: Ctl): void {
         const r = await c.call<{ containers: ContainerSummary[] }>("Containers", "list", {
           all: !!o.all || last !== undefined,
           filters: o.filter ?? [],
-          size: false,
+          size: !!o.size,
         });
         const rows = last !== undefined ? r.containers.slice(0, last) : r.containers;
         if (o.quiet) {
           for (const s of rows) process.stdout.write(`${o.trunc ? shortId(s.id) : s.id}\n`);
           return;
         }
-        const format = o.format === undefined || o.format === "table" ? DEFAULT : o.format;
+        // -s adds the SIZE column to the default table, as Docker's does.
+        const table = o.size ? `${DEFAULT}\t{{.Size}}` : DEFAULT;
+        const format = o.format === undefined || o.format === "table" ? table : o.format;
         process.stdout.write(formatRows(rows, { format, columns: columns(!o.trunc) }));
       },
     );

@@ -148,12 +148,13 @@ export function systemCommands(program: Command, ctl: Ctl): void {
         (await (await ctl.client()).call<{ json: string }>("System", "df", {})).json,
       ) as {
         Images: { Size: number; Containers: number }[];
-        Containers: { State: string }[];
-        Volumes: { UsedBy: number }[];
+        Containers: { State: string; SizeRw: number }[];
+        Volumes: { UsedBy: number; Size: number }[];
       };
       if (o.format) return printDocuments([doc], o.format);
-      const size = doc.Images.reduce((a, i) => a + i.Size, 0);
-      const unused = doc.Images.filter((i) => i.Containers === 0).reduce((a, i) => a + i.Size, 0);
+      const sum = (xs: number[]): number => xs.reduce((a, x) => a + x, 0);
+      const size = sum(doc.Images.map((i) => i.Size));
+      const unused = sum(doc.Images.filter((i) => i.Containers === 0).map((i) => i.Size));
       process.stdout.write(
         renderTable(
           ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"],
@@ -169,15 +170,15 @@ export function systemCommands(program: Command, ctl: Ctl): void {
               "Containers",
               String(doc.Containers.length),
               String(doc.Containers.filter((c) => c.State === "running").length),
-              "0B",
-              "0B",
+              humanSize(sum(doc.Containers.map((c) => c.SizeRw))),
+              humanSize(sum(doc.Containers.filter((c) => c.State !== "running").map((c) => c.SizeRw))),
             ],
             [
               "Local Volumes",
               String(doc.Volumes.length),
               String(doc.Volumes.filter((v) => v.UsedBy > 0).length),
-              "0B",
-              "0B",
+              humanSize(sum(doc.Volumes.map((v) => v.Size))),
+              humanSize(sum(doc.Volumes.filter((v) => v.UsedBy === 0).map((v) => v.Size))),
             ],
           ],
         ),

@@ -28,6 +28,7 @@ export function summarize(agent: Agent, rec: ContainerRecord): ContainerSummary 
     sizeRw: 0,
     networks: (meta?.endpoints ?? []).map((e) => e.network),
     restartCount: rec.restartCount,
+    sizeRootFs: 0,
   };
 }
 

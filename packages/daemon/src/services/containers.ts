@@ -1,6 +1,7 @@
 import type { ServerDuplexStream, ServerReadableStream, ServerWritableStream } from "@grpc/grpc-js";
 import type { Agent, CreateContainerOptions } from "@tsc/agent";
 import type {
+  ContainerSummary,
   TopReply,
   TopRequest,
   AttachInput,
@@ -39,6 +40,16 @@ const timeout = (t: number) => (t < 0 ? {} : { timeout: t });
 /** The Containers service over the agent. */
 export function containersService(agent: Agent): ServiceImpl {
   const c = agent.containers;
+  /** `ps -s`: each row's writable layer, and that plus its image (Docker's "virtual" size). */
+  const addSizes = async (rows: ContainerSummary[]): Promise<void> => {
+    const imageSizes = new Map((await agent.images.list()).map((i) => [i.Id, i.Size]));
+    await Promise.all(
+      rows.map(async (row) => {
+        row.sizeRw = await c.sizeRw(row.id).catch(() => 0);
+        row.sizeRootFs = row.sizeRw + (imageSizes.get(row.imageId) ?? 0);
+      }),
+    );
+  };
   return {
     async create(req: CreateContainerRequest) {
       const spec = parseJson<CreateContainerOptions>(req.specJson, "container spec");
@@ -82,8 +93,12 @@ export function containersService(agent: Agent): ServiceImpl {
     },
     async list(req: ListContainersRequest) {
       const all = req.all || req.filters.some((f) => f.startsWith("status=") || f.startsWith("exited="));
-      const rows = c.list({ all }).map((r) => summarize(agent, r));
-      return { containers: rows.filter((s) => matchesContainerFilters(s, req.filters)) };
+      const rows = c
+        .list({ all })
+        .map((r) => summarize(agent, r))
+        .filter((s) => matchesContainerFilters(s, req.filters));
+      if (req.size) await addSizes(rows);
+      return { containers: rows };
     },
     async inspect(req: Ref) {
       return { json: JSON.stringify(await agent.inspect(req.id)) };

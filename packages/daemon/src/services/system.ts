@@ -5,6 +5,7 @@ import type { Agent, EngineEvent } from "@tsc/agent";
 import { matchesFilters } from "@tsc/agent";
 import type { EventMessage, EventsRequest, ServiceImpl } from "@tsc/api";
 import { parseTimeArg } from "@tsc/api";
+import { diskUsage } from "@tsc/runtime";
 import { run } from "./run-version.js";
 
 /** The daemon's own version (from its package.json). */
@@ -80,8 +81,21 @@ export function systemService(
             Size: i.Size,
             Containers: containers.filter((c) => c.imageId === i.Id).length,
           })),
-          Containers: containers.map((c) => ({ Id: c.id, Names: [`/${c.name}`], State: c.status })),
-          Volumes: volumes.map((v) => ({ Name: v.Name, UsedBy: v.UsedBy.length })),
+          Containers: await Promise.all(
+            containers.map(async (c) => ({
+              Id: c.id,
+              Names: [`/${c.name}`],
+              State: c.status,
+              SizeRw: await agent.containers.sizeRw(c.id).catch(() => 0),
+            })),
+          ),
+          Volumes: await Promise.all(
+            volumes.map(async (v) => ({
+              Name: v.Name,
+              UsedBy: v.UsedBy.length,
+              Size: await diskUsage(v.Mountpoint),
+            })),
+          ),
         }),
       };
     },

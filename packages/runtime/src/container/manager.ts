@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "@tsc/core";
 import type { ResolvedImage } from "../image/store.js";
-import { writeFileAtomic } from "../util/fs.js";
+import { diskUsage, writeFileAtomic } from "../util/fs.js";
 import type { BundleLayout } from "./bundle.js";
 import {
   bundleLayout,
@@ -532,6 +532,11 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     if (rec.status !== "running" && rec.status !== "paused")
       throw failedPrecondition(`container ${rec.id.slice(0, 12)} is not running`);
     return processTable(await this.runc.ps(rec.id), psArgs);
+  }
+
+  /** The bytes the container wrote to its own layer (`ps -s`'s size; its image's is apart). */
+  async sizeRw(ref: string): Promise<number> {
+    return diskUsage(bundleLayout(this.opts.dataRoot, this.get(ref).id).upper);
   }
 
   /** `diff`: what the container changed against its image. */

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { totalmem } from "node:os";
 
 /** A resource usage sample, the fields `docker stats` shows. */
 export interface ContainerStats {
@@ -6,6 +7,7 @@ export interface ContainerStats {
   /** Total CPU time used, in nanoseconds. */
   cpuUsageNs: number;
   memoryUsage: number;
+  /** The cgroup's limit, or the host's memory when it has none (as Docker reports it). */
   memoryLimit: number;
   pids: number;
   network: { rxBytes: number; txBytes: number };
@@ -44,7 +46,8 @@ export async function readStats(cgroupPath: string, pid: number): Promise<Contai
     read: new Date().toISOString(),
     cpuUsageNs: await num(cg("cpuacct", "cpuacct.usage")),
     memoryUsage: await num(cg("memory", "memory.usage_in_bytes")),
-    memoryLimit: await num(cg("memory", "memory.limit_in_bytes")),
+    // No limit reads as a huge number: the host's memory is the limit then, as Docker shows it.
+    memoryLimit: Math.min(await num(cg("memory", "memory.limit_in_bytes")), totalmem()),
     pids: await num(cg("pids", "pids.current")),
     network: net,
     blockIo: blk,

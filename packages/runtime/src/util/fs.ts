@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { open, rename, rm } from "node:fs/promises";
+import { lstat, open, readdir, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
 
 /**
  * Writes `data` to `path` atomically: a temporary file beside it, fsync, then rename. Readers see
@@ -18,4 +19,29 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   }
   await fh.close();
   await rename(tmp, path);
+}
+
+/**
+ * The bytes the files under `dir` take, as Docker sizes a container's writable layer or a volume:
+ * the sizes of its files and symlinks (not followed; directories themselves count nothing), each
+ * hard-linked file once. A
+ * missing `dir` is 0; entries that vanish while it is walked are skipped.
+ */
+export async function diskUsage(dir: string): Promise<number> {
+  const seen = new Set<string>();
+  let total = 0;
+  const walk = async (path: string): Promise<void> => {
+    const st = await lstat(path).catch(() => undefined);
+    if (!st) return;
+    if (st.isDirectory()) {
+      for (const name of await readdir(path).catch(() => [] as string[])) await walk(join(path, name));
+      return;
+    }
+    const inode = `${st.dev}:${st.ino}`;
+    if (st.nlink > 1 && seen.has(inode)) return;
+    seen.add(inode);
+    total += st.size;
+  };
+  await walk(dir);
+  return total;
 }
