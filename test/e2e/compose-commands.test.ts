@@ -219,6 +219,24 @@ describe("tsc-compose run", () => {
     expect(env.stderr.trim()).toBe('tsc-compose: invalid environment variable: "=x"');
     expect(containers("oneoff", true)).toEqual([]);
   });
+
+  it("says `no such service` for a name the project lacks in every per-service command, with a guess", () => {
+    for (const args of [
+      ["logs", "nosuch"],
+      ["exec", "nosuch", "true"],
+      ["top", "nosuch"],
+      ["kill", "nosuch"],
+    ]) {
+      const r = compose(dir, args);
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.stderr).toBe(
+        'tsc-compose: no such service: "nosuch" (the project\'s services are: db, app)\n',
+      );
+    }
+    expect(compose(dir, ["logs", "ap"]).stderr).toBe(
+      'tsc-compose: no such service: "ap" (did you mean "app"?)\n',
+    );
+  });
 });
 
 describe("tsc-compose rm", () => {

@@ -1,6 +1,6 @@
 import type { ContainerSummary } from "@tsc/api";
 import type { LoadedProject } from "@tsc/compose";
-import { loadProject } from "@tsc/compose";
+import { loadProject, noSuchService } from "@tsc/compose";
 import type { StoredService, StoredStack, Task } from "@tsc/manager";
 import type { Command } from "commander";
 import { CtlContext } from "../ctl/context.js";
@@ -53,11 +53,15 @@ export class ComposeEngine implements Ctl {
     return JSON.parse(r.json) as StackView;
   }
 
-  /** The project's containers (as `ps` rows), optionally only some services'. */
+  /**
+   * The project's containers (as `ps` rows), optionally only some services': a service that neither
+   * the compose file nor the engine's stack has is Compose's "no such service" error.
+   */
   async containers(
     project: string,
     opts: { all?: boolean; services?: string[] } = {},
   ): Promise<ContainerSummary[]> {
+    if (opts.services?.length) await this.checkServices(project, opts.services);
     const c = await this.client();
     const r = await c.call<{ containers: ContainerSummary[] }>("Containers", "list", {
       all: opts.all ?? true,
@@ -68,6 +72,19 @@ export class ComposeEngine implements Ctl {
     return r.containers
       .filter((s) => !opts.services?.length || opts.services.includes(svc(s)))
       .sort((a, b) => a.names[0]!.localeCompare(b.names[0]!));
+  }
+
+  private async checkServices(project: string, services: string[]): Promise<void> {
+    const known = new Set(
+      await this.load().then(
+        (p) => Object.keys(p.project.services),
+        () => [],
+      ),
+    );
+    if (services.every((s) => known.has(s))) return;
+    for (const s of (await this.view(project)).services) known.add(s.spec.name);
+    const missing = services.find((s) => !known.has(s));
+    if (missing !== undefined) throw noSuchService(missing, [...known]);
   }
 
   /** Closes the connection. */

@@ -19,6 +19,7 @@ const s: ContainerSummary = {
   sizeRw: 0,
   networks: ["app"],
   restartCount: 0,
+  sizeRootFs: 0,
 };
 
 describe("ps --filter", () => {

@@ -7,6 +7,7 @@ export { parseRestartPolicy, shouldRestart, restartDelay } from "./restart.js";
 export { readLogs, parseK8sLog } from "./logs.js";
 export type { LogEntry, LogReadOptions } from "./logs.js";
 export { Runc } from "./runc.js";
+export { parseSignal } from "./signals.js";
 export { resolveUser } from "./users.js";
 export type { FsChange } from "./inspect-fs.js";
 export { CHANGE_ADDED, CHANGE_DELETED, CHANGE_MODIFIED } from "./inspect-fs.js";

@@ -33,6 +33,7 @@ import { restartDelay, shouldRestart } from "./restart.js";
 import type { ProcessTable } from "./top.js";
 import { processTable } from "./top.js";
 import { Runc } from "./runc.js";
+import { parseSignal } from "./signals.js";
 import type { VolumeProvider } from "./volumes.js";
 import { attachVolumes, detachVolumes } from "./volumes.js";
 import { generateOciSpec, processArgs } from "./spec.js";
@@ -172,6 +173,7 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
         hint: `it is in use by container ${clash.id.slice(0, 12)}; remove or rename that container`,
       });
     if (spec.network?.type === "container") this.get(spec.network.container);
+    if (spec.stopSignal !== undefined) parseSignal(spec.stopSignal);
     const image = await this.opts.images.resolve(spec.image);
     const id = newContainerId();
     const b = bundleLayout(this.opts.dataRoot, id);
@@ -361,9 +363,10 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   /** `kill`: sends a signal (default SIGKILL) to the container's main process. */
   async kill(ref: string, signal = "SIGKILL"): Promise<void> {
     const rec = this.get(ref);
+    const sig = parseSignal(signal);
     if (rec.status !== "running" && rec.status !== "paused")
       throw failedPrecondition(`container ${rec.id.slice(0, 12)} is not running`);
-    await this.runc.kill(rec.id, signal);
+    await this.runc.kill(rec.id, sig);
     this.emitEvent("kill", rec);
   }
 

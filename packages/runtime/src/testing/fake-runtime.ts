@@ -3,6 +3,7 @@ import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "@t
 import type { LogEntry, LogReadOptions } from "../container/logs.js";
 import { newContainerId, randomName } from "../container/names.js";
 import { restartDelay, shouldRestart } from "../container/restart.js";
+import { parseSignal } from "../container/signals.js";
 import type { ContainerRuntime, ExecResult, StartOptions } from "../container/runtime.js";
 import { processArgs } from "../container/spec.js";
 import type { ContainerRecord, ContainerSpec } from "../container/types.js";
@@ -121,8 +122,9 @@ export class FakeContainerRuntime extends EventEmitter implements ContainerRunti
 
   async kill(ref: string, signal = "SIGKILL"): Promise<void> {
     const c = this.find(ref);
+    const sig = parseSignal(signal);
     if (!c.proc) throw failedPrecondition(`container ${c.rec.id.slice(0, 12)} is not running`);
-    c.proc.signal(signal);
+    c.proc.signal(sig);
   }
 
   wait(ref: string): Promise<number> {

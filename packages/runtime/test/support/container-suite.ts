@@ -98,7 +98,12 @@ export function describeContainerRuntime(name: string, setup: () => Promise<Runt
     it("delivers trapped signals", async () => {
       const c = await run({ cmd: ["sh", "-c", "trap 'exit 42' USR1; sleep 30"] });
       await new Promise((r) => setTimeout(r, 300));
-      await rt.kill(c.id, "SIGUSR1");
+      await expect(rt.kill(c.id, "BOGUS")).rejects.toMatchObject({
+        kind: "InvalidArgument",
+        message: expect.stringMatching(/^invalid signal: BOGUS: /),
+      });
+      // Docker's spellings: without SIG, any case.
+      await rt.kill(c.id, "usr1");
       expect(await rt.wait(c.id)).toBe(42);
       await rt.remove(c.id);
     });

@@ -60,5 +60,6 @@ export function container(name: string, svc: string, state: string, oneoff: bool
     sizeRw: 0,
     networks: [],
     restartCount: 0,
+    sizeRootFs: 0,
   };
 }
