@@ -71,7 +71,10 @@ describe("walkthrough", () => {
     );
     await eventually(() => ok(["logs", "daemon"]).includes("hello from the host"), "the message in the logs");
     expect(ok(["port", "daemon"]).trim()).toBe(`1234/tcp -> 0.0.0.0:${port}`);
-    expect(inspect("daemon", "{{.NetworkSettings.IPAddress}}")).toMatch(/^10\.222\.\d+\.\d+$/);
+    const ip = inspect("daemon", "{{.NetworkSettings.IPAddress}}");
+    expect(ip).toMatch(/^10\.222\.\d+\.\d+$/);
+    // Its own name resolves to that address inside, as in Docker's /etc/hosts.
+    expect(ok(["exec", "daemon", "hostname", "-i"]).trim()).toBe(ip);
   });
 
   it("keeps one ps entry with the same ID while --restart=always restarts it", async () => {

@@ -228,7 +228,11 @@ export class Agent {
         try {
           await netnsReady;
           await this.containers.start(made.id, {
-            beforeStart: async () => this.record(metaOf(made.id, await attached)),
+            beforeStart: async () => {
+              const setup = await attached;
+              await this.giveOwnAddress(made.id, setup);
+              await this.record(metaOf(made.id, setup));
+            },
           });
         } catch (e) {
           startError = e;
@@ -238,12 +242,21 @@ export class Agent {
       (made) => this.containers.remove(made.id, { force: true }).then(() => undefined),
     );
     // A container that started is recorded already (see beforeStart).
-    if (!then.start || startError !== undefined) await this.record(metaOf(rec.id, setup));
+    if (!then.start || startError !== undefined) {
+      await this.giveOwnAddress(rec.id, setup);
+      await this.record(metaOf(rec.id, setup));
+    }
     if (startError !== undefined) {
       if (autoRemove) await this.removeContainer(rec.id, { force: true }).catch(() => undefined);
       throw startError;
     }
     return rec;
+  }
+
+  /** Its /etc/hosts names the container with its address on its first network, as Docker's does. */
+  private async giveOwnAddress(id: string, setup: SandboxSetup): Promise<void> {
+    const ip = setup.endpoints[0]?.ipAddress;
+    if (ip) await this.containers.setOwnAddress(id, ip);
   }
 
   /** Pulls `ref` when the policy says so (`missing`: only when it is not in the store). */

@@ -49,7 +49,7 @@ export async function writeBundleFiles(
   const hosts = [
     "127.0.0.1\tlocalhost",
     "::1\tlocalhost ip6-localhost ip6-loopback",
-    `127.0.1.1\t${fqdn}${opts.hostname}`,
+    `${NO_ADDRESS_YET}\t${fqdn}${opts.hostname}`,
     ...extra,
     "",
   ];
@@ -58,6 +58,23 @@ export async function writeBundleFiles(
     writeFile(b.hostname, `${opts.hostname}\n`),
     resolvConf(opts.dns).then((text) => writeFile(b.resolvConf, text)),
   ]);
+}
+
+/** The address the container's /etc/hosts gives its own name until it has one on a network. */
+const NO_ADDRESS_YET = "127.0.1.1";
+
+/**
+ * Gives the container's own name its network address in its /etc/hosts, as Docker's does (so
+ * `hostname -i` and programs that advertise their address find it). Written in place: the file is
+ * bind-mounted into a container that may already exist.
+ */
+export async function writeHostsAddress(b: BundleLayout, ip: string): Promise<void> {
+  const text = await readFile(b.hosts, "utf8");
+  const lines = text.split("\n");
+  const own = lines.findIndex((l) => l.startsWith(`${NO_ADDRESS_YET}\t`));
+  if (own < 0) return;
+  lines[own] = `${ip}${lines[own]!.slice(NO_ADDRESS_YET.length)}`;
+  await writeFile(b.hosts, lines.join("\n"));
 }
 
 /** resolv.conf: the given servers, or the host's without loopback servers (they mean nothing inside). */

@@ -14,6 +14,7 @@ import {
   removeBundle,
   unmountRootfs,
   writeBundleFiles,
+  writeHostsAddress,
   writeOciConfig,
 } from "./bundle.js";
 import type { AttachConnection, AttachHandlers } from "./attach.js";
@@ -535,6 +536,11 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     if (rec.status !== "running" && rec.status !== "paused")
       throw failedPrecondition(`container ${rec.id.slice(0, 12)} is not running`);
     return processTable(await this.runc.ps(rec.id), psArgs);
+  }
+
+  /** Gives the container's own name `ip` in its /etc/hosts (its address on its first network). */
+  async setOwnAddress(ref: string, ip: string): Promise<void> {
+    await writeHostsAddress(bundleLayout(this.opts.dataRoot, this.get(ref).id), ip);
   }
 
   /** The bytes the container wrote to its own layer (`ps -s`'s size; its image's is apart). */
