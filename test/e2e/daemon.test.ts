@@ -289,6 +289,47 @@ describe("tscd", () => {
     ok(["volume", "rm", "sizedvol"]);
   });
 
+  it("prunes only after a yes, keeps named volumes without -a, and reports what it freed", () => {
+    // Other tests' stopped containers may go too: only this one's lines and sizes are checked.
+    const id = ok([
+      "run",
+      "-d",
+      "--name",
+      "leftover",
+      "-v",
+      "/scratch",
+      "busybox",
+      "sh",
+      "-c",
+      "head -c 50000 /dev/zero > /scratch/f; head -c 70000 /dev/zero > /own",
+    ]).trim();
+    expect(ok(["wait", id]).trim()).toBe("0");
+    const anonymous = ok(["inspect", "--format", "{{range .Mounts}}{{.Name}}{{end}}", id]).trim();
+    ok(["volume", "create", "precious"]);
+    const freed = (out: string): number => {
+      const m = /Total reclaimed space: ([\d.]+)(B|kB|MB)\n$/.exec(out);
+      return m ? Number(m[1]) * { B: 1, kB: 1e3, MB: 1e6 }[m[2] as "B"] : -1;
+    };
+    const declined = engine.ctl(["container", "prune"], { input: "n\n" });
+    expect(declined.code).toBe(0);
+    expect(declined.stdout).toBe(
+      "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ",
+    );
+    expect(ok(["ps", "-aq", "--filter", "name=leftover"])).not.toBe("");
+    const pruned = engine.ctl(["container", "prune"], { input: "y\n" }).stdout;
+    expect(pruned).toMatch(/\[y\/N\] Deleted Containers:\n([0-9a-f]{64}\n)+\nTotal reclaimed space: /);
+    expect(pruned).toContain(`\n${id}\n`);
+    expect(freed(pruned)).toBeGreaterThanOrEqual(70_000);
+    expect(ok(["ps", "-aq", "--filter", "name=leftover"])).toBe("");
+    // Without -a only anonymous volumes go (with their data counted); named ones stay.
+    const vols = ok(["volume", "prune", "-f"]);
+    expect(vols).toContain(`\n${anonymous}\n`);
+    expect(freed(vols)).toBeGreaterThanOrEqual(50_000);
+    expect(ok(["volume", "ls", "-q"])).toContain("precious");
+    expect(ok(["volume", "prune", "-a", "-f"])).toContain("\nprecious\n");
+    expect(ok(["volume", "ls", "-q"])).not.toContain("precious");
+  });
+
   it("traces API calls without secrets", async () => {
     engine.ctl(["login", "-u", "alice", "--password-stdin", "127.0.0.1:1"], { input: "s3cret-password\n" });
     const log = await eventually(() => {

@@ -31,6 +31,15 @@ export interface KillContainerRequest {
   id: string;
   signal: string;
 }
+/** `PruneRequest`: `all` widens a prune (images: unused, not only dangling; volumes: named too). */
+export interface PruneRequest {
+  all: boolean;
+}
+/** `PruneReply`: what a prune removed and the bytes that freed. */
+export interface PruneReply {
+  deleted: string[];
+  spaceReclaimed: number;
+}
 /** `TopRequest`: `psArgs` are options for the host's ps (none = `-ef`). */
 export interface TopRequest {
   id: string;

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { VolumeManager } from "@tsc/runtime";
+import { ANONYMOUS_VOLUME_LABEL, VolumeManager } from "@tsc/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unmountAllUnder } from "./support/cleanup.js";
 
@@ -69,12 +69,18 @@ describe("volumes", () => {
     expect(readFileSync(join((await vols.inspect("seeded")).Mountpoint, "seed"), "utf8")).toBe("1");
   });
 
-  it("prunes only unused volumes", async () => {
+  it("prunes unused anonymous volumes, and every unused one with all (Docker's -a)", async () => {
     await vols.create("kept");
     await vols.mount("kept", "c3");
-    const removed = await vols.prune();
-    expect(removed.sort()).toEqual(["data", "hostbind", "seeded"]);
-    expect((await vols.list()).map((v) => v.Name)).toEqual(["kept"]);
+    await vols.create("anon-used", { labels: { [ANONYMOUS_VOLUME_LABEL]: "" } });
+    await vols.mount("anon-used", "c4");
+    await vols.create("anon-unused", { labels: { [ANONYMOUS_VOLUME_LABEL]: "" } });
+    writeFileSync(join((await vols.inspect("anon-unused")).Mountpoint, "f"), Buffer.alloc(1234));
+    expect(await vols.prune()).toEqual({ names: ["anon-unused"], spaceReclaimed: 1234 });
+    const all = await vols.prune({ all: true });
+    expect(all.names.sort()).toEqual(["data", "hostbind", "seeded"]);
+    expect((await vols.list()).map((v) => v.Name).sort()).toEqual(["anon-used", "kept"]);
     await vols.unmount("kept", "c3");
+    await vols.unmount("anon-used", "c4");
   });
 });

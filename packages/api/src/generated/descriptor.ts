@@ -38,6 +38,7 @@ export const API_DESCRIPTOR: unknown = {
                 Commit: { requestType: "CommitRequest", responseType: "ImageRef" },
                 Rename: { requestType: "RenameRequest", responseType: "Empty" },
                 Update: { requestType: "UpdateRequest", responseType: "Empty" },
+                Prune: { requestType: "Empty", responseType: "PruneReply" },
                 CopyFrom: { requestType: "CopyRequest", responseType: "TarChunk", responseStream: true },
                 CopyTo: { requestType: "TarChunk", requestStream: true, responseType: "Empty" },
               },
@@ -52,6 +53,13 @@ export const API_DESCRIPTOR: unknown = {
               },
             },
             Empty: { fields: {} },
+            PruneRequest: { fields: { all: { type: "bool", id: 1 } } },
+            PruneReply: {
+              fields: {
+                deleted: { rule: "repeated", type: "string", id: 1 },
+                spaceReclaimed: { type: "uint64", id: 2 },
+              },
+            },
             ContainerRef: { fields: { id: { type: "string", id: 1 } } },
             JsonDocument: { fields: { json: { type: "string", id: 1 } } },
             CreateContainerRequest: {
@@ -276,13 +284,6 @@ export const API_DESCRIPTOR: unknown = {
                 message: { type: "string", id: 4 },
               },
             },
-            PruneRequest: { fields: { all: { type: "bool", id: 1 } } },
-            PruneReply: {
-              fields: {
-                deleted: { rule: "repeated", type: "string", id: 1 },
-                spaceReclaimed: { type: "uint64", id: 2 },
-              },
-            },
             LoginRequest: {
               fields: {
                 server: { type: "string", id: 1 },
@@ -340,7 +341,7 @@ export const API_DESCRIPTOR: unknown = {
                 List: { requestType: "Empty", responseType: "JsonDocument" },
                 Inspect: { requestType: "ContainerRef", responseType: "JsonDocument" },
                 Remove: { requestType: "RemoveVolumeRequest", responseType: "Empty" },
-                Prune: { requestType: "Empty", responseType: "NamesReply" },
+                Prune: { requestType: "PruneRequest", responseType: "PruneReply" },
               },
             },
             CreateVolumeRequest: {

@@ -1,7 +1,8 @@
 import { createWriteStream } from "node:fs";
 import { open } from "node:fs/promises";
-import type { ImageSummaryMessage } from "@tsc/api";
+import type { ImageSummaryMessage, PruneReply } from "@tsc/api";
 import type { Command } from "commander";
+import { confirmPrune, printPruned } from "../common/confirm.js";
 import { humanSize, shortId, timeAgo } from "../common/human.js";
 import { ExitError } from "../common/run-cli.js";
 import { formatRows, renderTable } from "../common/table.js";
@@ -316,12 +317,14 @@ export function imageCommands(program: Command, ctl: Ctl): void {
     .description("Remove unused images")
     .option("-a, --all", "remove all unused images, not just dangling ones")
     .option("-f, --force", "do not prompt for confirmation")
-    .action(async (o: { all?: boolean }) => {
+    .action(async (o: { all?: boolean; force?: boolean }) => {
+      const what = o.all
+        ? "This will remove all images without at least one container associated to them."
+        : "This will remove all dangling images.";
+      if (!(await confirmPrune(what, o.force))) return;
       const c = await ctl.client();
-      const r = await c.call<{ deleted: string[] }>("Images", "prune", { all: !!o.all });
-      if (r.deleted.length)
-        process.stdout.write(`Deleted Images:\n${r.deleted.map((d) => `deleted: ${d}\n`).join("")}\n`);
-      process.stdout.write(`Total reclaimed space: 0B\n`);
+      const r = await c.call<PruneReply>("Images", "prune", { all: !!o.all });
+      printPruned([["Images", r.deleted.map((d) => `deleted: ${d}`)]], r.spaceReclaimed);
     });
   formatOption(image.command("inspect").description("Display detailed information on one or more images"))
     .argument("<image...>")

@@ -1,5 +1,6 @@
-import type { NetworkSummary } from "@tsc/api";
+import type { NetworkSummary, PruneReply } from "@tsc/api";
 import type { Command } from "commander";
+import { confirmPrune, printPruned } from "../common/confirm.js";
 import { shortId } from "../common/human.js";
 import { ExitError } from "../common/run-cli.js";
 import { formatRows } from "../common/table.js";
@@ -125,10 +126,17 @@ export function networkCommands(program: Command, ctl: Ctl): void {
     .command("prune")
     .description("Remove all unused networks")
     .option("-f, --force", "do not prompt for confirmation")
-    .action(async () => {
+    .action(async (o: { force?: boolean }) => {
+      if (
+        !(await confirmPrune(
+          "This will remove all custom networks not used by at least one container.",
+          o.force,
+        ))
+      )
+        return;
       const c = await ctl.client();
       const r = await c.call<{ names: string[] }>("Networks", "prune", {});
-      if (r.names.length) process.stdout.write(`Deleted Networks:\n${r.names.join("\n")}\n`);
+      printPruned([["Networks", r.names]], undefined);
     });
 }
 
@@ -201,10 +209,12 @@ export function volumeCommands(program: Command, ctl: Ctl): void {
     .description("Remove unused local volumes")
     .option("-f, --force", "do not prompt for confirmation")
     .option("-a, --all", "remove all unused volumes, not just anonymous ones")
-    .action(async () => {
+    .action(async (o: { force?: boolean; all?: boolean }) => {
+      const what = o.all ? "all local volumes" : "anonymous local volumes";
+      if (!(await confirmPrune(`This will remove ${what} not used by at least one container.`, o.force)))
+        return;
       const c = await ctl.client();
-      const r = await c.call<{ names: string[] }>("Volumes", "prune", {});
-      if (r.names.length) process.stdout.write(`Deleted Volumes:\n${r.names.join("\n")}\n\n`);
-      process.stdout.write("Total reclaimed space: 0B\n");
+      const r = await c.call<PruneReply>("Volumes", "prune", { all: !!o.all });
+      printPruned([["Volumes", r.deleted]], r.spaceReclaimed);
     });
 }

@@ -1,4 +1,6 @@
+import type { PruneReply } from "@tsc/api";
 import { Command, CommanderError } from "commander";
+import { confirmPrune, printPruned } from "../common/confirm.js";
 import { TSC_VERSION } from "../common/version.js";
 import { attachCommands } from "./attach.js";
 import { lifecycleCommands, inspectionCommands, logsCommand } from "./containers.js";
@@ -63,6 +65,15 @@ export function ctlProgram(): { program: Command; close: () => void } {
     .option("-f, --format <template>", "format the output using a Go template, or 'json'")
     .argument("<container...>")
     .action((refs: string[], o: { format?: string }) => inspectRefs(ctl, refs, ["container"], o.format));
+  container
+    .command("prune")
+    .description("Remove all stopped containers")
+    .option("-f, --force", "do not prompt for confirmation")
+    .action(async (o: { force?: boolean }) => {
+      if (!(await confirmPrune("This will remove all stopped containers.", o.force))) return;
+      const r = await (await ctl.client()).call<PruneReply>("Containers", "prune", {});
+      printPruned([["Containers", r.deleted]], r.spaceReclaimed);
+    });
   container
     .command("ls")
     .alias("ps")

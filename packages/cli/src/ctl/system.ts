@@ -1,6 +1,7 @@
 import type { EventMessage } from "@tsc/api";
 import { parseTimeArg } from "@tsc/api";
 import type { Command } from "commander";
+import { confirmPrune, printPruned } from "../common/confirm.js";
 import { humanSize } from "../common/human.js";
 import { ExitError } from "../common/run-cli.js";
 import { renderTable } from "../common/table.js";
@@ -190,22 +191,33 @@ export function systemCommands(program: Command, ctl: Ctl): void {
     .option("-a, --all", "remove all unused images not just dangling ones")
     .option("--volumes", "prune anonymous volumes")
     .option("-f, --force", "do not prompt for confirmation")
-    .action(async (o: { all?: boolean; volumes?: boolean }) => {
+    .action(async (o: { all?: boolean; volumes?: boolean; force?: boolean }) => {
+      const removes = [
+        "all stopped containers",
+        "all networks not used by at least one container",
+        ...(o.volumes ? ["all anonymous volumes not used by at least one container"] : []),
+        o.all ? "all images without at least one container associated to them" : "all dangling images",
+      ];
+      if (!(await confirmPrune(`This will remove:\n${removes.map((r) => `  - ${r}\n`).join("")}`, o.force)))
+        return;
       const r = JSON.parse(
         (
           await (
             await ctl.client()
           ).call<{ json: string }>("System", "prune", { all: !!o.all, volumes: !!o.volumes })
         ).json,
-      ) as Record<string, string[]>;
-      for (const [k, label] of [
-        ["ContainersDeleted", "Deleted Containers"],
-        ["NetworksDeleted", "Deleted Networks"],
-        ["VolumesDeleted", "Deleted Volumes"],
-        ["ImagesDeleted", "Deleted Images"],
-      ] as const)
-        if (r[k]?.length) process.stdout.write(`${label}:\n${r[k].join("\n")}\n\n`);
-      process.stdout.write("Total reclaimed space: 0B\n");
+      ) as Record<"ContainersDeleted" | "NetworksDeleted" | "VolumesDeleted" | "ImagesDeleted", string[]> & {
+        SpaceReclaimed: number;
+      };
+      printPruned(
+        [
+          ["Containers", r.ContainersDeleted],
+          ["Networks", r.NetworksDeleted],
+          ["Volumes", r.VolumesDeleted],
+          ["Images", r.ImagesDeleted],
+        ],
+        r.SpaceReclaimed,
+      );
     });
   eventsCommand(program, ctl);
   eventsCommand(system, ctl);

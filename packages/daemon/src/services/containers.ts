@@ -2,6 +2,7 @@ import type { ServerDuplexStream, ServerReadableStream, ServerWritableStream } f
 import type { Agent, CreateContainerOptions } from "@tsc/agent";
 import type {
   ContainerSummary,
+  PruneReply,
   TopReply,
   TopRequest,
   AttachInput,
@@ -23,6 +24,7 @@ import { invalidArgument } from "@tsc/core";
 import type { ContainerSpec } from "@tsc/runtime";
 import type { OciImageConfig } from "@tsc/runtime";
 import { parseAuth } from "./auth.js";
+import { pruneContainers } from "./prune.js";
 import { matchesContainerFilters, summarize } from "./container-summary.js";
 import { copyFrom, copyTo } from "./copy.js";
 import { attachStream, execStream } from "./interactive.js";
@@ -122,6 +124,9 @@ export function containersService(agent: Agent): ServiceImpl {
     },
     exec: (call: ServerDuplexStream<ExecInput, ExecOutput>) => execStream(agent, call),
     attach: (call: ServerDuplexStream<AttachInput, ExecOutput>) => attachStream(agent, call),
+    async prune(): Promise<PruneReply> {
+      return pruneContainers(agent);
+    },
     async top(req: TopRequest): Promise<TopReply> {
       const t = await c.top(req.id, req.psArgs);
       return { titles: t.Titles, processes: t.Processes.map((columns) => ({ columns })) };

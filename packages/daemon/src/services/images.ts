@@ -2,11 +2,19 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import type { ServerReadableStream, ServerWritableStream } from "@grpc/grpc-js";
 import type { Agent } from "@tsc/agent";
-import type { ImageSummaryMessage, Ref, ServiceImpl, TransferProgress } from "@tsc/api";
+import type {
+  ImageSummaryMessage,
+  PruneReply,
+  PruneRequest,
+  Ref,
+  ServiceImpl,
+  TransferProgress,
+} from "@tsc/api";
 import { isTscError, unavailable } from "@tsc/core";
 import type { PullProgress, PushProgress } from "@tsc/runtime";
 import { loadArchive, parseReference, RegistryClient, saveArchive } from "@tsc/runtime";
 import { parseAuth } from "./auth.js";
+import { pruneImages } from "./prune.js";
 
 type Transfer = ServerWritableStream<{ reference: string; registryAuth: string }, TransferProgress>;
 
@@ -123,9 +131,8 @@ export function imagesService(agent: Agent): ServiceImpl {
     async history(req: Ref) {
       return { json: JSON.stringify(await store.history(req.id)) };
     },
-    async prune(req: { all: boolean }) {
-      const deleted = await store.prune({ all: req.all });
-      return { deleted, spaceReclaimed: 0 };
+    async prune(req: PruneRequest): Promise<PruneReply> {
+      return pruneImages(agent, req.all);
     },
     async login(req: { server: string; username: string; password: string }) {
       const domain = parseReference(`${req.server}/x`).domain;

@@ -1,7 +1,16 @@
 import type { Agent } from "@tsc/agent";
 import { DEFAULT_NETWORK } from "@tsc/agent";
-import type { ConnectRequest, CreateNetworkRequest, CreateVolumeRequest, Ref, ServiceImpl } from "@tsc/api";
+import type {
+  ConnectRequest,
+  CreateNetworkRequest,
+  CreateVolumeRequest,
+  PruneReply,
+  PruneRequest,
+  Ref,
+  ServiceImpl,
+} from "@tsc/api";
 import { failedPrecondition, invalidArgument } from "@tsc/core";
+import { pruneNetworks, pruneVolumes } from "./prune.js";
 
 /** The Networks service over the agent. */
 export function networksService(agent: Agent): ServiceImpl {
@@ -60,14 +69,7 @@ export function networksService(agent: Agent): ServiceImpl {
       return {};
     },
     async prune() {
-      const names: string[] = [];
-      for (const n of await nets.list()) {
-        if (n.name === DEFAULT_NETWORK || agent.attached(n.id).length > 0) continue;
-        await nets.remove(n.id);
-        agent.events.publish("network", "destroy", n.id, { name: n.name, type: "bridge" });
-        names.push(n.name);
-      }
-      return { names };
+      return { names: await pruneNetworks(agent) };
     },
   };
 }
@@ -98,10 +100,8 @@ export function volumesService(agent: Agent): ServiceImpl {
       agent.events.publish("volume", "destroy", req.name, { driver: "local" });
       return {};
     },
-    async prune() {
-      const names = await vols.prune();
-      for (const n of names) agent.events.publish("volume", "destroy", n, { driver: "local" });
-      return { names };
+    async prune(req: PruneRequest): Promise<PruneReply> {
+      return pruneVolumes(agent, req.all);
     },
   };
 }

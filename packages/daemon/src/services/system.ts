@@ -6,6 +6,7 @@ import { matchesFilters } from "@tsc/agent";
 import type { EventMessage, EventsRequest, ServiceImpl } from "@tsc/api";
 import { parseTimeArg } from "@tsc/api";
 import { diskUsage } from "@tsc/runtime";
+import { pruneContainers, pruneImages, pruneNetworks, pruneVolumes } from "./prune.js";
 import { run } from "./run-version.js";
 
 /** The daemon's own version (from its package.json). */
@@ -100,26 +101,17 @@ export function systemService(
       };
     },
     async prune(req: { all: boolean; volumes: boolean }) {
-      const removed: string[] = [];
-      for (const c of agent.containers.list({ all: true }))
-        if (c.status === "exited" || c.status === "created" || c.status === "dead") {
-          await agent.removeContainer(c.id);
-          removed.push(c.id);
-        }
-      const networks: string[] = [];
-      for (const n of await agent.networks.list())
-        if (n.name !== "bridge" && agent.attached(n.id).length === 0) {
-          await agent.networks.remove(n.id);
-          networks.push(n.name);
-        }
-      const volumes = req.volumes ? await agent.volumes.prune() : [];
-      const images = await agent.images.prune({ all: req.all });
+      const containers = await pruneContainers(agent);
+      const networks = await pruneNetworks(agent);
+      const volumes = req.volumes ? await pruneVolumes(agent, false) : { deleted: [], spaceReclaimed: 0 };
+      const images = await pruneImages(agent, req.all);
       return {
         json: JSON.stringify({
-          ContainersDeleted: removed,
+          ContainersDeleted: containers.deleted,
           NetworksDeleted: networks,
-          VolumesDeleted: volumes,
-          ImagesDeleted: images,
+          VolumesDeleted: volumes.deleted,
+          ImagesDeleted: images.deleted,
+          SpaceReclaimed: containers.spaceReclaimed + volumes.spaceReclaimed + images.spaceReclaimed,
         }),
       };
     },

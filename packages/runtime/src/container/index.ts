@@ -15,6 +15,7 @@ export type { ContainerStats } from "./stats.js";
 export { DEFAULT_PS_ARGS, parsePsOutput } from "./top.js";
 export type { ProcessTable } from "./top.js";
 export type { VolumeProvider } from "./volumes.js";
+export { ANONYMOUS_VOLUME_LABEL } from "./volumes.js";
 export {
   ATTACH_STDERR,
   ATTACH_STDOUT,

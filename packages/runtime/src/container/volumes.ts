@@ -7,12 +7,15 @@ import type { ContainerRecord, ContainerSpec, MountSpec, VolumeMountRecord } fro
 
 /** What containers need from the volume manager. */
 export interface VolumeProvider {
-  create(name: string): Promise<unknown>;
+  create(name: string, opts?: { labels?: Record<string, string> }): Promise<unknown>;
   mount(name: string, holder: string): Promise<{ path: string }>;
   unmount(name: string, holder: string): Promise<void>;
   remove(name: string, opts?: { force?: boolean }): Promise<void>;
   populateFrom(name: string, srcDir: string): Promise<boolean>;
 }
+
+/** The label Docker puts on the volumes it makes for a container (`-v /path`, an image's VOLUME); `volume prune` removes only these unless `-a`. */
+export const ANONYMOUS_VOLUME_LABEL = "com.docker.volume.anonymous";
 
 /** The image's content at `target` (topmost layer first), for copy-up into a new volume. */
 function imagePath(image: ResolvedImage, target: string): string | undefined {
@@ -64,7 +67,7 @@ export async function attachVolumes(opts: {
   for (const v of wanted) {
     const anonymous = v.name === undefined;
     const name = v.name ?? randomBytes(32).toString("hex");
-    await provider.create(name);
+    await provider.create(name, anonymous ? { labels: { [ANONYMOUS_VOLUME_LABEL]: "" } } : undefined);
     const { path } = await provider.mount(name, holder);
     const src = v.nocopy ? undefined : imagePath(image, v.target);
     if (src) await provider.populateFrom(name, src);

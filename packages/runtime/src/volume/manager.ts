@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "@tsc/core";
 import { isMounted } from "../container/bundle.js";
 import { run } from "../util/exec.js";
-import { writeFileAtomic } from "../util/fs.js";
+import { diskUsage, writeFileAtomic } from "../util/fs.js";
+import { ANONYMOUS_VOLUME_LABEL } from "../container/volumes.js";
 
 /** What `volume create` takes. */
 export interface VolumeCreateOptions {
@@ -154,15 +155,21 @@ export class VolumeManager {
     });
   }
 
-  /** `volume prune`: removes every volume nothing uses; returns their names. */
-  async prune(): Promise<string[]> {
-    const removed: string[] = [];
+  /**
+   * `volume prune`: removes the anonymous volumes nothing uses (every unused one with `all`, as
+   * Docker's `-a`); returns their names and the bytes their data took.
+   */
+  async prune(opts: { all?: boolean } = {}): Promise<{ names: string[]; spaceReclaimed: number }> {
+    const names: string[] = [];
+    let spaceReclaimed = 0;
     for (const v of await this.list()) {
-      if (v.UsedBy.length > 0) continue;
+      if (v.UsedBy.length > 0 || (!opts.all && !(ANONYMOUS_VOLUME_LABEL in v.Labels))) continue;
+      const size = await diskUsage(v.Mountpoint);
       await this.remove(v.Name);
-      removed.push(v.Name);
+      names.push(v.Name);
+      spaceReclaimed += size;
     }
-    return removed;
+    return { names, spaceReclaimed };
   }
 
   private file(name: string): string {

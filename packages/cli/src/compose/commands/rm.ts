@@ -1,9 +1,9 @@
-import { createInterface } from "node:readline";
 import type { ContainerSummary } from "@tsc/api";
 import { noSuchService } from "@tsc/compose";
 import { isTscError } from "@tsc/core";
 import type { Task } from "@tsc/manager";
 import { Command } from "commander";
+import { confirm } from "../../common/confirm.js";
 import { ExitError } from "../../common/run-cli.js";
 import { daemonError } from "../../ctl/shared.js";
 import type { ComposeEngine, StackView } from "../engine.js";
@@ -59,18 +59,6 @@ export function removalPlan(
   });
   for (const c of removable) names.push(c.names[0]!.slice(1));
   return { services: stopped, names: [...new Set(names)], containers: removable };
-}
-
-/** Compose's confirmation on stdout: true when the answer is y or yes. */
-async function confirm(question: string): Promise<boolean> {
-  process.stdout.write(question);
-  const rl = createInterface({ input: process.stdin });
-  const answer = await new Promise<string>((resolve) => {
-    rl.once("line", resolve);
-    rl.once("close", () => resolve(""));
-  });
-  rl.close();
-  return /^y(es)?$/i.test(answer.trim());
 }
 
 /** `-s`: stops the chosen services and running one-off containers, and waits until none runs. */
