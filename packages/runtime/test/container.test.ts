@@ -123,6 +123,8 @@ describe("containers under conmon + runc", () => {
     await manager.pause(c.id);
     expect(manager.get(c.id).status).toBe("paused");
     expect((await manager.runc.state(c.id))?.status).toBe("paused");
+    // runc list sees the same (recover reads every container's state from one list).
+    expect((await manager.runc.list()).get(c.id)).toMatchObject({ id: c.id, status: "paused" });
     await manager.unpause(c.id);
     expect((await manager.runc.state(c.id))?.status).toBe("running");
     await manager.remove(c.id, { force: true });

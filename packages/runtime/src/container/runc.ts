@@ -32,6 +32,13 @@ export class Runc {
     return r;
   }
 
+  /** `runc list`: the state of every container runc knows under this root, by ID (one process for all). */
+  async list(): Promise<Map<string, RuncState>> {
+    const r = await this.call(["list", "--format", "json"], "*");
+    const all = (JSON.parse(r.stdout.trim() || "null") as RuncState[] | null) ?? [];
+    return new Map(all.map((s) => [s.id, s]));
+  }
+
   /** `runc state`; undefined when runc does not know the container. */
   async state(id: string): Promise<RuncState | undefined> {
     const r = await this.call(["state", id], id, { allowFailure: true });
