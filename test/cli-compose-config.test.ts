@@ -151,6 +151,23 @@ describe("tsc-compose config", () => {
   });
 });
 
+describe("--env-file", () => {
+  it("takes interpolation values from the given file (the flag is tsc-compose's, not Node's)", () => {
+    const env = join(dir, "alt.env");
+    writeFileSync(env, "WEB_PORT=7777\n");
+    const r = tscCompose(["-f", example, "--env-file", env, "config", "--format", "json"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).services.web.ports[0].published).toBe("7777");
+    // A missing one is tsc-compose's error (Node exited 9 with "node: FILE: not found" before).
+    const missing = tscCompose(["-f", example, "--env-file", join(dir, "none.env"), "config"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(
+      `tsc-compose: couldn't find env file: ${join(dir, "none.env")} (check the --env-file path)\n`,
+    );
+  });
+});
+
 describe("a reader that goes away", () => {
   it("ends the command quietly, as docker's does (no EPIPE stack trace)", () => {
     // Output well past a pipe's 64 KiB, so the writes meet the closed pipe.

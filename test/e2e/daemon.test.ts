@@ -192,6 +192,24 @@ describe("tscd", () => {
     expect(noCmd.code).toBe(127);
     expect(engine.ctl(["ps", "-a", "--format", "{{.Command}}"]).stdout).not.toContain("/no/such/command");
     expect(engine.ctl(["run", "--rm", "busybox", "sh", "-c", "exit 7"]).code).toBe(7);
+    // --env-file reaches tscctl, not Node (which takes that flag anywhere in its own argv).
+    const envFile = join(engine.dir, "vars.env");
+    writeFileSync(envFile, "# comment\nGREETING=from the file\n");
+    expect(ok(["run", "--rm", "--env-file", envFile, "busybox", "sh", "-c", "echo $GREETING"])).toBe(
+      "from the file\n",
+    );
+    const noEnvFile = engine.ctl([
+      "run",
+      "--rm",
+      "--env-file",
+      join(engine.dir, "none.env"),
+      "busybox",
+      "true",
+    ]);
+    expect(noEnvFile.code).toBe(125);
+    expect(noEnvFile.stderr).toBe(
+      `tscctl: open ${join(engine.dir, "none.env")}: no such file or directory\nSee 'tscctl run --help'.\n`,
+    );
     const inspectMissing = engine.ctl(["inspect", "nosuch"]);
     expect(inspectMissing.code).toBe(1);
     expect(inspectMissing.stderr).toContain("Error: No such object: nosuch");

@@ -12,6 +12,11 @@ import { Script } from "node:vm";
 
 /** Runs the bundle `name` of this package (its side effects are the CLI). */
 export function loadBundle(name) {
+  // The bins' sh line puts `--` before the user's arguments (see bin/tscctl.js): not theirs.
+  if (process.env.TSC_BIN_ARGS === "after-dashdash") {
+    delete process.env.TSC_BIN_ARGS;
+    if (process.argv[2] === "--") process.argv.splice(2, 1);
+  }
   const file = fileURLToPath(new URL(`../dist/bundle/${name}.cjs`, import.meta.url));
   const st = statSync(file);
   const cacheFile = `${file}.${st.size}-${Math.trunc(st.mtimeMs)}.v8cache`;

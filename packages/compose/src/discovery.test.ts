@@ -93,7 +93,7 @@ describe("loadProjectEnvironment", () => {
     const osEnv = { X: "1" };
     expect(() =>
       loadProjectEnvironment({ projectDir: dir, envFiles: [join(dir, "none.env")], osEnv }),
-    ).toThrowError(/cannot read env file/);
+    ).toThrowError(/couldn't find env file: /);
     expect(osEnv).toEqual({ X: "1" });
   });
 });

@@ -28,9 +28,14 @@ export function loadProjectEnvironment(options: ProjectEnvironmentOptions): Reco
     try {
       text = readFileSync(file, "utf8");
     } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
       throw new ComposeError({
         code: "E_ENV_FILE",
-        detail: `cannot read env file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+        // Compose's words for a missing file.
+        detail:
+          code === "ENOENT"
+            ? `couldn't find env file: ${file}`
+            : `cannot read env file ${file}: ${code ?? String(e)}`,
         hint: "check the --env-file path",
         cause: e,
       });

@@ -100,6 +100,24 @@ export async function createContainer(
   return (await create()).id;
 }
 
+/**
+ * The create options of `run`/`create`; a flag value they refuse (a missing --env-file, a bad
+ * port) ends the command as Docker's flag errors do: exit 125 and the command's help hint.
+ */
+function createOptionsOrUsageError(
+  name: string,
+  flags: RunFlags,
+  image: string,
+  command: string[],
+): CreateContainerOptions {
+  try {
+    return buildCreateOptions(flags, image, command);
+  } catch (e) {
+    if (!isTscError(e)) throw e;
+    throw new ExitError(125, `tscctl: ${e.message}\nSee 'tscctl ${name} --help'.`);
+  }
+}
+
 /** A failed start as `run` reports it: 127 when the command is not found, 126 when it cannot be run, 125 otherwise. */
 function startFailureCode(msg: string): number {
   return /executable file not found|no such file/i.test(msg)
@@ -127,7 +145,7 @@ export function runCommand(program: Command, ctl: Ctl): void {
       .option("-d, --detach", "run container in background and print container ID")
       .option("--rm", "automatically remove the container when it exits"),
   ).action(async (image: string, command: string[], flags: RunFlags & SessionFlags) => {
-    const opts = buildCreateOptions(flags, image, command);
+    const opts = createOptionsOrUsageError("run", flags, image, command);
     const attached = !flags.detach;
     if (!attached) {
       // One call: the daemon attaches networks while runc creates the container. A start that
@@ -167,7 +185,8 @@ export function runCommand(program: Command, ctl: Ctl): void {
   });
   addCreateFlags(program.command("create").description("Create a new container")).action(
     async (image: string, command: string[], flags: RunFlags) => {
-      const id = await createContainer(ctl, buildCreateOptions(flags, image, command)).catch((e: unknown) => {
+      const opts = createOptionsOrUsageError("create", flags, image, command);
+      const id = await createContainer(ctl, opts).catch((e: unknown) => {
         throw new ExitError(125, daemonError(e));
       });
       process.stdout.write(`${id}\n`);
