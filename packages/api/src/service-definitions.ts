@@ -9,55 +9,66 @@ export const CONVERSION = { longs: Number, enums: String, defaults: true, oneofs
 const definitions = new Map<ServiceName, ServiceDefinition>();
 
 interface DescriptorJson {
-  methods?: Record<string, { requestType: string; responseType: string }>;
+  methods?: Record<
+    string,
+    { requestType: string; responseType: string; requestStream?: boolean; responseStream?: boolean }
+  >;
   fields?: Record<string, { type: string }>;
 }
 
+const MESSAGES = (
+  API_DESCRIPTOR as { nested: { tsc: { nested: { v1: { nested: Record<string, DescriptorJson> } } } } }
+).nested.tsc.nested.v1.nested;
+
+const codecs = new Map<string, protobuf.Type>();
+
 /**
- * The descriptor cut down to one service and the messages it reaches: protobufjs builds a
- * constructor for every message of a root it loads, and a CLI needs a few of the API's.
+ * The protobufjs type of one message, built on first use from the descriptor cut down to it and
+ * the messages it reaches: protobufjs builds (and generates code for) every message of a root, and
+ * a CLI command encodes one request and decodes one reply.
  */
-function descriptorOf(name: ServiceName): protobuf.INamespace {
-  const all = (
-    API_DESCRIPTOR as { nested: { tsc: { nested: { v1: { nested: Record<string, DescriptorJson> } } } } }
-  ).nested.tsc.nested.v1.nested;
-  const service = all[name]!;
-  const nested: Record<string, DescriptorJson> = { [name]: service };
-  const pending = Object.values(service.methods ?? {}).flatMap((m) => [m.requestType, m.responseType]);
+function codec(name: string): protobuf.Type {
+  let type = codecs.get(name);
+  if (type) return type;
+  const nested: Record<string, DescriptorJson> = {};
+  const pending = [name];
   for (let t = pending.pop(); t !== undefined; t = pending.pop()) {
-    const type = all[t];
-    if (nested[t] || !type) continue;
-    nested[t] = type;
-    pending.push(...Object.values(type.fields ?? {}).map((f) => f.type));
+    const msg = MESSAGES[t];
+    if (nested[t] || !msg) continue;
+    nested[t] = msg;
+    pending.push(...Object.values(msg.fields ?? {}).map((f) => f.type));
   }
-  return { nested: { tsc: { nested: { v1: { nested } } } } } as protobuf.INamespace;
+  type = protobuf.Root.fromJSON({
+    nested: { tsc: { nested: { v1: { nested } } } },
+  } as protobuf.INamespace).lookupType(`tsc.v1.${name}`);
+  codecs.set(name, type);
+  return type;
 }
 
 /**
- * One service's gRPC definition, built from the generated descriptor with protobufjs alone: what
- * @grpc/proto-loader gives for it (same paths, stream flags, method names and message conversion;
- * service-definitions.test.ts compares them), without building the file descriptors of every
- * message that proto-loader makes for reflection. CLIs use it, as they call one or two services and
- * start once per command; tscd serves through proto-loader's (loadServices).
+ * One service's gRPC definition, read from the generated descriptor: what @grpc/proto-loader gives
+ * for it (same paths, stream flags, method names and message conversion;
+ * service-definitions.test.ts compares them), with each message's codec built on its first use
+ * instead of the file descriptors of every message that proto-loader makes for reflection. CLIs
+ * use it, as they call one or two methods and start once per command; tscd serves through
+ * proto-loader's (loadServices).
  */
 export function serviceDefinition(name: ServiceName): ServiceDefinition {
   const known = definitions.get(name);
   if (known) return known;
-  const service = protobuf.Root.fromJSON(descriptorOf(name)).lookupService(`tsc.v1.${name}`);
   const def: Record<string, ServiceDefinition[string]> = {};
-  for (const m of service.methodsArray) {
-    m.resolve();
-    const req = m.resolvedRequestType!;
-    const res = m.resolvedResponseType!;
-    def[m.name] = {
-      path: `/tsc.v1.${name}/${m.name}`,
+  for (const [method, m] of Object.entries(MESSAGES[name]!.methods ?? {})) {
+    const req = m.requestType;
+    const res = m.responseType;
+    def[method] = {
+      path: `/tsc.v1.${name}/${method}`,
       requestStream: !!m.requestStream,
       responseStream: !!m.responseStream,
-      requestSerialize: (o: object) => Buffer.from(req.encode(req.fromObject(o)).finish()),
-      requestDeserialize: (b: Buffer) => req.toObject(req.decode(b), CONVERSION),
-      responseSerialize: (o: object) => Buffer.from(res.encode(res.fromObject(o)).finish()),
-      responseDeserialize: (b: Buffer) => res.toObject(res.decode(b), CONVERSION),
-      originalName: m.name.charAt(0).toLowerCase() + m.name.slice(1),
+      requestSerialize: (o: object) => Buffer.from(codec(req).encode(codec(req).fromObject(o)).finish()),
+      requestDeserialize: (b: Buffer) => codec(req).toObject(codec(req).decode(b), CONVERSION),
+      responseSerialize: (o: object) => Buffer.from(codec(res).encode(codec(res).fromObject(o)).finish()),
+      responseDeserialize: (b: Buffer) => codec(res).toObject(codec(res).decode(b), CONVERSION),
+      originalName: method.charAt(0).toLowerCase() + method.slice(1),
     };
   }
   definitions.set(name, def);

@@ -1,8 +1,8 @@
 // Loads a bundled CLI (dist/bundle/<name>.cjs) with V8's code cache: the compiled code of the
-// functions a run used is written beside the bundle when the process exits (if there was none, or
-// V8 rejected it), and later runs start from it instead of compiling the bundle again. V8 checks a
-// cache only against the source's length, so the cache's name carries the bundle's size and mtime:
-// a rebuilt bundle never meets an old cache. A cache that cannot be read or written only costs the
+// functions a run used is written beside the bundle when the process exits (if there was none for
+// its command, or V8 rejected it), and later runs of that command start from it instead of
+// compiling the bundle again. V8 checks a cache only against the source's length, so the cache's
+// name carries the bundle's size and mtime: a rebuilt bundle never meets an old cache. A cache that cannot be read or written only costs the
 // compile time.
 import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -19,7 +19,10 @@ export function loadBundle(name) {
   }
   const file = fileURLToPath(new URL(`../dist/bundle/${name}.cjs`, import.meta.url));
   const st = statSync(file);
-  const cacheFile = `${file}.${st.size}-${Math.trunc(st.mtimeMs)}.v8cache`;
+  // One cache per command: V8 keeps the functions a run compiled, so `ps` starts from a cache
+  // with ps's code in it rather than whichever command happened to run first.
+  const command = process.argv.slice(2).find((a) => /^[a-z][a-z-]*$/.test(a)) ?? "default";
+  const cacheFile = `${file}.${st.size}-${Math.trunc(st.mtimeMs)}.${command}.v8cache`;
   const source = readFileSync(file, "utf8");
   let cachedData;
   try {
