@@ -2,8 +2,8 @@
 // functions a run used is written beside the bundle when the process exits (if there was none for
 // its command, or V8 rejected it), and later runs of that command start from it instead of
 // compiling the bundle again. V8 checks a cache only against the source's length, so the cache's
-// name carries the bundle's size and mtime: a rebuilt bundle never meets an old cache. A cache that cannot be read or written only costs the
-// compile time.
+// name carries the bundle's size and mtime: a rebuilt bundle never meets an old cache. A cache that
+// cannot be read or written only costs the compile time.
 import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
