@@ -167,7 +167,11 @@ class ProjectFileLoader {
     const data =
       this.options.interpolate === false
         ? parsed.data
-        : this.guard(() => interpolateData(parsed.data, (name) => this.lookup(name)));
+        : this.guard(() =>
+            interpolateData(parsed.data, (name) => this.environment[name], [], {
+              onMissing: (name) => this.warnUnset(name),
+            }),
+          );
     const source: ComposeSource = {
       file: parsed.file,
       dir: parsed.dir,
@@ -179,13 +183,11 @@ class ProjectFileLoader {
   }
 
   private readonly warned = new Set<string>();
-  private lookup(name: string): string | undefined {
-    const value = this.environment[name];
-    if (value === undefined && !this.warned.has(name)) {
-      this.warned.add(name);
-      this.warnings.push(`The "${name}" variable is not set. Defaulting to a blank string.`);
-    }
-    return value;
+  /** Compose's warning for a variable used without a default (`$X`, `${X}`) that is not set; once per name. */
+  private warnUnset(name: string): void {
+    if (this.warned.has(name)) return;
+    this.warned.add(name);
+    this.warnings.push(`The "${name}" variable is not set. Defaulting to a blank string.`);
   }
 
   private async readText(file: string): Promise<string> {
