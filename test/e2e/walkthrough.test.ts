@@ -181,7 +181,9 @@ describe("walkthrough", () => {
       "--filter",
       "container=blog1",
     ]);
-    expect(events).toMatch(/container create [a-f0-9]{64} \(.*name=blog1/);
+    expect(events).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}000000Z container create [a-f0-9]{64} \(.*name=blog1/m,
+    );
     expect(events).toMatch(/container start [a-f0-9]{64}/);
     expect(
       ok(["events", "--since", started, "--until", new Date().toISOString(), "--filter", "type=network"]),

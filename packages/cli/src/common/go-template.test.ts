@@ -40,6 +40,18 @@ describe("go templates on a docker inspect object", () => {
     expect(r("{{.}}", "plain")).toBe("plain");
   });
 
+  it("finds a Go field by its JSON name, as Docker's structs are tagged (events: .Time is time)", () => {
+    const event = {
+      status: "die",
+      id: "abc",
+      Type: "container",
+      time: 1796675424,
+      timeNano: 1796675424638000000,
+    };
+    expect(r("{{.Time}} {{.Status}} {{.ID}} {{.Type}}", event)).toBe("1796675424 die abc container");
+    expect(r("{{.Nope}}", event)).toBe("<no value>");
+  });
+
   it("encodes json compactly in insertion order", () => {
     expect(r("{{json .Config}}")).toBe(JSON.stringify(container.Config));
     expect(r("{{json .Mounts}}")).toMatch(/^\[\{"Type":"bind","Source":"\/srv\/www"/);

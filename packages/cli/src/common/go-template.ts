@@ -297,12 +297,17 @@ class Exec {
     }
   }
 
-  /** Follows `a`'s field chain from `v`; a missing key (or a field of nil) yields undefined, i.e. `<no value>`. */
+  /**
+   * Follows `a`'s field chain from `v`; a missing key (or a field of nil) yields undefined, i.e.
+   * `<no value>`. A field also finds its JSON spelling (`.Time` → `time`, `.ID` → `id`): Docker's
+   * documents are Go structs whose fields have JSON names, and its templates use the field names.
+   */
   private fields(v: unknown, a: Extract<Arg, { idents: string[] }>): unknown {
     for (const id of a.idents) {
       if (v === null || v === undefined) return undefined;
       if (!isObj(v)) this.fail(a.pos, argString(a), `can't evaluate field ${id} in type ${goType(v)}`);
-      v = has(v, id) ? v[id] : undefined;
+      const json = id === id.toUpperCase() ? id.toLowerCase() : id.charAt(0).toLowerCase() + id.slice(1);
+      v = has(v, id) ? v[id] : has(v, json) ? v[json] : undefined;
     }
     return v;
   }

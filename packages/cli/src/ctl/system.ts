@@ -10,6 +10,15 @@ import type { Ctl } from "./shared.js";
 import { collect, daemonError, printDocuments } from "./shared.js";
 
 /** `events`: Docker's line format, `--filter`, `--since`, `--until`, `--format`. */
+/**
+ * An event's time as Docker prints it, RFC 3339 with nine fractional digits. The daemon's clock
+ * gives milliseconds, and a nanosecond count that large is not exact as a JS number: the digits
+ * below the millisecond are zeros, not float noise.
+ */
+export function eventTime(timeNano: number): string {
+  return new Date(Math.round(timeNano / 1e6)).toISOString().replace(/\.(\d{3})Z$/, ".$1000000Z");
+}
+
 function eventsCommand(p: Command, ctl: Ctl): void {
   p.command("events")
     .description("Get real time events from the server")
@@ -30,13 +39,15 @@ function eventsCommand(p: Command, ctl: Ctl): void {
           if (o.format) {
             printDocuments(
               [
+                // Docker's event message as its API sends it (templates find `.Time` as `time`).
                 {
+                  status: e.action,
+                  id: e.id,
+                  ...(e.attributes.image ? { from: e.attributes.image } : {}),
                   Type: e.type,
                   Action: e.action,
-                  Status: e.action,
-                  ID: e.id,
-                  id: e.id,
                   Actor: { ID: e.id, Attributes: e.attributes },
+                  scope: "local",
                   time: Math.floor(e.timeNano / 1e9),
                   timeNano: e.timeNano,
                 },
@@ -49,12 +60,9 @@ function eventsCommand(p: Command, ctl: Ctl): void {
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([k, v]) => `${k}=${v}`)
             .join(", ");
-          const time =
-            new Date(e.timeNano / 1e6).toISOString().replace("Z", "") +
-            String(e.timeNano % 1e6)
-              .padStart(6, "0")
-              .slice(0, 6);
-          process.stdout.write(`${time}Z ${e.type} ${e.action} ${e.id}${attrs ? ` (${attrs})` : ""}\n`);
+          process.stdout.write(
+            `${eventTime(e.timeNano)} ${e.type} ${e.action} ${e.id}${attrs ? ` (${attrs})` : ""}\n`,
+          );
         }
       } catch (e) {
         throw new ExitError(1, daemonError(c.toTscError(e)));
