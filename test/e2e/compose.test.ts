@@ -148,6 +148,12 @@ describe("tsc-compose", () => {
     expect(rows.find((r) => r.Service === "app")?.State).toBe("running");
     const logs = compose([...chain, "logs", "--no-log-prefix", "migrate"]);
     expect(logs).toMatch(/migrating against db at Address: \d+\.\d+\.\d+\.\d+/);
+    // down stops app before what it depends on, and db last, as Compose does.
+    const down = engine.compose([...chain, "down", "-t", "0", "--progress", "plain"]).stderr;
+    const at = (line: string): number => down.indexOf(line);
+    expect(at(" Container chain-app-1  Stopped")).toBeGreaterThan(-1);
+    expect(at(" Container chain-app-1  Stopped")).toBeLessThan(at(" Container chain-db-1  Stopping"));
+    expect(at(" Container chain-db-1  Stopping")).toBeLessThan(at(" Container chain-db-1  Removed"));
   });
 
   it("converges after tscd is killed during up, with no duplicate or lost task", async () => {

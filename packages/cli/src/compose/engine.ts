@@ -7,6 +7,7 @@ import { CtlContext } from "../ctl/context.js";
 import type { Ctl } from "../ctl/shared.js";
 import type { ComposeGlobalFlags } from "./global-options.js";
 import { loadOptionsFrom } from "./global-options.js";
+import { SERVICE_LABEL } from "./convert/container.js";
 
 /** A stack's state as the daemon reports it. */
 export interface StackView {
@@ -68,7 +69,7 @@ export class ComposeEngine implements Ctl {
       filters: [`label=com.docker.compose.project=${project}`],
       size: false,
     });
-    const svc = (s: ContainerSummary) => s.labels["com.docker.compose.service"] ?? "";
+    const svc = (s: ContainerSummary) => s.labels[SERVICE_LABEL] ?? "";
     return r.containers
       .filter((s) => !opts.services?.length || opts.services.includes(svc(s)))
       .sort((a, b) => a.names[0]!.localeCompare(b.names[0]!));

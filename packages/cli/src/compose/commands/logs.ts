@@ -2,6 +2,7 @@ import type { ContainerSummary, LogLine } from "@tsc/api";
 import { Command } from "commander";
 import { parseTimeArg } from "@tsc/api";
 import type { ComposeEngine } from "../engine.js";
+import { SERVICE_LABEL } from "../convert/container.js";
 
 const COLORS = [36, 33, 32, 35, 34, 96, 93, 92, 95, 94];
 
@@ -33,7 +34,7 @@ export async function followLogs(engine: ComposeEngine, project: string, o: Foll
   const start = (c: ContainerSummary): void => {
     seen.add(c.id);
     const name = c.names[0]!.slice(1);
-    const service = c.labels["com.docker.compose.service"] ?? name;
+    const service = c.labels[SERVICE_LABEL] ?? name;
     width = Math.max(width, name.length);
     if (!colorOf.has(service)) colorOf.set(service, COLORS[colorOf.size % COLORS.length]!);
     const call = client.serverStream<LogLine>("Containers", "logs", {

@@ -5,9 +5,12 @@ import { durationSeconds } from "./durations.js";
 
 type VolumeSpec = NonNullable<ContainerTemplate["volumes"]>[number];
 
+/** The label naming a container's compose service. */
+export const SERVICE_LABEL = "com.docker.compose.service";
+
 /** The labels Compose puts on every container of a service. */
 export function serviceLabels(project: string, name: string): Record<string, string> {
-  return { "com.docker.compose.project": project, "com.docker.compose.service": name };
+  return { "com.docker.compose.project": project, [SERVICE_LABEL]: name };
 }
 
 /** The container template of service `name` (without the config-hash label), plus warnings about its secrets and configs. */
