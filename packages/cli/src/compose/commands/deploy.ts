@@ -8,7 +8,8 @@ import type { ComposeEngine } from "../engine.js";
 import type { ProgressMode } from "../progress.js";
 import { Progress } from "../progress.js";
 import { printWarnings } from "../warnings.js";
-import { runningTaskIds } from "./wait.js";
+import type { RunningBefore } from "./wait.js";
+import { runningBefore } from "./wait.js";
 
 /** The flags that shape a deploy, shared by `up` and `create`. */
 export interface DeployFlags {
@@ -62,7 +63,7 @@ export async function deployProject(
   selected: string[],
   flags: DeployFlags & { stopped?: boolean; only?: string[] },
   title: string,
-): Promise<{ stack: StackSpec; progress: Progress; alreadyRunning: Set<string> }> {
+): Promise<{ stack: StackSpec; progress: Progress; before: RunningBefore }> {
   const loaded = await engine.load(selected);
   printWarnings(loaded.warnings);
   const { stack, warnings } = toStackSpec(loaded.project, {
@@ -72,8 +73,8 @@ export async function deployProject(
   printWarnings(warnings);
   adjust(stack, flags);
   const client = await engine.client();
-  const before = await engine.view(stack.project);
-  const existed = before.stack !== null;
+  const previous = await engine.view(stack.project);
+  const existed = previous.stack !== null;
   const progress = new Progress(flags.progress, title);
   try {
     for (const n of stack.networks.filter((x) => !x.external))
@@ -92,7 +93,7 @@ export async function deployProject(
     progress.end();
     throw e;
   }
-  return { stack, progress, alreadyRunning: runningTaskIds(before) };
+  return { stack, progress, before: runningBefore(previous) };
 }
 
 /** Compose's container names of a stored service: `container_name`, else `<project>-<service>-<n>` per replica. */

@@ -8,7 +8,7 @@ import { daemonError } from "../../ctl/shared.js";
 import type { ComposeEngine } from "../engine.js";
 import { Progress } from "../progress.js";
 import { imagesCommand } from "./images.js";
-import { runningTaskIds, showTasks, waitFor } from "./wait.js";
+import { runningBefore, showTasks, waitFor } from "./wait.js";
 
 /** `start`, `stop`, `restart`: service state on the engine, with Compose's progress lines. */
 function stateCommand(
@@ -122,7 +122,7 @@ export function lifecycleCommands(engine: ComposeEngine): Command[] {
       const project = await engine.projectName();
       const client = await engine.client();
       const names: string[] = [];
-      const alreadyRunning = runningTaskIds(await engine.view(project));
+      const before = runningBefore(await engine.view(project));
       for (const p of pairs) {
         const m = /^([^=]+)=(\d+)$/.exec(p);
         if (!m)
@@ -139,7 +139,7 @@ export function lifecycleCommands(engine: ComposeEngine): Command[] {
         engine,
         project,
         (v) => {
-          const shown = showTasks(v, { project, services: names, progress, alreadyRunning });
+          const shown = showTasks(v, { project, services: names, progress, before });
           const extra = v.tasks.some(
             (t) =>
               names.includes(t.service) &&

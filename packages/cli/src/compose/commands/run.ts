@@ -47,7 +47,7 @@ export function dependenciesMet(spec: ServiceSpec, view: StackView): boolean {
 
 /** Brings up the dependencies of `spec` through the engine (as `up` would) and waits for its conditions. */
 async function startDependencies(engine: ComposeEngine, spec: ServiceSpec, deps: string[]): Promise<void> {
-  const { stack, progress, alreadyRunning } = await deployProject(
+  const { stack, progress, before } = await deployProject(
     engine,
     [spec.name],
     { recreate: true, progress: "auto", only: deps },
@@ -57,7 +57,7 @@ async function startDependencies(engine: ComposeEngine, spec: ServiceSpec, deps:
     engine,
     stack.project,
     (v): Convergence => {
-      const shown = showTasks(v, { project: stack.project, services: deps, progress, alreadyRunning });
+      const shown = showTasks(v, { project: stack.project, services: deps, progress, before });
       return shown.failed ? shown : { done: dependenciesMet(spec, v) };
     },
     300_000,

@@ -42,7 +42,7 @@ export function upCommand(engine: ComposeEngine): Command {
   )
     .argument("[service...]")
     .action(async (services: string[], flags: UpFlags) => {
-      const { stack, progress, alreadyRunning } = await deployProject(
+      const { stack, progress, before } = await deployProject(
         engine,
         services,
         { ...flags, stopped: !flags.start },
@@ -57,7 +57,7 @@ export function upCommand(engine: ComposeEngine): Command {
         ? await waitFor(
             engine,
             project,
-            (v) => showTasks(v, { project, services: wanted, progress, healthy, alreadyRunning }),
+            (v) => showTasks(v, { project, services: wanted, progress, healthy, before }),
             timeoutMs,
           )
         : { done: true };

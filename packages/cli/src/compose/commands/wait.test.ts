@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { Progress } from "../progress.js";
 import { service, task } from "./__fixtures__/stack-view.js";
-import { runningTaskIds, showTasks } from "./wait.js";
+import { runningBefore, showTasks } from "./wait.js";
 
 /** A plain progress display whose lines the test reads. */
 function plainProgress(): { progress: Progress; lines: () => string[] } {
@@ -33,11 +33,24 @@ describe("showTasks (Compose's container lines while waiting)", () => {
   it("shows containers that ran before the command as Running, as Compose does for those it left alone", async () => {
     const { progress, lines } = plainProgress();
     const before = { stack: null, services: [service("web"), service("db")], tasks: [task("db", "running")] };
-    const alreadyRunning = runningTaskIds(before);
+    const running = runningBefore(before);
     const now = { ...before, tasks: [...before.tasks, task("web", "running")] };
-    expect(showTasks(now, { project: "p", progress, alreadyRunning }).done).toBe(true);
+    expect(showTasks(now, { project: "p", progress, before: running }).done).toBe(true);
     await new Promise((r) => setImmediate(r));
     expect(lines().sort()).toEqual([" Container p-db-1  Running", " Container p-web-1  Started"]);
+  });
+
+  it("shows a new container in a slot that ran before as Recreate (a changed service), not Creating", async () => {
+    const { progress, lines } = plainProgress();
+    const svc = [service("web")];
+    const old = { ...task("web", "running"), id: "old" };
+    const replacement = { ...task("web", "preparing"), id: "new" };
+    showTasks(
+      { stack: null, services: svc, tasks: [replacement] },
+      { project: "p", progress, before: runningBefore({ stack: null, services: svc, tasks: [old] }) },
+    );
+    await new Promise((r) => setImmediate(r));
+    expect(lines()).toEqual([" Container p-web-1  Recreate"]);
   });
 
   it("waits for health with `healthy`, and reports an unhealthy container as the failure", () => {

@@ -20,24 +20,40 @@ export interface ShowTasksOptions {
   progress: Progress;
   /** Wait for healthchecked services to be healthy, not only running (`--wait`). */
   healthy?: boolean;
-  /** Tasks that ran before the command: shown as `Running`, as Compose shows containers it left alone. */
-  alreadyRunning?: ReadonlySet<string>;
-}
-
-/** The IDs of the tasks running in `view`, for {@link ShowTasksOptions.alreadyRunning}. */
-export function runningTaskIds(view: StackView): Set<string> {
-  return new Set(view.tasks.filter((t) => t.status.state === "running").map((t) => t.id));
+  /** What ran before the command (see {@link runningBefore}). */
+  before?: RunningBefore;
 }
 
 /**
- * Shows each current task as a Compose container line (Creating → Starting → Started, or Running
- * when it ran before the command); returns whether all are where `healthy`/`started` want them (or
+ * What ran before a command: its tasks show as `Running` (Compose's line for containers it left
+ * alone), and a new task in one of its slots as `Recreate` rather than `Creating`.
+ */
+export interface RunningBefore {
+  tasks: ReadonlySet<string>;
+  /** `service/slot` of each running task. */
+  slots: ReadonlySet<string>;
+}
+
+/** The running tasks of `view`, for {@link ShowTasksOptions.before}. */
+export function runningBefore(view: StackView): RunningBefore {
+  const running = view.tasks.filter((t) => t.status.state === "running");
+  return {
+    tasks: new Set(running.map((t) => t.id)),
+    slots: new Set(running.map((t) => `${t.service}/${t.slot}`)),
+  };
+}
+
+/**
+ * Shows each current task as a Compose container line (Creating, or Recreate for a slot that ran
+ * before, → Starting → Started; Running when it ran before the command); returns whether all are where `healthy`/`started` want them (or
  * have failed), and the first failure.
  */
 export function showTasks(view: StackView, opts: ShowTasksOptions): Convergence {
-  const { project, services, progress, healthy = false, alreadyRunning } = opts;
+  const { project, services, progress, healthy = false, before } = opts;
   let done = true;
   let failed: string | undefined;
+  const creating = (t: Task): string =>
+    before?.slots.has(`${t.service}/${t.slot}`) ? "Recreate" : "Creating";
   for (const s of view.services) {
     if (services?.length && !services.includes(s.spec.name)) continue;
     const want = s.stopped ? 0 : s.spec.replicas;
@@ -60,7 +76,7 @@ export function showTasks(view: StackView, opts: ShowTasksOptions): Convergence 
             done = false;
           }
         } else
-          progress.set("Container", name, alreadyRunning?.has(t.id) ? "Running" : "Started", { done: true });
+          progress.set("Container", name, before?.tasks.has(t.id) ? "Running" : "Started", { done: true });
       } else if (st === "complete") progress.set("Container", name, "Exited", { done: true });
       else if (st === "failed" || st === "rejected" || st === "orphaned") {
         progress.set("Container", name, "Error", { done: true, error: true });
@@ -73,11 +89,11 @@ export function showTasks(view: StackView, opts: ShowTasksOptions): Convergence 
           progress.set("Container", name, `Pending: ${t.unschedulable}`, { done: true, error: true });
           failed ??= `container ${name} cannot be placed: ${t.unschedulable}`;
         } else {
-          progress.set("Container", name, t.unschedulable ? `Pending: ${t.unschedulable}` : "Creating");
+          progress.set("Container", name, t.unschedulable ? `Pending: ${t.unschedulable}` : creating(t));
           done = false;
         }
       } else {
-        progress.set("Container", name, st === "starting" ? "Starting" : "Creating");
+        progress.set("Container", name, st === "starting" ? "Starting" : creating(t));
         done = false;
       }
     }
