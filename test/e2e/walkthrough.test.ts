@@ -70,6 +70,10 @@ describe("walkthrough", () => {
       "a connection to the published port",
     );
     await eventually(() => ok(["logs", "daemon"]).includes("hello from the host"), "the message in the logs");
+    // -t prefixes Docker's timestamps (UTC, nine fractional digits).
+    expect(ok(["logs", "-t", "daemon"])).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z hello from the host$/m,
+    );
     expect(ok(["port", "daemon"]).trim()).toBe(`1234/tcp -> 0.0.0.0:${port}`);
     expect(inspect("daemon", "{{.NetworkSettings.IPAddress}}")).toMatch(/^10\.222\.\d+\.\d+$/);
   });

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 /** One line a container wrote. */
 export interface LogEntry {
-  /** RFC 3339 with nanoseconds, as conmon writes it. */
+  /** UTC RFC 3339 with nine fractional digits (see utcLogTime). */
   time: string;
   stream: "stdout" | "stderr";
   /** The line, without its newline. */
@@ -39,6 +39,19 @@ function flushPartial(pending: Map<string, string>): LogEntry[] {
 }
 
 /** Parses conmon's k8s-file lines, joining partial (P) pieces into whole lines. */
+/**
+ * conmon's timestamp (RFC 3339 with nanoseconds and the host's offset, `…22.950798661+00:00`) as
+ * Docker prints log times: UTC, nine fractional digits, `Z` (`…22.950798661Z`).
+ */
+export function utcLogTime(time: string): string {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(time);
+  if (!m) return time;
+  const seconds = Date.parse(`${m[1]}${m[3]}`);
+  if (Number.isNaN(seconds)) return time;
+  return `${new Date(seconds).toISOString().slice(0, 19)}.${(m[2] ?? "").padEnd(9, "0").slice(0, 9)}Z`;
+}
+
+/** Parses conmon's k8s-file lines (`TIME STREAM P|F TEXT`), joining partial lines per stream through `pending`. */
 export function parseK8sLog(text: string, pending: Map<string, string> = new Map()): LogEntry[] {
   const out: LogEntry[] = [];
   for (const raw of text.split("\n")) {
@@ -49,7 +62,7 @@ export function parseK8sLog(text: string, pending: Map<string, string> = new Map
     if (tag === "P") pending.set(stream, joined);
     else {
       pending.delete(stream);
-      out.push({ time, stream, line: joined });
+      out.push({ time: utcLogTime(time), stream, line: joined });
     }
   }
   return out;
