@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { groupFilters } from "@tsc/core";
 
 /** An event as `docker events` shows it. */
 export interface EngineEvent {
@@ -8,17 +9,6 @@ export interface EngineEvent {
   attributes: Record<string, string>;
   time: string;
   timeNano: number;
-}
-
-/** Docker's `--filter key=value` list grouped by key (same key ORs, different keys AND). */
-export function groupFilters(filters: string[]): Map<string, string[]> {
-  const byKey = new Map<string, string[]>();
-  for (const f of filters) {
-    const i = f.indexOf("=");
-    const k = i < 0 ? f : f.slice(0, i);
-    byKey.set(k, [...(byKey.get(k) ?? []), i < 0 ? "" : f.slice(i + 1)]);
-  }
-  return byKey;
 }
 
 /** `key=value` filters as Docker takes them (`type=container`, `event=start`, `container=web` …). */

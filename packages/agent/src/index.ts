@@ -2,7 +2,7 @@
 export { Agent } from "./agent.js";
 export type { AgentOptions, TransferOptions } from "./agent.js";
 export { DEFAULT_NETWORK, resolveName } from "./endpoints.js";
-export { EventLog, groupFilters, matchesFilters } from "./events.js";
+export { EventLog, matchesFilters } from "./events.js";
 export type { EngineEvent } from "./events.js";
 export { HEALTH_DEFAULTS, HealthMonitor } from "./health.js";
 export { expandPortSpec } from "./ports.js";

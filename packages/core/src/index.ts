@@ -1,2 +1,3 @@
 export * from "./errors.js";
 export * from "./placement.js";
+export * from "./filters.js";

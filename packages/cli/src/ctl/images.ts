@@ -1,23 +1,18 @@
 import { createWriteStream } from "node:fs";
 import { open } from "node:fs/promises";
 import type { ImageSummaryMessage, PruneReply } from "@tsc/api";
+import { isTscError } from "@tsc/core";
 import type { Command } from "commander";
 import { confirmPrune, printPruned } from "../common/confirm.js";
 import { humanSize, shortId, timeAgo } from "../common/human.js";
 import { ExitError } from "../common/run-cli.js";
 import { formatRows, renderTable } from "../common/table.js";
+import type { ImageRow } from "./image-filters.js";
+import { filterImageRows } from "./image-filters.js";
 import { inspectRefs } from "./inspect.js";
 import { pullWithProgress, pushWithProgress } from "./pull.js";
 import type { Ctl } from "./shared.js";
 import { collect, daemonError, forEachRef, formatOption } from "./shared.js";
-
-interface ImageRow {
-  repo: string;
-  tag: string;
-  id: string;
-  created: string;
-  size: number;
-}
 
 /** `busybox:latest` for `docker.io/library/busybox:latest` (the runtime's reference code, loaded on demand). */
 async function familiar(): Promise<(ref: string) => string> {
@@ -92,19 +87,29 @@ async function sendFile(
 
 /** Image commands: images, pull, push, tag, rmi, import, load, save, history, image prune/ls/inspect. */
 export function imageCommands(program: Command, ctl: Ctl): void {
-  const list = async (o: {
-    quiet?: boolean;
-    format?: string;
-    all?: boolean;
-    digests?: boolean;
-    trunc: boolean;
-  }) => {
+  const list = async (
+    reference: string | undefined,
+    o: {
+      quiet?: boolean;
+      format?: string;
+      all?: boolean;
+      digests?: boolean;
+      trunc: boolean;
+      filter?: string[];
+    },
+  ) => {
     const c = await ctl.client();
     const r = await c.call<{ images: ImageSummaryMessage[] }>("Images", "list", {
       all: !!o.all,
       filters: [],
     });
-    const rows = rowsOf(r.images, await familiar());
+    let rows: ImageRow[];
+    try {
+      rows = filterImageRows(rowsOf(r.images, await familiar()), reference, o.filter ?? []);
+    } catch (e) {
+      if (!isTscError(e)) throw e;
+      throw new ExitError(1, `Error response from daemon: ${e.message}`);
+    }
     if (o.quiet) {
       for (const id of new Set(rows.map((x) => (o.trunc ? shortId(x.id) : x.id))))
         process.stdout.write(`${id}\n`);
@@ -138,7 +143,9 @@ export function imageCommands(program: Command, ctl: Ctl): void {
       .option("-q, --quiet", "only show image IDs")
       .option("--no-trunc", "don't truncate output")
       .option("--digests", "show digests")
+      .option("-f, --filter <filter>", "filter output based on conditions provided", collect)
       .option("--format <format>", "format output using a custom template, 'table' or 'json'")
+      .argument("[repository[:tag]]")
       .action(list);
   listCmd(program.command("images"));
   const image = program.command("image").description("Manage images");

@@ -1,5 +1,5 @@
 import type { Agent } from "@tsc/agent";
-import { groupFilters } from "@tsc/agent";
+import { groupFilters } from "@tsc/core";
 import type { ContainerSummary } from "@tsc/api";
 import type { ContainerRecord } from "@tsc/runtime";
 
