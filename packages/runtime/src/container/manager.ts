@@ -1,7 +1,6 @@
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { existsSync, watch } from "node:fs";
-import type { FSWatcher } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "@tsc/core";
@@ -20,6 +19,7 @@ import {
 import type { AttachConnection, AttachHandlers } from "./attach.js";
 import { connectAttach } from "./attach.js";
 import { conmonPaths, createUnderConmon } from "./conmon.js";
+import { ExitWatcher } from "./exit-watch.js";
 import type { ExecOptions } from "./exec.js";
 import { collectExec, spawnExec } from "./exec.js";
 import type { FsChange } from "./inspect-fs.js";
@@ -91,7 +91,7 @@ export interface ContainerEvent {
  */
 export class ContainerManager extends EventEmitter implements ContainerRuntime {
   private readonly records = new Map<string, ContainerRecord>();
-  private readonly watchers = new Map<string, { watcher: FSWatcher; poll: NodeJS.Timeout }>();
+  private readonly exits: ExitWatcher;
   private readonly waiters = new Map<string, ((code: number) => void)[]>();
   private readonly restartTimers = new Map<string, NodeJS.Timeout>();
   private readonly handling = new Set<string>();
@@ -100,6 +100,7 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   private constructor(private readonly opts: ContainerManagerOptions) {
     super();
     this.runc = new Runc(join(opts.runRoot, "runc"));
+    this.exits = new ExitWatcher(opts.runRoot);
   }
 
   /** Loads every container under the data root and re-adopts the running ones. */
@@ -321,7 +322,7 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
       await beforeStart?.();
       await this.runc.start(rec.id);
     } catch (e) {
-      this.unwatch(rec.id);
+      this.exits.unwatch(rec.id);
       await this.runc.delete(rec.id, { force: true });
       await unmountRootfs(b).catch(() => undefined);
       rec.status = "exited";
@@ -426,7 +427,7 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
       await this.runc.kill(rec.id, "SIGKILL", { all: true }).catch(() => undefined);
       await exited;
     }
-    this.unwatch(rec.id);
+    this.exits.unwatch(rec.id);
     await this.runc.delete(rec.id, { force: true });
     await removeBundle(bundleLayout(this.opts.dataRoot, rec.id));
     await rm(conmonPaths(this.opts.runRoot, rec.id).dir, { recursive: true, force: true });
@@ -572,7 +573,7 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
 
   /** Stops watching (containers keep running under conmon). */
   close(): void {
-    for (const id of [...this.watchers.keys()]) this.unwatch(id);
+    this.exits.close();
     for (const t of this.restartTimers.values()) clearTimeout(t);
     this.restartTimers.clear();
   }
@@ -584,26 +585,9 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     }
   }
 
+  /** Watches for the exit of container `id` (see ExitWatcher). */
   private watchExit(id: string): void {
-    this.unwatch(id);
-    const dir = conmonPaths(this.opts.runRoot, id).exitDir;
-    const check = (): void => {
-      if (existsSync(conmonPaths(this.opts.runRoot, id).exitFile)) void this.onExit(id);
-    };
-    const watcher = watch(dir, check);
-    watcher.on("error", () => undefined);
-    const poll = setInterval(check, 1000);
-    poll.unref();
-    this.watchers.set(id, { watcher, poll });
-    check();
-  }
-
-  private unwatch(id: string): void {
-    const w = this.watchers.get(id);
-    if (!w) return;
-    w.watcher.close();
-    clearInterval(w.poll);
-    this.watchers.delete(id);
+    this.exits.watch(id, () => void this.onExit(id));
   }
 
   /** The container's process is gone: record the exit, clean up, and apply the restart policy. */
@@ -613,7 +597,7 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     if (!rec || (rec.status !== "running" && rec.status !== "paused")) return;
     this.handling.add(id);
     try {
-      this.unwatch(id);
+      this.exits.unwatch(id);
       const text = await readFile(conmonPaths(this.opts.runRoot, id).exitFile, "utf8").catch(() => "255");
       const code = Number.parseInt(text.trim(), 10);
       await this.runc.delete(id, { force: true });
