@@ -89,7 +89,11 @@ describe("tsc-compose", () => {
     compose([...web, "scale", "web=5"]);
     expect(ps(web).filter((r) => r.Service === "web")).toHaveLength(5);
     expect(lookup(web, "tasks.web")).toHaveLength(5);
-    compose([...web, "scale", "web=2"]);
+    const down = engine.compose([...web, "scale", "web=2"]);
+    expect(down.code).toBe(0);
+    // Compose's lines: what stays is Running, what goes is Stopping, then Removed.
+    expect(down.stderr).toContain(" Container webstack-web-1  Running");
+    for (const n of [3, 4, 5]) expect(down.stderr).toContain(` Container webstack-web-${n}  Removed`);
     expect(
       ps(web)
         .filter((r) => r.Service === "web")

@@ -122,7 +122,8 @@ export function lifecycleCommands(engine: ComposeEngine): Command[] {
       const project = await engine.projectName();
       const client = await engine.client();
       const names: string[] = [];
-      const before = runningBefore(await engine.view(project));
+      const previous = await engine.view(project);
+      const before = runningBefore(previous);
       for (const p of pairs) {
         const m = /^([^=]+)=(\d+)$/.exec(p);
         if (!m)
@@ -135,17 +136,40 @@ export function lifecycleCommands(engine: ComposeEngine): Command[] {
         names.push(m[1]!);
       }
       const progress = new Progress("auto", "Running");
+      // The service's tasks that ran before: those the scale shuts down get Compose's lines.
+      const leaving = new Map(
+        previous.tasks
+          .filter((t) => names.includes(t.service) && before.tasks.has(t.id))
+          .map((t) => [t.id, t] as const),
+      );
       const verdict = await waitFor(
         engine,
         project,
         (v) => {
           const shown = showTasks(v, { project, services: names, progress, before });
+          // The containers a scale-down removes: Stopping, then Removed (also when their task is
+          // already gone from the store), as Compose shows them.
           const extra = v.tasks.some(
             (t) =>
               names.includes(t.service) &&
               t.desiredState === "shutdown" &&
               !["complete", "failed", "shutdown", "rejected", "orphaned"].includes(t.status.state),
           );
+          const now = new Map(v.tasks.map((t) => [t.id, t]));
+          for (const [id, old] of leaving) {
+            const t = now.get(id);
+            if (t?.desiredState === "running") continue;
+            const gone =
+              !t || ["complete", "failed", "shutdown", "rejected", "orphaned"].includes(t.status.state);
+            progress.set(
+              "Container",
+              `${project}-${old.service}-${old.slot}`,
+              gone ? "Removed" : "Stopping",
+              {
+                done: gone,
+              },
+            );
+          }
           return { ...shown, done: shown.done && !extra };
         },
         300_000,
