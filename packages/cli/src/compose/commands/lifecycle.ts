@@ -8,7 +8,7 @@ import { daemonError } from "../../ctl/shared.js";
 import type { ComposeEngine } from "../engine.js";
 import { Progress } from "../progress.js";
 import { imagesCommand } from "./images.js";
-import { runningBefore, showTasks, waitFor } from "./wait.js";
+import { isFinished, runningBefore, showTasks, waitFor } from "./wait.js";
 
 /** `start`, `stop`, `restart`: service state on the engine, with Compose's progress lines. */
 function stateCommand(
@@ -150,17 +150,13 @@ export function lifecycleCommands(engine: ComposeEngine): Command[] {
           // The containers a scale-down removes: Stopping, then Removed (also when their task is
           // already gone from the store), as Compose shows them.
           const extra = v.tasks.some(
-            (t) =>
-              names.includes(t.service) &&
-              t.desiredState === "shutdown" &&
-              !["complete", "failed", "shutdown", "rejected", "orphaned"].includes(t.status.state),
+            (t) => names.includes(t.service) && t.desiredState === "shutdown" && !isFinished(t.status.state),
           );
           const now = new Map(v.tasks.map((t) => [t.id, t]));
           for (const [id, old] of leaving) {
             const t = now.get(id);
             if (t?.desiredState === "running") continue;
-            const gone =
-              !t || ["complete", "failed", "shutdown", "rejected", "orphaned"].includes(t.status.state);
+            const gone = !t || isFinished(t.status.state);
             progress.set(
               "Container",
               `${project}-${old.service}-${old.slot}`,

@@ -7,6 +7,7 @@ import { formatRows } from "../../common/table.js";
 import type { ComposeEngine } from "../engine.js";
 import { containerNames } from "./deploy.js";
 import { ONEOFF_LABEL } from "./one-off.js";
+import { isFinished } from "./wait.js";
 
 /** One `ps` row: a container, or a task that has none (pending, failed to start, or history with -a). */
 export interface PsRow {
@@ -56,11 +57,7 @@ export function psRows(
     const name = svc?.spec.containerName ?? `${project}-${t.service}-${t.slot}`;
     const state =
       c?.state ??
-      (t.status.state === "running"
-        ? "running"
-        : ["complete", "failed", "shutdown", "rejected", "orphaned"].includes(t.status.state)
-          ? "exited"
-          : "created");
+      (t.status.state === "running" ? "running" : isFinished(t.status.state) ? "exited" : "created");
     const status = c
       ? containerStatus(c)
       : t.unschedulable

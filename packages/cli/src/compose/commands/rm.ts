@@ -10,16 +10,14 @@ import type { ComposeEngine, StackView } from "../engine.js";
 import { Progress } from "../progress.js";
 import { ONEOFF_LABEL } from "./one-off.js";
 import { psRows } from "./ps.js";
-import { waitFor } from "./wait.js";
-
-const TERMINAL = ["complete", "failed", "shutdown", "rejected", "orphaned"];
+import { isFinished, waitFor } from "./wait.js";
 
 /** Whether a task of `service` runs, is on its way to, or is still shutting down (what the engine's RemoveStopped checks). */
 function live(tasks: Task[], service: string): boolean {
   return tasks.some(
     (t) =>
       t.service === service &&
-      !TERMINAL.includes(t.status.state) &&
+      !isFinished(t.status.state) &&
       (t.desiredState === "running" || !["new", "pending"].includes(t.status.state)),
   );
 }

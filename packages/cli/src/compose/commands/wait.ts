@@ -2,6 +2,14 @@ import type { StoredService, Task } from "@tsc/manager";
 import type { ComposeEngine, StackView } from "../engine.js";
 import type { Progress } from "../progress.js";
 
+/**
+ * Whether a task in `state` will never run again (the manager's isTerminal; kept here so the
+ * CLI bundle does not load the manager for one list).
+ */
+export function isFinished(state: string): boolean {
+  return ["complete", "failed", "shutdown", "rejected", "orphaned"].includes(state);
+}
+
 /** How far a service's current tasks have come. */
 export interface Convergence {
   done: boolean;
