@@ -119,8 +119,16 @@ describe("tscd", () => {
     await engine.kill9();
     // Meanwhile the container keeps running and `bouncer` exits (its restart is the new daemon's job).
     expect(() => process.kill(Number(pid), 0)).not.toThrow();
+    // A network create the kill interrupted between leasing its subnet and writing its record.
+    const ipamFile = join(engine.dataRoot, "networks", "ipam.json");
+    const ipam = JSON.parse(readFileSync(ipamFile, "utf8")) as { subnets: Record<string, unknown> };
+    ipam.subnets["f".repeat(64)] = { subnet: "10.199.7.0/24", gateway: "10.199.7.1" };
+    writeFileSync(ipamFile, JSON.stringify(ipam));
     await new Promise((r) => setTimeout(r, 1500));
     await engine.start();
+    // The new daemon frees that lease, so the subnet can be had again.
+    ok(["network", "create", "--subnet", "10.199.7.0/24", "after-crash"]);
+    ok(["network", "rm", "after-crash"]);
     expect(ok(["inspect", "--format", "{{.State.Status}} {{.State.Pid}}", "survivor"]).trim()).toBe(
       `running ${pid}`,
     );

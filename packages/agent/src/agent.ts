@@ -128,6 +128,11 @@ export class Agent {
     const keep = new Set(this.meta.all().map((m) => m.sandbox));
     for (const sb of await this.networks.listSandboxes())
       if (!keep.has(sb.containerId)) await this.networks.removeSandbox(sb.containerId).catch(() => undefined);
+    // Subnets leased by a network create that crashed before the network's record was written:
+    // left alone, they would refuse that subnet to every later network.
+    const networks = new Set((await this.networks.list()).map((n) => n.id));
+    for (const id of await this.networks.ipam.leasedNetworks())
+      if (!networks.has(id)) await this.networks.ipam.releaseSubnet(id);
     // Addresses allocated by a create that crashed before its sandbox recorded them.
     const sandboxes = new Set((await this.networks.listSandboxes()).map((s) => s.containerId));
     for (const net of await this.networks.list())

@@ -86,6 +86,11 @@ export class LocalIpam {
     });
   }
 
+  /** The networks that hold a subnet. */
+  async leasedNetworks(): Promise<string[]> {
+    return Object.keys((await this.read()).subnets);
+  }
+
   /** Frees a network's subnet (and any addresses still recorded in it). */
   releaseSubnet(network: string): Promise<void> {
     return this.update((d) => {
