@@ -130,12 +130,13 @@ export class Agent {
       if (!keep.has(sb.containerId)) await this.networks.removeSandbox(sb.containerId).catch(() => undefined);
     // Subnets leased by a network create that crashed before the network's record was written:
     // left alone, they would refuse that subnet to every later network.
-    const networks = new Set((await this.networks.list()).map((n) => n.id));
+    const networks = await this.networks.list();
+    const networkIds = new Set(networks.map((n) => n.id));
     for (const id of await this.networks.ipam.leasedNetworks())
-      if (!networks.has(id)) await this.networks.ipam.releaseSubnet(id);
+      if (!networkIds.has(id)) await this.networks.ipam.releaseSubnet(id);
     // Addresses allocated by a create that crashed before its sandbox recorded them.
     const sandboxes = new Set((await this.networks.listSandboxes()).map((s) => s.containerId));
-    for (const net of await this.networks.list())
+    for (const net of networks)
       for (const owner of new Set(Object.values(await this.networks.ipam.addresses(net.id))))
         if (!sandboxes.has(owner)) await this.networks.ipam.releaseAddress(net.id, owner);
     this.containers.on("event", (ev: ContainerEvent) => this.onContainerEvent(ev));

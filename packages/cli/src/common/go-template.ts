@@ -306,11 +306,16 @@ class Exec {
     for (const id of a.idents) {
       if (v === null || v === undefined) return undefined;
       if (!isObj(v)) this.fail(a.pos, argString(a), `can't evaluate field ${id} in type ${goType(v)}`);
-      const json = id === id.toUpperCase() ? id.toLowerCase() : id.charAt(0).toLowerCase() + id.slice(1);
-      v = has(v, id) ? v[id] : has(v, json) ? v[json] : undefined;
+      v = has(v, id) ? v[id] : jsonField(v, id);
     }
     return v;
   }
+}
+
+/** `id`'s value under its JSON spelling (`Time` → `time`, `ID` → `id`), when `v` has that key. */
+function jsonField(v: Record<string, unknown>, id: string): unknown {
+  const json = id === id.toUpperCase() ? id.toLowerCase() : id.charAt(0).toLowerCase() + id.slice(1);
+  return has(v, json) ? v[json] : undefined;
 }
 
 /** Parses a Go template once (throws TemplateError on syntax errors) and returns a renderer for data. */

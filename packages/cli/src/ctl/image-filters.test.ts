@@ -51,5 +51,8 @@ describe("images [REPOSITORY[:TAG]] --filter", () => {
     expect(() => filterImageRows(rows, undefined, ["dangling=maybe"])).toThrow(
       /invalid filter 'dangling=maybe'/,
     );
+    // A pattern that is no glob is the user's error, not an internal one.
+    expect(() => filterImageRows(rows, "bus[z-a]", [])).toThrow(/invalid reference pattern "bus\[z-a\]"/);
+    expect(() => filterImageRows(rows, "bus[y", [])).toThrow(/unclosed \[/);
   });
 });

@@ -19,21 +19,23 @@ function globRegExp(pattern: string): RegExp {
     else if (c === "[") {
       const end = pattern.indexOf("]", i + 1);
       if (end < 0) throw invalidArgument(`invalid reference pattern ${JSON.stringify(pattern)}: unclosed [`);
-      re += `[${pattern
-        .slice(i + 1, end)
-        .replace(/^\^/, "^")
-        .replace(/\\/g, "\\\\")}]`;
+      // A class means the same in both (`^` negates, `\\` escapes).
+      re += `[${pattern.slice(i + 1, end)}]`;
       i = end;
     } else re += c.replace(/[.+^${}()|\\]/g, "\\$&");
   }
-  return new RegExp(`^${re}$`);
+  try {
+    return new RegExp(`^${re}$`);
+  } catch {
+    throw invalidArgument(`invalid reference pattern ${JSON.stringify(pattern)}`, {
+      hint: "use *, ? and [a-z] as in shell globs",
+    });
+  }
 }
 
 /** Docker's reference match: the pattern against `repo:tag`, or against `repo` alone when it names no tag. */
-function referenceMatches(pattern: string, row: ImageRow): boolean {
-  if (row.repo === "<none>") return false;
-  const re = globRegExp(pattern);
-  return re.test(`${row.repo}:${row.tag}`) || re.test(row.repo);
+function referenceMatches(re: RegExp, row: ImageRow): boolean {
+  return row.repo !== "<none>" && (re.test(`${row.repo}:${row.tag}`) || re.test(row.repo));
 }
 
 /** The creation time of the image `ref` names among `rows` (repo:tag, repo for :latest, or ID prefix). */
@@ -63,7 +65,7 @@ export function filterImageRows(
       throw invalidArgument(`invalid filter '${key}'`, {
         hint: "images filters are reference, dangling, before and since",
       });
-  const refs = [...(groups.get("reference") ?? []), ...(reference ? [reference] : [])];
+  const refs = [...(groups.get("reference") ?? []), ...(reference ? [reference] : [])].map(globRegExp);
   const dangling = groups.get("dangling")?.[0];
   if (dangling !== undefined && !["true", "false", "1", "0"].includes(dangling))
     throw invalidArgument(`invalid filter 'dangling=${dangling}'`, {

@@ -9,7 +9,6 @@ import { TSC_VERSION } from "../common/version.js";
 import type { Ctl } from "./shared.js";
 import { collect, daemonError, printDocuments } from "./shared.js";
 
-/** `events`: Docker's line format, `--filter`, `--since`, `--until`, `--format`. */
 /**
  * An event's time as Docker prints it, RFC 3339 with nine fractional digits. The daemon's clock
  * gives milliseconds, and a nanosecond count that large is not exact as a JS number: the digits
@@ -19,6 +18,7 @@ export function eventTime(timeNano: number): string {
   return new Date(Math.round(timeNano / 1e6)).toISOString().replace(/\.(\d{3})Z$/, ".$1000000Z");
 }
 
+/** `events`: Docker's line format, `--filter`, `--since`, `--until`, `--format`. */
 function eventsCommand(p: Command, ctl: Ctl): void {
   p.command("events")
     .description("Get real time events from the server")

@@ -8,7 +8,7 @@ export interface ProcessTable {
 }
 
 /** The `ps` options `top` uses when given none: Docker's (`UID PID PPID C STIME TTY TIME CMD`). */
-export const DEFAULT_PS_ARGS: readonly string[] = ["-ef"];
+const DEFAULT_PS_ARGS: readonly string[] = ["-ef"];
 
 /**
  * Parses `ps` output and keeps the rows of `pids`, as Docker's `top` does: the header's words are

@@ -1,6 +1,6 @@
 import type { ContainerSummary, ImageSummaryMessage } from "@tsc/api";
 import { Command, Option } from "commander";
-import { humanSize } from "../../common/human.js";
+import { humanSize, shortId } from "../../common/human.js";
 import { renderTable } from "../../common/table.js";
 import type { ComposeEngine } from "../engine.js";
 
@@ -52,7 +52,6 @@ export function imagesCommand(engine: ComposeEngine): Command {
         client.call<{ images: ImageSummaryMessage[] }>("Images", "list", { all: true, filters: [] }),
       ]);
       const rows = imageRows(containers, images);
-      const shortId = (id: string): string => id.replace(/^sha256:/, "").slice(0, 12);
       if (f.quiet)
         return void process.stdout.write(
           [...new Set(rows.map((r) => shortId(r.ID)))].map((id) => `${id}\n`).join(""),

@@ -8,7 +8,7 @@ import { daemonError } from "../../ctl/shared.js";
 import type { ComposeEngine } from "../engine.js";
 import { Progress } from "../progress.js";
 import { imagesCommand } from "./images.js";
-import { isFinished, runningBefore, showTasks, waitFor } from "./wait.js";
+import { containerName, isFinished, runningBefore, showTasks, waitFor } from "./wait.js";
 
 /** `start`, `stop`, `restart`: service state on the engine, with Compose's progress lines. */
 function stateCommand(
@@ -124,6 +124,7 @@ export function lifecycleCommands(engine: ComposeEngine): Command[] {
       const names: string[] = [];
       const previous = await engine.view(project);
       const before = runningBefore(previous);
+      const services = new Map(previous.services.map((s) => [s.spec.name, s]));
       for (const p of pairs) {
         const m = /^([^=]+)=(\d+)$/.exec(p);
         if (!m)
@@ -157,14 +158,8 @@ export function lifecycleCommands(engine: ComposeEngine): Command[] {
             const t = now.get(id);
             if (t?.desiredState === "running") continue;
             const gone = !t || isFinished(t.status.state);
-            progress.set(
-              "Container",
-              `${project}-${old.service}-${old.slot}`,
-              gone ? "Removed" : "Stopping",
-              {
-                done: gone,
-              },
-            );
+            const name = containerName(project, services.get(old.service), old);
+            progress.set("Container", name, gone ? "Removed" : "Stopping", { done: gone });
           }
           return { ...shown, done: shown.done && !extra };
         },

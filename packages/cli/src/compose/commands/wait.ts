@@ -16,8 +16,9 @@ export interface Convergence {
   failed?: string;
 }
 
-function containerName(project: string, s: StoredService, t: Task): string {
-  return s.spec.containerName ?? `${project}-${t.service}-${t.slot}`;
+/** A task's container name as Compose gives it: `container_name`, else `<project>-<service>-<slot>`. */
+export function containerName(project: string, s: StoredService | undefined, t: Task): string {
+  return s?.spec.containerName ?? `${project}-${t.service}-${t.slot}`;
 }
 
 /** What {@link showTasks} shows and waits for. */
