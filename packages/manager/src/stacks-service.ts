@@ -2,7 +2,7 @@ import type { ServiceImpl } from "@tsc/api";
 import { invalidArgument, notFound, unavailable } from "@tsc/core";
 import type { StackSpec } from "./objects.js";
 import type { ClusterState, StoredService } from "./state.js";
-import { deleteMany, serviceId, updateMany } from "./state.js";
+import { deleteMany, serviceId, updateMany, upsertMany } from "./state.js";
 import { isTerminal } from "./task-state.js";
 
 interface DeployRequest {
@@ -98,12 +98,16 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
         removed: [] as string[],
       };
       const wanted = req.services.length ? services.filter((s) => req.services.includes(s.name)) : services;
-      for (const spec of wanted) {
-        const id = serviceId(stack.project, spec.name);
-        await state.services.update(id, (cur) => {
+      type Outcome = "created" | "recreated" | "unchanged";
+      const specs = new Map(wanted.map((spec) => [serviceId(stack.project, spec.name), spec]));
+      const outcomes = await upsertMany(
+        state.store,
+        state.services,
+        [...specs.keys()],
+        (id, cur): { value: StoredService | undefined; result: Outcome } => {
+          const spec = specs.get(id)!;
           if (!cur) {
-            reply.created.push(spec.name);
-            return {
+            const value: StoredService = {
               project: stack.project,
               spec,
               version: 1,
@@ -111,6 +115,7 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
               createdAt: now,
               updatedAt: now,
             };
+            return { value, result: "created" };
           }
           const changed = cur.spec.configHash !== spec.configHash;
           const recreate = req.forceRecreate || (changed && !req.noRecreate);
@@ -126,23 +131,24 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
             version: cur.version + 1,
             updatedAt: now,
           };
-          if (recreate) reply.recreated.push(spec.name);
-          else reply.unchanged.push(spec.name);
           const same =
             JSON.stringify(next.spec) === JSON.stringify(cur.spec) && !!next.stopped === !!cur.stopped;
-          return same ? undefined : next;
-        });
-      }
+          return { value: same ? undefined : next, result: recreate ? "recreated" : "unchanged" };
+        },
+      );
+      for (const [id, spec] of specs) reply[outcomes.get(id)!].push(spec.name);
       // As `docker compose up` starts exited containers again: slots whose task ended get a new one.
       const deployed = new Set(req.stopped ? [] : wanted.map((s) => s.name));
-      for (const { id, value: task } of (await state.tasks.list()).items)
-        if (
+      const ended = (await state.tasks.list()).items.filter(
+        ({ value: task }) =>
           task.project === stack.project &&
           deployed.has(task.service) &&
           task.desiredState === "running" &&
-          isTerminal(task.status.state)
-        )
-          await state.tasks.update(id, (cur) => (cur ? { ...cur, desiredState: "shutdown" } : undefined));
+          isTerminal(task.status.state),
+      );
+      await updateMany(state.store, state.tasks, ended, (cur) =>
+        cur.desiredState === "running" ? { ...cur, desiredState: "shutdown" as const } : undefined,
+      );
       if (req.removeOrphans)
         for (const { id, value } of (await state.services.list()).items)
           if (value.project === stack.project && !services.some((s) => s.name === value.spec.name)) {
@@ -191,8 +197,9 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
       return {};
     },
     async list() {
-      const stacks = (await state.stacks.list()).items.map((s) => s.value);
-      const tasks = (await state.tasks.list()).items.map((t) => t.value);
+      const [stackList, taskList] = await Promise.all([state.stacks.list(), state.tasks.list()]);
+      const stacks = stackList.items.map((s) => s.value);
+      const tasks = taskList.items.map((t) => t.value);
       return {
         json: JSON.stringify(
           stacks.map((s) => {
@@ -209,13 +216,16 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
       };
     },
     async tasks(req: { project: string; all: boolean }) {
-      const services = (await state.services.list()).items
-        .filter((s) => s.value.project === req.project)
-        .map((s) => s.value);
-      const tasks = (await state.tasks.list()).items
+      // Read together: `up` and `scale` poll this until the stack converges.
+      const [allServices, allTasks, stack] = await Promise.all([
+        state.services.list(),
+        state.tasks.list(),
+        state.stacks.get(req.project),
+      ]);
+      const services = allServices.items.filter((s) => s.value.project === req.project).map((s) => s.value);
+      const tasks = allTasks.items
         .map((t) => t.value)
         .filter((t) => t.project === req.project && (req.all || t.desiredState === "running"));
-      const stack = await state.stacks.get(req.project);
       return { json: JSON.stringify({ stack: stack?.value ?? null, services, tasks }) };
     },
     async scale(req: { project: string; service: string; replicas: number }) {

@@ -1,4 +1,5 @@
 import type { Collection, EtcdStore, Versioned } from "@tsc/store";
+import { TscError } from "@tsc/core";
 import { CollectionCache } from "@tsc/store";
 import type { NetworkAllocation, NodeRecord, StackSpec, Task } from "./objects.js";
 
@@ -149,6 +150,47 @@ export async function updateMany<T>(
   );
   return revision;
 }
+
+/**
+ * Creates or changes many values by ID: each batch is read in one request, `fn` decides every
+ * value from the current one (undefined when absent) and returns the new value (undefined: leave
+ * it) with a result, and one transaction writes the batch if none of what it read has changed
+ * meanwhile (absent values still absent). A batch that lost a race is read and decided again, a few
+ * times, then the call fails with Conflict. Batches run in parallel. Returns each ID's result from
+ * the attempt that was written. `up` of 20 services was 40 sequential etcd round trips before.
+ */
+export async function upsertMany<T, R>(
+  store: EtcdStore,
+  coll: Collection<T>,
+  ids: string[],
+  fn: (id: string, cur: T | undefined) => { value: T | undefined; result: R },
+): Promise<Map<string, R>> {
+  const results = new Map<string, R>();
+  await Promise.all(
+    batches(ids).map(async (chunk) => {
+      for (let attempt = 0; attempt < UPSERT_ATTEMPTS; attempt++) {
+        const current = new Map((await coll.getMany(chunk)).map((v) => [v.id, v]));
+        const decided = chunk.map((id) => ({ id, ...fn(id, current.get(id)?.value) }));
+        const puts = decided.flatMap((d) =>
+          d.value === undefined ? [] : [{ collection: coll, id: d.id, value: d.value }],
+        );
+        const checks = chunk.map((id) => ({
+          collection: coll as Collection<unknown>,
+          id,
+          modRevision: current.get(id)?.modRevision ?? 0,
+        }));
+        if (puts.length === 0 || (await store.txnAt(checks, puts, [])).succeeded) {
+          for (const d of decided) results.set(d.id, d.result);
+          return;
+        }
+      }
+      throw new TscError("Conflict", `${coll.kind} kept changing; gave up after ${UPSERT_ATTEMPTS} attempts`);
+    }),
+  );
+  return results;
+}
+
+const UPSERT_ATTEMPTS = 10;
 
 /**
  * Creates many values (each must not exist yet) in batched transactions, in parallel; returns the

@@ -1,8 +1,8 @@
-import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { run } from "../util/exec.js";
-import { writeFileAtomic } from "../util/fs.js";
+import { readText, writeFileAtomic } from "../util/fs.js";
 import type { BundleFiles } from "./spec.js";
 import { mountTable } from "../util/mounts.js";
 
@@ -38,7 +38,7 @@ export async function writeBundleFiles(
   b: BundleLayout,
   opts: { hostname: string; domainname?: string; extraHosts?: string[]; dns?: string[] },
 ): Promise<void> {
-  await Promise.all([b.rootfs, b.upper, b.work].map((d) => mkdir(d, { recursive: true })));
+  for (const d of [b.rootfs, b.upper, b.work]) mkdirSync(d, { recursive: true });
   const fqdn = opts.domainname ? `${opts.hostname}.${opts.domainname} ` : "";
   const extra = (opts.extraHosts ?? []).map((h) => {
     const [host, ip] = h.includes("=")
@@ -53,11 +53,9 @@ export async function writeBundleFiles(
     ...extra,
     "",
   ];
-  await Promise.all([
-    writeFile(b.hosts, hosts.join("\n")),
-    writeFile(b.hostname, `${opts.hostname}\n`),
-    resolvConf(opts.dns).then((text) => writeFile(b.resolvConf, text)),
-  ]);
+  writeFileSync(b.hosts, hosts.join("\n"));
+  writeFileSync(b.hostname, `${opts.hostname}\n`);
+  writeFileSync(b.resolvConf, resolvConf(opts.dns));
 }
 
 /** The address the container's /etc/hosts gives its own name until it has one on a network. */
@@ -69,18 +67,23 @@ const NO_ADDRESS_YET = "127.0.1.1";
  * bind-mounted into a container that may already exist.
  */
 export async function writeHostsAddress(b: BundleLayout, ip: string): Promise<void> {
-  const text = await readFile(b.hosts, "utf8");
+  const text = readText(b.hosts);
   const lines = text.split("\n");
   const own = lines.findIndex((l) => l.startsWith(`${NO_ADDRESS_YET}\t`));
   if (own < 0) return;
   lines[own] = `${ip}${lines[own]!.slice(NO_ADDRESS_YET.length)}`;
-  await writeFile(b.hosts, lines.join("\n"));
+  writeFileSync(b.hosts, lines.join("\n"));
 }
 
 /** resolv.conf: the given servers, or the host's without loopback servers (they mean nothing inside). */
-async function resolvConf(dns: string[] | undefined): Promise<string> {
+function resolvConf(dns: string[] | undefined): string {
   if (dns && dns.length > 0) return dns.map((s) => `nameserver ${s}\n`).join("");
-  const host = await readFile("/etc/resolv.conf", "utf8").catch(() => "");
+  let host = "";
+  try {
+    host = readText("/etc/resolv.conf");
+  } catch {
+    // no resolv.conf on the host: the container gets none of its servers
+  }
   const lines = host.split("\n").filter((l) => !/^\s*nameserver\s+(127\.|::1)/.test(l));
   return `${lines.join("\n").trim()}\n`;
 }
@@ -92,7 +95,7 @@ export async function writeOciConfig(b: BundleLayout, spec: Record<string, unkno
 
 /** True when something is mounted at `path`. */
 export async function isMounted(path: string): Promise<boolean> {
-  const table = mountTable(await readFile("/proc/self/mountinfo", "utf8"));
+  const table = mountTable(readText("/proc/self/mountinfo"));
   return table.some((m) => m.mountPoint === path);
 }
 

@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { TscError, unavailable } from "@tsc/core";
 import { RUNC } from "./runc.js";
 import type { ContainerSpec } from "./types.js";
+import { spawnServer } from "../util/spawn-server.js";
 
 /** The monitor binary (Debian's conmon). */
 export const CONMON = "/usr/bin/conmon";
@@ -98,62 +98,47 @@ export async function createUnderConmon(opts: {
     "--log-level",
     "error",
   ];
-  return new Promise<number>((resolve, reject) => {
-    const child = spawn(CONMON, args, {
-      env: { ...process.env, _OCI_SYNCPIPE: "3" },
-      stdio: ["ignore", "ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    let stderr = "";
-    let sync = "";
-    child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
-    const pipe = child.stdio[3] as NodeJS.ReadableStream;
-    pipe.on("data", (b: Buffer) => (sync += b.toString()));
-    child.on("error", (e: NodeJS.ErrnoException) =>
-      reject(
-        e.code === "ENOENT"
-          ? unavailable(`${CONMON} not found`, { hint: "install it with: apt-get install conmon", cause: e })
-          : e,
-      ),
-    );
-    // conmon writes one JSON line, {"pid": N} or {"pid": -1, "message": …}, once runc create is done.
-    const settle = (): void => {
-      const nl = sync.indexOf("\n");
-      if (nl === -1) return;
-      pipe.removeAllListeners("data");
-      (pipe as unknown as { destroy(): void }).destroy();
-      try {
-        const parsed = JSON.parse(sync.slice(0, nl)) as { pid?: number; data?: number; message?: string };
-        const pid = parsed.data ?? parsed.pid ?? -1;
-        if (pid > 0) resolve(pid);
-        else
-          reject(
-            new TscError(
-              "Internal",
-              `cannot create container ${opts.id.slice(0, 12)}: ${cleanRuncMessage(parsed.message ?? stderr)}`,
-            ),
-          );
-      } catch {
-        reject(
-          new TscError(
-            "Internal",
-            `cannot create container ${opts.id.slice(0, 12)}: ${cleanRuncMessage(stderr || sync)}`,
-          ),
-        );
-      }
-    };
-    pipe.on("data", settle);
-    pipe.on("end", () => {
-      if (!sync.includes("\n"))
-        reject(
-          new TscError(
-            "Internal",
-            `cannot create container ${opts.id.slice(0, 12)}: ${cleanRuncMessage(stderr || "conmon gave no answer")}`,
-          ),
-        );
-    });
-    child.unref();
+  const child = spawnServer().spawn(CONMON, args, {
+    env: { ...process.env, _OCI_SYNCPIPE: "3" },
+    fd3: true,
+    detached: true,
   });
+  let stderr = "";
+  let sync = "";
+  const fail = (text: string): TscError =>
+    new TscError("Internal", `cannot create container ${opts.id.slice(0, 12)}: ${cleanRuncMessage(text)}`);
+  // conmon writes one JSON line, {"pid": N} or {"pid": -1, "message": …}, once runc create is done;
+  // its daemonized half keeps running with the container.
+  const line = new Promise<string>((resolve) => {
+    child.onOutput = (stream, b) => {
+      if (stream === "stderr") stderr += b.toString();
+      if (stream !== "fd3") return;
+      sync += b.toString();
+      if (sync.includes("\n")) resolve(sync.slice(0, sync.indexOf("\n")));
+    };
+  });
+  const ended = child.closed.then(
+    () => {
+      throw fail(stderr || "conmon gave no answer");
+    },
+    (e: NodeJS.ErrnoException) => {
+      throw e.code === "ENOENT"
+        ? unavailable(`${CONMON} not found`, { hint: "install it with: apt-get install conmon", cause: e })
+        : e;
+    },
+  );
+  ended.catch(() => undefined); // settles after the line too, when conmon closes the sync pipe
+  const first = await Promise.race([line, ended]);
+  child.release();
+  let parsed: { pid?: number; data?: number; message?: string };
+  try {
+    parsed = JSON.parse(first) as typeof parsed;
+  } catch {
+    throw fail(stderr || sync);
+  }
+  const pid = parsed.data ?? parsed.pid ?? -1;
+  if (pid > 0) return pid;
+  throw fail(parsed.message ?? stderr);
 }
 
 function cleanRuncMessage(text: string): string {

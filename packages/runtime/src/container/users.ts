@@ -1,4 +1,5 @@
-import { access, readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readText } from "../util/fs.js";
 import { join } from "node:path";
 import { invalidArgument } from "@tsc/core";
 
@@ -15,20 +16,14 @@ async function findFile(rootfs: string | string[], rel: string): Promise<string>
   if (typeof rootfs === "string") return join(rootfs, rel);
   for (const dir of [...rootfs].reverse()) {
     const file = join(dir, rel);
-    if (
-      await access(file).then(
-        () => true,
-        () => false,
-      )
-    )
-      return file;
+    if (existsSync(file)) return file;
   }
   return join(rootfs[0] ?? "/nonexistent", rel);
 }
 
 async function readLines(file: string): Promise<string[][]> {
   try {
-    return (await readFile(file, "utf8"))
+    return readText(file)
       .split("\n")
       .filter((l) => l && !l.startsWith("#"))
       .map((l) => l.split(":"));

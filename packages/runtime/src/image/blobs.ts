@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { invalidArgument, notFound } from "@tsc/core";
+import { readJson } from "../util/fs.js";
 
 const DIGEST = /^sha256:([a-f0-9]{64})$/;
 
@@ -52,7 +53,12 @@ export class BlobStore {
 
   /** A stored blob parsed as JSON. */
   async readJson<T>(digest: string): Promise<T> {
-    return JSON.parse((await this.read(digest)).toString("utf8")) as T;
+    try {
+      return readJson<T>(this.path(digest));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") throw notFound("blob", digest);
+      throw e;
+    }
   }
 
   /** Stores bytes; returns their digest. */

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync, readdirSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { alreadyExists, failedPrecondition, notFound } from "@tsc/core";
 import { run } from "../util/exec.js";
-import { writeFileAtomic } from "../util/fs.js";
+import { readJson, writeFileAtomic } from "../util/fs.js";
 import type { NetworkConfList } from "./cni.js";
 import { addNetwork, delNetwork } from "./cni.js";
 import { LocalIpam } from "./ipam.js";
@@ -89,10 +89,8 @@ export class NetworkManager {
   /** Every network. */
   async list(): Promise<NetworkRecord[]> {
     if (!existsSync(this.dir)) return [];
-    const files = (await readdir(this.dir)).filter((f) => /^[a-f0-9]{64}\.json$/.test(f));
-    return Promise.all(
-      files.map(async (f) => JSON.parse(await readFile(join(this.dir, f), "utf8")) as NetworkRecord),
-    );
+    const files = readdirSync(this.dir).filter((f) => /^[a-f0-9]{64}\.json$/.test(f));
+    return files.map((f) => readJson<NetworkRecord>(join(this.dir, f)));
   }
 
   /** A network by name, ID or ID prefix. */
@@ -229,7 +227,7 @@ export class NetworkManager {
 
   private async loadSandbox(containerId: string): Promise<SandboxFile> {
     try {
-      return JSON.parse(await readFile(this.sandboxFile(containerId), "utf8")) as SandboxFile;
+      return readJson<SandboxFile>(this.sandboxFile(containerId));
     } catch {
       throw notFound("network sandbox of container", containerId.slice(0, 12), {
         hint: "create the sandbox first",
@@ -253,11 +251,9 @@ export class NetworkManager {
   private async sandboxes(): Promise<SandboxFile[]> {
     const dir = join(this.dir, "sandboxes");
     if (!existsSync(dir)) return [];
-    return Promise.all(
-      (await readdir(dir))
-        .filter((f) => f.endsWith(".json"))
-        .map(async (f) => JSON.parse(await readFile(join(dir, f), "utf8")) as SandboxFile),
-    );
+    return readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => readJson<SandboxFile>(join(dir, f)));
   }
 }
 

@@ -1,5 +1,6 @@
-import { spawn } from "node:child_process";
 import { TscError, unavailable } from "@tsc/core";
+import type { ChildEnd } from "./spawn-server.js";
+import { spawnServer } from "./spawn-server.js";
 
 /** Options for `run`. */
 export interface RunOptions {
@@ -24,46 +25,39 @@ export interface RunResult {
 }
 
 /**
- * Runs `file args…` without a shell and collects its output. A missing binary becomes an
+ * Runs `file args…` without a shell (through the spawn server) and collects its output. A missing binary becomes an
  * Unavailable error naming the package to install; a non-zero exit becomes an Internal error carrying
  * stderr (or is returned, with `allowFailure`).
  */
-export function run(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timer: NodeJS.Timeout | undefined;
-    if (opts.timeoutMs !== undefined) timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs);
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    child.on("error", (e: NodeJS.ErrnoException) => {
-      if (timer) clearTimeout(timer);
-      if (e.code === "ENOENT") {
-        const hint = opts.packageHint ? `install it with: apt-get install ${opts.packageHint}` : undefined;
-        reject(unavailable(`${file} not found`, { hint, cause: e }));
-      } else reject(new TscError("Internal", `cannot run ${file}: ${e.message}`, { cause: e }));
-    });
-    child.on("close", (code, signal) => {
-      if (timer) clearTimeout(timer);
-      const result = {
-        code: code ?? -1,
-        signal,
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-      };
-      if (result.code !== 0 && !opts.allowFailure) {
-        const why = result.stderr.trim() || result.stdout.trim() || `exit code ${result.code}`;
-        reject(new TscError("Internal", `${file} ${args.join(" ")}: ${why}`));
-      } else resolve(result);
-    });
-    child.stdin.on("error", () => {
-      /* the child may exit before reading its input */
-    });
-    child.stdin.end(opts.input ?? "");
-  });
+export async function run(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const child = spawnServer().spawn(file, args, { cwd: opts.cwd, env: opts.env, input: opts.input });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.onOutput = (stream, b) => (stream === "stdout" ? out : err).push(b);
+  const timer =
+    opts.timeoutMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs);
+  let end: ChildEnd;
+  try {
+    end = await child.closed;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") {
+      const hint = opts.packageHint ? `install it with: apt-get install ${opts.packageHint}` : undefined;
+      throw unavailable(`${file} not found`, { hint, cause: e });
+    }
+    if (e instanceof TscError) throw e;
+    throw new TscError("Internal", `cannot run ${file}: ${(e as Error).message}`, { cause: e });
+  } finally {
+    clearTimeout(timer);
+  }
+  const result = {
+    code: end.code,
+    signal: end.signal,
+    stdout: Buffer.concat(out).toString("utf8"),
+    stderr: Buffer.concat(err).toString("utf8"),
+  };
+  if (result.code !== 0 && !opts.allowFailure) {
+    const why = result.stderr.trim() || result.stdout.trim() || `exit code ${result.code}`;
+    throw new TscError("Internal", `${file} ${args.join(" ")}: ${why}`);
+  }
+  return result;
 }

@@ -1,6 +1,6 @@
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { writeFileAtomic } from "./fs.js";
+import { readJson, writeFileAtomic } from "./fs.js";
 
 /**
  * A JSON state file read and written whole: every change goes through `update`, one at a time in
@@ -18,7 +18,7 @@ export class JsonFile<T> {
   /** The current content (`empty()` when the file does not exist yet). */
   async read(): Promise<T> {
     try {
-      return JSON.parse(await readFile(this.file, "utf8")) as T;
+      return readJson<T>(this.file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return this.empty();
       throw e;
