@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { ContainerManager, ImageStore, loadArchive, VolumeManager } from "@tsc/runtime";
+import { ContainerManager, ImageStore, loadArchive, mountTable, VolumeManager } from "@tsc/runtime";
 import type { ContainerSpec, LogEntry } from "@tsc/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeBusyboxImageArchive } from "./support/busybox.js";
@@ -56,6 +56,20 @@ const collect = async (it: AsyncIterable<LogEntry>) => {
 };
 
 describe("containers under conmon + runc", () => {
+  it("mounts the overlay rootfs while the container runs, and only then", async () => {
+    const rootfsMounted = (id: string) =>
+      mountTable().some((m) => m.mountPoint === join(root, "data", "containers", id, "rootfs"));
+    const c = await run({ cmd: ["sleep", "30"] });
+    expect(rootfsMounted(c.id)).toBe(true);
+    await manager.kill(c.id, "SIGKILL");
+    await manager.wait(c.id);
+    expect(rootfsMounted(c.id)).toBe(false);
+    await manager.start(c.id);
+    expect(rootfsMounted(c.id)).toBe(true);
+    await manager.remove(c.id, { force: true });
+    expect(rootfsMounted(c.id)).toBe(false);
+  });
+
   it("runs a command, records its exit code and keeps both output streams", async () => {
     const c = await run({ cmd: ["sh", "-c", "echo out; echo err >&2; exit 3"] });
     expect(await manager.wait(c.id)).toBe(3);

@@ -99,7 +99,7 @@ export async function createUnderConmon(opts: {
     "error",
   ];
   const child = spawnServer().spawn(CONMON, args, {
-    env: { ...process.env, _OCI_SYNCPIPE: "3" },
+    addEnv: { _OCI_SYNCPIPE: "3" },
     fd3: true,
     detached: true,
   });

@@ -39,6 +39,15 @@ describe("SpawnServer", () => {
     }
   });
 
+  it("gives the child this process's environment, or it with variables added", async () => {
+    const show = 'echo "${HOME:-unset} ${EXTRA:-unset}"';
+    expect((await collect(server.spawn("/bin/sh", ["-c", show]))).out).toBe(`${process.env.HOME} unset\n`);
+    const added = await collect(server.spawn("/bin/sh", ["-c", show], { addEnv: { EXTRA: "x y" } }));
+    expect(added.out).toBe(`${process.env.HOME} x y\n`);
+    const replaced = await collect(server.spawn("/bin/sh", ["-c", show], { env: { EXTRA: "only" } }));
+    expect(replaced.out).toBe("unset only\n");
+  });
+
   it("feeds stdin and carries a megabyte each way without deadlock, bytes intact", async () => {
     const input = Buffer.alloc(1 << 20);
     for (let i = 0; i < input.length; i++) input[i] = (i * 7) & 0xff;

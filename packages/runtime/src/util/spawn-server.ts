@@ -16,7 +16,10 @@ export interface ChildEnd {
 
 /** What to start. */
 export interface ServerSpawnOptions {
+  /** The whole environment (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** Variables added to this process's environment (when `env` is not given). */
+  addEnv?: Record<string, string>;
   cwd?: string;
   /** Written to the child's stdin, which is then closed. */
   input?: string | Buffer;
@@ -85,12 +88,15 @@ export class SpawnServer {
     };
     this.pending.set(id, { child, settle, fail });
     this.refWhileBusy();
-    const env = Object.entries(opts.env ?? process.env).flatMap(([k, v]) =>
-      v === undefined ? [] : [`${k}=${v}`],
-    );
+    // Without `env` the child gets the server's environment, which is this process's: nothing in
+    // tscd changes process.env, and reading it whole costs ~0.2 ms a time.
+    const pairs = (vars: NodeJS.ProcessEnv): string[] =>
+      Object.entries(vars).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`]));
+    const given = opts.env ? pairs(opts.env) : opts.addEnv ? pairs(opts.addEnv) : undefined;
+    const count = given ? `${opts.env ? "" : "+"}${given.length}` : "-";
     const flags = `${opts.fd3 ? "3" : ""}${opts.detached ? "d" : ""}`;
     const head = ["s", id, flags, file, opts.cwd ?? "", String(args.length + 1), file, ...args];
-    this.send([...head, String(env.length), ...env], opts.input);
+    this.send([...head, count, ...(given ?? [])], opts.input);
     return child;
   }
 
