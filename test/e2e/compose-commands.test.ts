@@ -36,6 +36,7 @@ function ok(cwd: string, args: string[]): CmdResult {
 }
 
 interface PsRow {
+  ID: string;
   Name: string;
   Service: string;
   State: string;
@@ -310,18 +311,30 @@ describe("tsc-compose create", () => {
     ok(dir, ["down", "--progress", "quiet"]);
   });
 
-  it("restart brings every restarted service back up, several times in a row", () => {
-    const dir = project(ONEOFF.replace("name: oneoff", "name: restarted"));
+  it("restart restarts the same containers in place, several times in a row, keeping their logs", () => {
+    const dir = project(
+      ONEOFF.replace("name: oneoff", "name: restarted").replace(
+        'command: ["sleep", "3600"]',
+        'command: ["sh", "-c", "echo booted; exec sleep 3600"]',
+      ),
+    );
     ok(dir, ["up", "-d", "--wait", "--progress", "quiet"]);
+    const ids = () => ps(dir).map((x) => `${x.Name} ${x.State} ${x.ID}`);
+    const before = ids();
     for (let i = 0; i < 3; i++) {
       const r = ok(dir, ["restart"]);
       expect(r.stderr).not.toMatch(/already exists|failed/);
-      expect(ps(dir).map((x) => `${x.Name} ${x.State}`)).toEqual([
-        "restarted-app-1 running",
-        "restarted-db-1 running",
-      ]);
+      for (const name of ["restarted-app-1", "restarted-db-1"]) {
+        expect(r.stderr).toContain(`Container ${name}  Restarting`);
+        expect(r.stderr).toContain(`Container ${name}  Started`);
+      }
+      // The same containers (as Compose's restart), running again.
+      expect(ids()).toEqual(before);
     }
     expect(containers("restarted")).toEqual(["restarted-app-1", "restarted-db-1"]);
+    // One container, four boots: its log kept every one of them.
+    const logs = ok(dir, ["logs", "--no-log-prefix", "app"]).stdout;
+    expect(logs.match(/booted/g)).toHaveLength(4);
     ok(dir, ["down", "--progress", "quiet"]);
   });
 });

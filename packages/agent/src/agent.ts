@@ -373,6 +373,17 @@ export class Agent {
     return this.health.get(id)?.state;
   }
 
+  /** The last in-place restart token container `id` honoured (see WorkItem.restartToken). */
+  restartTokenOf(id: string): string | undefined {
+    return this.meta.get(id)?.restartToken;
+  }
+
+  /** Records that container `id` honoured restart `token` (kept across daemon restarts). */
+  async setRestartToken(id: string, token: string): Promise<void> {
+    const m = this.meta.get(id);
+    if (m && m.restartToken !== token) await this.meta.save({ ...m, restartToken: token });
+  }
+
   /** The `docker inspect` document of a container. */
   async inspect(ref: string): Promise<Record<string, unknown>> {
     const rec = this.containers.get(ref);

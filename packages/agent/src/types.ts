@@ -60,4 +60,6 @@ export interface ContainerMeta {
   exposedPorts: string[];
   healthcheck?: HealthConfig;
   autoRemove: boolean;
+  /** The last in-place restart this container did for its task (see WorkItem.restartToken). */
+  restartToken?: string;
 }

@@ -23,8 +23,10 @@ export interface WorkItem {
   containerName: string;
   container: CreateContainerOptions;
   networks: WorkNetwork[];
-  /** Seconds the container gets to stop when shut down (a user's `-t`); else its own stop timeout. */
+  /** Seconds the container gets to stop when shut down or restarted (a user's `-t`); else its own stop timeout. */
   stopTimeout?: number;
+  /** When this differs from the last one the container honoured, restart it in place (`restart`). */
+  restartToken?: string;
 }
 
 /** Task states an agent reports. */
@@ -40,6 +42,8 @@ export interface WorkStatus {
   containerId?: string;
   exitCode?: number;
   health?: HealthStatus;
+  /** The last restart token the task's container honoured. */
+  restartToken?: string;
 }
 
 /** Discovery records: per network name, its project and name → addresses. */

@@ -24,6 +24,8 @@ export class Worker {
   private items: WorkItem[] = [];
   private readonly reported = new Map<string, string>();
   private readonly queue = new Map<string, WorkStatus>();
+  /** Containers restarting in place: their stop is not the task's end. */
+  private readonly restarting = new Set<string>();
   private busy: Promise<void> = Promise.resolve();
   private again = false;
   private stopped = false;
@@ -125,6 +127,7 @@ export class Worker {
     );
     await this.pruneNetworks(items);
     const toRun: WorkItem[] = [];
+    const toRestart: [WorkItem, ContainerRecord][] = [];
     for (const item of items) {
       if (item.desired === "shutdown") {
         if (!["complete", "failed", "shutdown", "rejected", "orphaned"].includes(item.state))
@@ -142,6 +145,10 @@ export class Worker {
         this.reportContainer(item, this.agent.containers.get(c.id));
         continue;
       }
+      if (c && item.restartToken && this.agent.restartTokenOf(c.id) !== item.restartToken) {
+        toRestart.push([item, c]);
+        continue;
+      }
       if (c) {
         this.reportContainer(item, c);
         continue;
@@ -154,12 +161,23 @@ export class Worker {
           err: "the task's container no longer exists on this node",
         });
     }
-    // Start new tasks a few at a time: container starts are mostly waiting on runc, conmon and CNI.
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < toRun.length) await this.run(toRun[next++]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(START_CONCURRENCY, toRun.length) }, lane));
+    // A few at a time: container starts are mostly waiting on runc, conmon and CNI.
+    await inLanes(toRestart, ([item, c]) => this.restartInPlace(item, c));
+    await inLanes(toRun, (item) => this.run(item));
+  }
+
+  /** `restart`: the task's own container stops (within its stop timeout) and starts again. */
+  private async restartInPlace(item: WorkItem, c: ContainerRecord): Promise<void> {
+    this.restarting.add(c.id);
+    try {
+      await this.agent.containers.restart(c.id, { timeout: item.stopTimeout ?? c.spec.stopTimeout ?? 10 });
+      await this.agent.setRestartToken(c.id, item.restartToken!);
+    } catch (e) {
+      this.log(`worker: restart ${c.name}: ${(e as Error).message}`);
+    } finally {
+      this.restarting.delete(c.id);
+    }
+    this.reportContainer(item, this.agent.containers.get(c.id));
   }
 
   private async pruneNetworks(items: WorkItem[]): Promise<void> {
@@ -177,7 +195,7 @@ export class Worker {
       const [first] = item.networks;
       this.report(item.taskId, { state: "starting", message: "starting" });
       // Created and started in one step: networks attach while runc creates the container.
-      const rec = await this.agent.createContainer(
+      const created = await this.agent.createContainer(
         {
           ...item.container,
           name: item.containerName,
@@ -192,7 +210,14 @@ export class Worker {
         {},
         { start: true },
       );
-      this.report(item.taskId, { state: "running", message: "started", containerId: rec.id });
+      // A new container is as fresh as a restart asked for before it existed.
+      if (item.restartToken) await this.agent.setRestartToken(created.id, item.restartToken);
+      this.report(item.taskId, {
+        state: "running",
+        message: "started",
+        containerId: created.id,
+        ...(item.restartToken ? { restartToken: item.restartToken } : {}),
+      });
     } catch (e) {
       const c = this.containerOf(item.taskId);
       if (c) await this.agent.removeContainer(c.id, { force: true }).catch(() => undefined);
@@ -202,12 +227,14 @@ export class Worker {
 
   private reportContainer(item: WorkItem, c: ContainerRecord): void {
     const health = this.agent.healthOf(c.id)?.Status;
+    const restartToken = this.agent.restartTokenOf(c.id);
     if (c.status === "running" || c.status === "paused" || c.status === "restarting")
       this.report(item.taskId, {
         state: "running",
-        message: "running",
+        message: restartToken && restartToken === item.restartToken ? "restarted" : "running",
         containerId: c.id,
         ...(health ? { health } : {}),
+        ...(restartToken ? { restartToken } : {}),
       });
     else if (c.status === "exited" || c.status === "dead")
       this.report(item.taskId, {
@@ -221,6 +248,7 @@ export class Worker {
 
   private onContainerEvent(e: EngineEvent): void {
     if (e.type !== "container" || !(e.action === "die" || e.action.startsWith("health_status"))) return;
+    if (this.restarting.has(e.id)) return;
     const c = this.agent.containers.list({ all: true }).find((x) => x.id === e.id);
     const taskId = c?.spec.labels?.[TASK_LABEL];
     const item = taskId ? this.items.find((i) => i.taskId === taskId) : undefined;
@@ -258,4 +286,13 @@ export class Worker {
     this.call?.cancel();
     await this.busy;
   }
+}
+
+/** Runs `fn` over `items`, START_CONCURRENCY at a time. */
+async function inLanes<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(START_CONCURRENCY, items.length) }, lane));
 }

@@ -13,6 +13,7 @@ export function workItemOf(t: Task, spec: ServiceSpec, nets: NetworkAllocation[]
     desired: t.desiredState,
     state: t.status.state,
     ...(t.stopTimeout !== undefined && { stopTimeout: t.stopTimeout }),
+    ...(t.restartToken !== undefined && { restartToken: t.restartToken }),
     containerName: name,
     container: {
       ...spec.container,

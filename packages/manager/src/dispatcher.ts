@@ -88,7 +88,7 @@ export class Dispatcher extends Component {
       const mine = this.byNode.group(nodeId).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       // A cheap fingerprint first: a changed record often changes nothing the node needs.
       const fingerprint = mine
-        .map((t) => `${t.id}:${t.desiredState}:${t.status.state}:${t.configHash}`)
+        .map((t) => `${t.id}:${t.desiredState}:${t.status.state}:${t.configHash}:${t.restartToken ?? ""}`)
         .join(",");
       if (this.sent.get(nodeId) === fingerprint) continue;
       this.sent.set(nodeId, fingerprint);
@@ -213,7 +213,12 @@ export class Dispatcher extends Component {
         const status = batch.get(t.id)!;
         const sameState = t.status.state === status.state;
         if (!sameState && !canMove(t.status.state, status.state)) return undefined;
-        if (sameState && t.status.health === status.health && t.status.containerId === status.containerId)
+        if (
+          sameState &&
+          t.status.health === status.health &&
+          t.status.containerId === status.containerId &&
+          t.status.restartToken === status.restartToken
+        )
           return undefined;
         return { ...t, status };
       });

@@ -137,6 +137,8 @@ export interface TaskStatus {
   containerId?: string;
   exitCode?: number;
   health?: "starting" | "healthy" | "unhealthy";
+  /** The last in-place restart its container has done (the task's `restartToken` then). */
+  restartToken?: string;
 }
 
 /** One slot of a service on one node. */
@@ -154,8 +156,10 @@ export interface Task {
   /** Allocated addresses, per network key. */
   addresses: Record<string, string>;
   createdAt: string;
-  /** Seconds its container gets to stop when shut down, when a user asked (`down -t`); else the container's own. */
+  /** Seconds its container gets to stop when shut down or restarted, when a user asked (`down -t`, `restart -t`); else the container's own. */
   stopTimeout?: number;
+  /** Set by `restart`: the agent restarts the task's container in place when this changes. */
+  restartToken?: string;
   /** Why the scheduler could not place it, when pending. */
   unschedulable?: string;
   /** No node could ever take it (constraints, reservations beyond any node's size): it waits for the nodes to change, and `up` says so instead of waiting. */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { ServiceImpl } from "@tsc/api";
 import { invalidArgument, notFound, unavailable } from "@tsc/core";
 import type { StackSpec } from "./objects.js";
@@ -248,25 +249,26 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
         throw invalidArgument(`unknown action ${JSON.stringify(req.action)}`);
       checkStopTimeout(req.timeout);
       if (req.action === "restart") {
-        // Shut the running tasks down (with the user's stop timeout) in one pass; the orchestrator
-        // replaces them.
+        // As `docker compose restart`: running containers restart in place (the same containers,
+        // their logs kept), each within the user's stop timeout; the agent does it when the task's
+        // restart token changes, and reports the token back. Tasks that ended are replaced.
+        const restartToken = randomUUID();
         const names = new Set(chosen.map((s) => s.value.spec.name));
-        const running = (await state.tasks.list()).items.filter(
+        const live = (await state.tasks.list()).items.filter(
           (t) =>
             t.value.project === req.project &&
             names.has(t.value.service) &&
             t.value.desiredState === "running",
         );
-        await updateMany(state.store, state.tasks, running, (cur) =>
-          cur.desiredState === "running"
-            ? {
-                ...cur,
-                desiredState: "shutdown" as const,
-                ...(req.timeout !== undefined && { stopTimeout: req.timeout }),
-              }
-            : undefined,
-        );
-        return {};
+        const stopTimeout = req.timeout !== undefined ? { stopTimeout: req.timeout } : {};
+        await updateMany(state.store, state.tasks, live, (cur) => {
+          if (cur.desiredState !== "running") return undefined;
+          if (cur.status.state === "running") return { ...cur, restartToken, ...stopTimeout };
+          return isTerminal(cur.status.state)
+            ? { ...cur, desiredState: "shutdown" as const, ...stopTimeout }
+            : undefined;
+        });
+        return { restartToken };
       }
       if (req.action === "stop") await setStopTimeout(state, req.project, req.services, req.timeout);
       for (const s of chosen)

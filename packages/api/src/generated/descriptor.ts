@@ -437,7 +437,7 @@ export const API_DESCRIPTOR: unknown = {
                 List: { requestType: "Empty", responseType: "JsonDocument" },
                 Tasks: { requestType: "TasksRequest", responseType: "JsonDocument" },
                 Scale: { requestType: "ScaleRequest", responseType: "Empty" },
-                SetState: { requestType: "ServiceStateRequest", responseType: "Empty" },
+                SetState: { requestType: "ServiceStateRequest", responseType: "ServiceStateReply" },
                 RemoveStopped: { requestType: "RemoveStoppedRequest", responseType: "RemoveStoppedReply" },
                 Networks: { requestType: "NetworksRequest", responseType: "JsonDocument" },
                 Nodes: { requestType: "Empty", responseType: "JsonDocument" },
@@ -486,6 +486,7 @@ export const API_DESCRIPTOR: unknown = {
                 timeout: { type: "int32", id: 4, options: { proto3_optional: true } },
               },
             },
+            ServiceStateReply: { fields: { restartToken: { type: "string", id: 1 } } },
             RemoveStoppedRequest: {
               fields: {
                 project: { type: "string", id: 1 },

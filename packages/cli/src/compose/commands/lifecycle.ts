@@ -30,9 +30,11 @@ function stateCommand(
         action,
         ...(flags.timeout !== undefined && { timeout: flags.timeout }),
       };
-      await client.call("Stacks", "setState", request).catch(async (e: unknown) => {
-        throw new ExitError(1, (await noContainer(engine, project, action, services, e)) ?? daemonError(e));
-      });
+      const reply = await client
+        .call<{ restartToken: string }>("Stacks", "setState", request)
+        .catch(async (e: unknown) => {
+          throw new ExitError(1, (await noContainer(engine, project, action, services, e)) ?? daemonError(e));
+        });
       const progress = new Progress("auto", action === "stop" ? "Stopping" : "Running");
       if (action === "stop") {
         const verdict = await waitFor(
@@ -52,12 +54,16 @@ function stateCommand(
           throw new ExitError(1, "tsc-compose: timed out waiting for containers to stop");
         return;
       }
-      // Restart: the old tasks are shut down first; wait until the replacements run.
+      // Restart: running containers restart in place (Restarting → Started); ended ones are
+      // replaced, which the orchestrator starts a moment later.
+      for (const c of before)
+        if (c.state === "running") progress.set("Container", c.names[0]!.slice(1), "Restarting");
       await new Promise((r) => setTimeout(r, 200));
+      const { restartToken } = reply;
       const verdict = await waitFor(
         engine,
         project,
-        (v) => showTasks(v, { project, services, progress }),
+        (v) => showTasks(v, { project, services, progress, ...(restartToken ? { restartToken } : {}) }),
         120_000,
       );
       progress.end();

@@ -53,6 +53,21 @@ describe("showTasks (Compose's container lines while waiting)", () => {
     expect(lines()).toEqual([" Container p-web-1  Recreate"]);
   });
 
+  it("shows a container restarting in place as Restarting until its task reports the restart token", async () => {
+    const { progress, lines } = plainProgress();
+    const svc = [service("web")];
+    const asked = { ...task("web", "running"), id: "t1", restartToken: "tok" };
+    const view = (t: typeof asked) => ({ stack: null, services: svc, tasks: [t] });
+    expect(showTasks(view(asked), { project: "p", progress, restartToken: "tok" }).done).toBe(false);
+    // An earlier restart's token does not count.
+    const stale = { ...asked, status: { ...asked.status, restartToken: "older" } };
+    expect(showTasks(view(stale), { project: "p", progress, restartToken: "tok" }).done).toBe(false);
+    const restarted = { ...asked, status: { ...asked.status, restartToken: "tok" } };
+    expect(showTasks(view(restarted), { project: "p", progress, restartToken: "tok" }).done).toBe(true);
+    await new Promise((r) => setImmediate(r));
+    expect(lines()).toEqual([" Container p-web-1  Restarting", " Container p-web-1  Started"]);
+  });
+
   it("waits for health with `healthy`, and reports an unhealthy container as the failure", () => {
     const { progress } = plainProgress();
     const svc = [service("web", { image: "busybox", healthcheck: { test: ["CMD", "true"] } })];

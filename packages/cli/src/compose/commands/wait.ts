@@ -31,6 +31,8 @@ export interface ShowTasksOptions {
   healthy?: boolean;
   /** What ran before the command (see {@link runningBefore}). */
   before?: RunningBefore;
+  /** `restart`'s token: tasks asked to restart in place show `Restarting` until they report it. */
+  restartToken?: string;
 }
 
 /**
@@ -58,7 +60,7 @@ export function runningBefore(view: StackView): RunningBefore {
  * have failed), and the first failure.
  */
 export function showTasks(view: StackView, opts: ShowTasksOptions): Convergence {
-  const { project, services, progress, healthy = false, before } = opts;
+  const { project, services, progress, healthy = false, before, restartToken } = opts;
   let done = true;
   let failed: string | undefined;
   const creating = (t: Task): string =>
@@ -73,7 +75,11 @@ export function showTasks(view: StackView, opts: ShowTasksOptions): Convergence 
     for (const t of current) {
       const name = containerName(project, s, t);
       const st = t.status.state;
-      if (st === "running") {
+      if (st === "running" && restartToken && t.restartToken === restartToken) {
+        const restarted = t.status.restartToken === restartToken;
+        progress.set("Container", name, restarted ? "Started" : "Restarting", { done: restarted });
+        if (!restarted) done = false;
+      } else if (st === "running") {
         const h = t.status.health;
         if (healthy && s.spec.healthcheck && s.spec.healthcheck.test[0] !== "NONE") {
           if (h === "healthy") progress.set("Container", name, "Healthy", { done: true });
