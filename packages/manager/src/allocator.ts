@@ -33,7 +33,8 @@ export class Allocator extends Component {
 
   protected watch(signal: AbortSignal, trigger: () => void): Promise<void>[] {
     const { cache } = this.state;
-    return [followChanges([cache.stacks, cache.tasks, cache.networks], signal, trigger)];
+    // Services too: a new task whose service had not reached this copy yet waits for it.
+    return [followChanges([cache.stacks, cache.tasks, cache.networks, cache.services], signal, trigger)];
   }
 
   protected async reconcile(): Promise<void> {

@@ -38,7 +38,10 @@ export class Scheduler extends Component {
   private readonly pendingIndex: TaskIndex;
 
   protected watch(signal: AbortSignal, trigger: () => void): Promise<void>[] {
-    return [followChanges([this.state.cache.tasks, this.state.cache.nodes], signal, trigger)];
+    // Services too: a pending task whose service's spec had not reached this copy yet (the copies
+    // follow separate watches) is skipped, and placed when the spec arrives.
+    const { cache } = this.state;
+    return [followChanges([cache.tasks, cache.nodes, cache.services], signal, trigger)];
   }
 
   protected async reconcile(): Promise<void> {

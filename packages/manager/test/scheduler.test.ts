@@ -47,17 +47,22 @@ afterEach(() => {
   project++;
 });
 
-/** Stores `spec` as a service of a fresh project with `replicas` pending tasks; returns their IDs. */
-async function pendingTasks(spec: ServiceSpec): Promise<string[]> {
+/**
+ * Stores `spec` as a service of a fresh project with `replicas` pending tasks; returns their IDs.
+ * With `serviceLast`, the tasks are stored first and the service a moment later.
+ */
+async function pendingTasks(spec: ServiceSpec, serviceLast = false): Promise<string[]> {
   const p = `p${project}`;
   const now = new Date().toISOString();
-  await cluster.state.services.create(serviceId(p, spec.name), {
-    project: p,
-    spec,
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-  });
+  const storeService = () =>
+    cluster.state.services.create(serviceId(p, spec.name), {
+      project: p,
+      spec,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+  if (!serviceLast) await storeService();
   const ids: string[] = [];
   for (let slot = 1; slot <= spec.replicas; slot++) {
     const task: Task = {
@@ -73,6 +78,11 @@ async function pendingTasks(spec: ServiceSpec): Promise<string[]> {
     };
     await cluster.state.tasks.create(task.id, task);
     ids.push(task.id);
+  }
+  if (serviceLast) {
+    await until(() => ids.every((id) => task(id)), "the tasks in the copy");
+    await new Promise((r) => setTimeout(r, 100));
+    await storeService();
   }
   return ids;
 }
@@ -102,6 +112,12 @@ describe("Scheduler", () => {
       "no suitable node (placement constraints (node.labels.disk==ssd) not satisfied on 2 nodes)",
     );
     expect(task(id!)?.unsatisfiable).toBe(true);
+  });
+
+  it("places a task whose service's spec reaches the scheduler after the task does", async () => {
+    const ids = await pendingTasks(serviceSpec("late", 1), true);
+    await until(settled(ids), "the task placed");
+    expect(task(ids[0]!)?.status.state).toBe("assigned");
   });
 
   it("spreads no more than max_replicas_per_node on a node", async () => {
