@@ -86,6 +86,7 @@ export class SpawnServer {
         this.refWhileBusy();
       },
     };
+    this.process();
     this.pending.set(id, { child, settle, fail });
     this.refWhileBusy();
     // Without `env` the child gets the server's environment, which is this process's: nothing in
