@@ -76,6 +76,22 @@ async function storeStack(state: ClusterState, json: string, merge = false): Pro
   return stack;
 }
 
+/** How long a `Tasks` long poll waits for a change before answering anyway (by default). */
+const LONG_POLL_MS = 1000;
+
+/**
+ * Resolves once the manager's copy of the tasks holds a change after `revision`, or after
+ * `timeoutMs`; at once when the copy cannot be read (etcd away: the caller reads and fails).
+ */
+async function taskChangeAfter(state: ClusterState, revision: number, timeoutMs: number): Promise<void> {
+  try {
+    await state.ready();
+  } catch {
+    return;
+  }
+  await state.cache.tasks.waitFor(revision + 1, timeoutMs);
+}
+
 /** What the volumes of a removed stack should become (the agent removes them). */
 export type VolumeRemover = (names: string[]) => Promise<void>;
 
@@ -86,7 +102,12 @@ export type VolumeRemover = (names: string[]) => Promise<void>;
  * run, the network allocations one-off containers join, and read-only views of stacks, tasks and
  * nodes.
  */
-export function stacksService(state: ClusterState, removeVolumes: VolumeRemover): ServiceImpl {
+export function stacksService(
+  state: ClusterState,
+  removeVolumes: VolumeRemover,
+  opts: { longPollMs?: number } = {},
+): ServiceImpl {
+  const longPollMs = opts.longPollMs ?? LONG_POLL_MS;
   return {
     async deploy(req: DeployRequest) {
       const stack = await storeStack(state, req.stackJson);
@@ -216,8 +237,10 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
         ),
       };
     },
-    async tasks(req: { project: string; all: boolean }) {
-      // Read together: `up` and `scale` poll this until the stack converges.
+    async tasks(req: { project: string; all: boolean; afterRevision?: number }) {
+      // `up`, `scale` and `restart` wait on this until the stack converges: each asks again with the
+      // revision it saw and hears of the next task change as it lands, without polling.
+      if (req.afterRevision) await taskChangeAfter(state, req.afterRevision, longPollMs);
       const [allServices, allTasks, stack] = await Promise.all([
         state.services.list(),
         state.tasks.list(),
@@ -227,7 +250,8 @@ export function stacksService(state: ClusterState, removeVolumes: VolumeRemover)
       const tasks = allTasks.items
         .map((t) => t.value)
         .filter((t) => t.project === req.project && (req.all || t.desiredState === "running"));
-      return { json: JSON.stringify({ stack: stack?.value ?? null, services, tasks }) };
+      const view = { stack: stack?.value ?? null, services, tasks, revision: allTasks.revision };
+      return { json: JSON.stringify(view) };
     },
     async scale(req: { project: string; service: string; replicas: number }) {
       if (req.replicas < 0) throw invalidArgument(`invalid replica count ${req.replicas}`);

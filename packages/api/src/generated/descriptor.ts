@@ -469,7 +469,13 @@ export const API_DESCRIPTOR: unknown = {
                 timeout: { type: "int32", id: 3, options: { proto3_optional: true } },
               },
             },
-            TasksRequest: { fields: { project: { type: "string", id: 1 }, all: { type: "bool", id: 2 } } },
+            TasksRequest: {
+              fields: {
+                project: { type: "string", id: 1 },
+                all: { type: "bool", id: 2 },
+                afterRevision: { type: "int64", id: 3 },
+              },
+            },
             ScaleRequest: {
               fields: {
                 project: { type: "string", id: 1 },

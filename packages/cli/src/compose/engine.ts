@@ -14,6 +14,8 @@ export interface StackView {
   stack: StoredStack | null;
   services: StoredService[];
   tasks: Task[];
+  /** The store revision the view was read at (for `view`'s `afterRevision`). */
+  revision?: number;
 }
 
 /**
@@ -48,9 +50,9 @@ export class ComposeEngine implements Ctl {
   }
 
   /** Services, tasks (current, or all with history) and the stack record. */
-  async view(project: string, all = false): Promise<StackView> {
+  async view(project: string, all = false, afterRevision = 0): Promise<StackView> {
     const c = await this.client();
-    const r = await c.call<{ json: string }>("Stacks", "tasks", { project, all });
+    const r = await c.call<{ json: string }>("Stacks", "tasks", { project, all, afterRevision });
     return JSON.parse(r.json) as StackView;
   }
 

@@ -118,8 +118,9 @@ export function showTasks(view: StackView, opts: ShowTasksOptions): Convergence 
 }
 
 /**
- * Polls the stack (every 50 ms: one cheap call, and a converged stack shows at most that late) until
- * `converged` says so or `timeoutMs` passes; returns the last verdict.
+ * Follows the stack until `converged` says so or `timeoutMs` passes; returns the last verdict. Each
+ * view after the first is a long poll: the engine answers when the tasks change after the revision
+ * of the previous view (or after a second), so a converged stack shows as soon as it lands.
  */
 export async function waitFor(
   engine: ComposeEngine,
@@ -129,10 +130,14 @@ export async function waitFor(
   all = false,
 ): Promise<Convergence & { timedOut?: boolean }> {
   const deadline = Date.now() + timeoutMs;
+  let revision = 0;
   for (;;) {
-    const verdict = converged(await engine.view(project, all));
+    const view = await engine.view(project, all, revision);
+    const verdict = converged(view);
     if (verdict.done) return verdict;
     if (Date.now() > deadline) return { ...verdict, timedOut: true };
-    await new Promise((r) => setTimeout(r, 50));
+    revision = view.revision ?? 0;
+    // An engine without the revision (an older one) is polled.
+    if (!revision) await new Promise((r) => setTimeout(r, 50));
   }
 }
