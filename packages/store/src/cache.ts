@@ -1,8 +1,6 @@
 import type { Collection } from "./collection.js";
 import type { Versioned } from "./store.js";
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * What changed in a cache since its reader last asked: the ids put or deleted, or "all" (at
  * first, and after the copy was replaced by a fresh list). Lets a reader do work in proportion to
@@ -133,10 +131,15 @@ export class CollectionCache<T> {
    */
   waitFor(revision: number, timeoutMs = 2000): Promise<void> {
     if (revision <= this.revision) return Promise.resolve();
-    return Promise.race([
-      new Promise<void>((resolve) => this.waiters.push({ revision, resolve })),
-      sleep(timeoutMs),
-    ]);
+    return new Promise<void>((resolve) => {
+      // A waiter that times out leaves the list (long polls time out on every idle second).
+      const waiter = { revision, resolve: () => (clearTimeout(timer), resolve()) };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve();
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
   }
 
   /** A new feed of this cache's changes (its first `drain` says "all"). */

@@ -18,7 +18,10 @@ function globRegExp(pattern: string): RegExp {
     else if (c === "?") re += "[^/]";
     else if (c === "[") {
       const end = pattern.indexOf("]", i + 1);
-      if (end < 0) throw invalidArgument(`invalid reference pattern ${JSON.stringify(pattern)}: unclosed [`);
+      if (end < 0)
+        throw invalidArgument(`invalid reference pattern ${JSON.stringify(pattern)}: unclosed [`, {
+          hint: "close the class, as in busybox:[0-9]*",
+        });
       // A class means the same in both (`^` negates, `\\` escapes).
       re += `[${pattern.slice(i + 1, end)}]`;
       i = end;

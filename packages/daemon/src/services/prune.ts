@@ -1,17 +1,12 @@
 import type { Agent } from "@tsc/agent";
 import { DEFAULT_NETWORK } from "@tsc/agent";
-
-/** What a prune removed, and the bytes that freed (Docker's "Total reclaimed space"). */
-export interface Pruned {
-  deleted: string[];
-  spaceReclaimed: number;
-}
+import type { PruneReply } from "@tsc/api";
 
 const STOPPED = new Set(["exited", "created", "dead"]);
 
 /** `container prune`: removes every stopped container, counting what each wrote to its own layer. */
-export async function pruneContainers(agent: Agent): Promise<Pruned> {
-  const out: Pruned = { deleted: [], spaceReclaimed: 0 };
+export async function pruneContainers(agent: Agent): Promise<PruneReply> {
+  const out: PruneReply = { deleted: [], spaceReclaimed: 0 };
   for (const c of agent.containers.list({ all: true })) {
     if (!STOPPED.has(c.status)) continue;
     const size = await agent.containers.sizeRw(c.id).catch(() => 0);
@@ -35,7 +30,7 @@ export async function pruneNetworks(agent: Agent): Promise<string[]> {
 }
 
 /** `image prune [-a]`: removes dangling (with `all`, unused) images, counting the sizes of those gone. */
-export async function pruneImages(agent: Agent, all: boolean): Promise<Pruned> {
+export async function pruneImages(agent: Agent, all: boolean): Promise<PruneReply> {
   const before = await agent.images.list();
   const deleted = await agent.images.prune({ all });
   const left = new Set((await agent.images.list()).map((i) => i.Id));
@@ -44,7 +39,7 @@ export async function pruneImages(agent: Agent, all: boolean): Promise<Pruned> {
 }
 
 /** `volume prune [-a]`: removes unused anonymous (with `all`, every unused) volume. */
-export async function pruneVolumes(agent: Agent, all: boolean): Promise<Pruned> {
+export async function pruneVolumes(agent: Agent, all: boolean): Promise<PruneReply> {
   const { names, spaceReclaimed } = await agent.volumes.prune({ all });
   for (const n of names) agent.events.publish("volume", "destroy", n, { driver: "local" });
   return { deleted: names, spaceReclaimed };

@@ -95,7 +95,7 @@ export async function writeOciConfig(b: BundleLayout, spec: Record<string, unkno
 
 /** True when something is mounted at `path`. */
 export async function isMounted(path: string): Promise<boolean> {
-  const table = mountTable(readText("/proc/self/mountinfo"));
+  const table = mountTable();
   return table.some((m) => m.mountPoint === path);
 }
 

@@ -1,7 +1,14 @@
 import { constants } from "node:os";
 import { invalidArgument } from "@tsc/core";
 
-const BY_NUMBER = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name]));
+const BY_NUMBER = new Map(
+  Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals] as const),
+);
+
+/** The name of signal number `n` (`9` → `SIGKILL`), or null for a number Linux does not use. */
+export function signalName(n: number): NodeJS.Signals | null {
+  return BY_NUMBER.get(n) ?? null;
+}
 
 /**
  * A signal as Docker accepts it (`KILL`, `SIGKILL`, `sigterm`, `9`), in its canonical `SIGKILL`

@@ -44,8 +44,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
 /**
  * The bytes the files under `dir` take, as Docker sizes a container's writable layer or a volume:
  * the sizes of its files and symlinks (not followed; directories themselves count nothing), each
- * hard-linked file once. A
- * missing `dir` is 0; entries that vanish while it is walked are skipped.
+ * hard-linked file once. A missing `dir` is 0; entries that vanish while it is walked are skipped.
  */
 export async function diskUsage(dir: string): Promise<number> {
   const seen = new Set<string>();

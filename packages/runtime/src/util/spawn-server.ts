@@ -4,6 +4,7 @@ import { constants } from "node:os";
 import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { unavailable } from "@tsc/core";
+import { signalName } from "../container/signals.js";
 
 /** Where the server script lives: `libexec/` of this package, two levels above src/util and dist/util. */
 const SERVER_SCRIPT = fileURLToPath(new URL("../../libexec/tsc-spawn-server", import.meta.url));
@@ -185,10 +186,6 @@ export class SpawnServer {
 function errnoException(errno: number): NodeJS.ErrnoException {
   const code = Object.entries(constants.errno).find(([, n]) => n === errno)?.[0] ?? "EUNKNOWN";
   return Object.assign(new Error(`spawn failed: ${code}`), { errno: -errno, code });
-}
-
-function signalName(n: number): NodeJS.Signals | null {
-  return (Object.entries(constants.signals).find(([, v]) => v === n)?.[0] as NodeJS.Signals) ?? null;
 }
 
 let shared: SpawnServer | undefined;
