@@ -1,13 +1,13 @@
 /**
  * tscd as a daemon: live restore across kill -9 and SIGTERM, a second client while `logs -f`
  * streams, Docker-like errors and exit codes for bad input, the root-only socket, mutual TLS on
- * TCP, and the API trace with secrets redacted.
+ * TCP, the API trace with secrets redacted, one daemon per data root, and `--detach`.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, freePort, TestEngine } from "../support/engine.js";
+import { eventually, freePort, TestEngine, TSCD } from "../support/engine.js";
 
 let tcpPort = 0;
 let certs = "";
@@ -17,6 +17,15 @@ function ok(args: string[], input?: string): string {
   const r = engine.ctl(args, { input });
   if (r.code !== 0) throw new Error(`tscctl ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
   return r.stdout;
+}
+
+/** Whether `pid` runs (a zombie waiting for init to reap it does not). */
+function isRunning(pid: number): boolean {
+  try {
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
 }
 
 /** A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
@@ -224,6 +233,17 @@ describe("tscd", () => {
     const noDaemon = engine.ctl(["ps"], { env: { TSC_HOST: `unix://${engine.dir}/nothing.sock` } });
     expect(noDaemon.code).toBe(1);
     expect(noDaemon.stderr).toMatch(/Cannot connect to the tsc daemon at unix:\/\/.*nothing\.sock/);
+    // Uploads too: one line, not a stack trace from the stream that could not be sent.
+    for (const args of [
+      ["load", "-i", join(engine.dir, "busybox.tar")],
+      ["cp", join(engine.dir, "busybox.tar"), "somewhere:/tmp"],
+    ]) {
+      const r = engine.ctl(args, { env: { TSC_HOST: `unix://${engine.dir}/nothing.sock` } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /^tscctl: Cannot connect to the tsc daemon at unix:\/\/.*nothing\.sock: is tscd running\?.*\n$/,
+      );
+    }
     for (const args of [
       ["load", "-i", `${engine.dir}/no-such.tar`],
       ["import", `${engine.dir}/no-such.tar`, "nosuch:latest"],
@@ -365,5 +385,45 @@ describe("tscd", () => {
     expect(log).toMatch(/trace \{"time":"[^"]+","method":"Containers.List","phase":"call"/);
     expect(log).toContain('"method":"Images.Login"');
     expect(log).not.toContain("s3cret-password");
+  });
+
+  it("refuses a second daemon on its data root, and --detach returns once it serves", async () => {
+    const id = ok(["run", "-d", "--name", "only-one", "busybox", "sleep", "1000"]).trim();
+    const own = ["--data-root", engine.dataRoot, "--exec-root", engine.execRoot];
+    const secondSock = join(engine.dir, "second.sock");
+    const refused = `another tscd (pid ${engine.pid}) is running with data root ${engine.dataRoot}`;
+    const second = spawnSync(TSCD, [...own, "-H", `unix://${secondSock}`], { encoding: "utf8" });
+    expect(second.status).toBe(1);
+    expect(second.stderr).toBe(
+      `tscd: ${refused}: stop it first (kill ${engine.pid}), or give this one its own --data-root, --exec-root and -H\n`,
+    );
+    const pidFile = join(engine.dir, "detached.pid");
+    const detached = spawnSync(
+      TSCD,
+      [...own, "-H", `unix://${secondSock}`, "--detach", "--pidfile", pidFile],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(detached.status).toBe(1);
+    expect(detached.stderr).toMatch(
+      /^tscd: the daemon exited \(code 1\) before it was serving; its log .*tscd\.log ends:\n/,
+    );
+    expect(detached.stderr).toContain(refused);
+    expect(existsSync(pidFile) || existsSync(secondSock)).toBe(false);
+    // The first daemon and its container were left alone.
+    expect(ok(["inspect", "--format", "{{.State.Status}}", "only-one"]).trim()).toBe("running");
+    // --detach returns when the daemon serves: the next command needs no retry.
+    expect(await engine.terminate()).toBe(0);
+    const started = spawnSync(TSCD, [...engine.daemonArgs(), "--detach", "--pidfile", pidFile], {
+      encoding: "utf8",
+    });
+    expect(started.stdout).toMatch(/^tscd started in the background \(pid \d+\); log: /);
+    expect(ok(["ps", "-q", "--no-trunc"])).toContain(id);
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    process.kill(pid, "SIGTERM");
+    await eventually(() => !isRunning(pid), "the detached tscd gone");
+    await engine.start();
+    ok(["rm", "-f", "only-one"]);
   });
 });

@@ -62,9 +62,9 @@ export class TestEngine {
     };
   }
 
-  /** Starts tscd and waits until it answers. */
-  async start(): Promise<void> {
-    const args = [
+  /** tscd's arguments for this engine (own data root, exec root, socket and pools). */
+  daemonArgs(): string[] {
+    return [
       "--data-root",
       this.dataRoot,
       "--exec-root",
@@ -78,7 +78,11 @@ export class TestEngine {
       this.pool.replace(/^10\.(\d+)\./, (_m, b: string) => `10.${Number(b) + 10}.`),
       ...this.extraArgs,
     ];
-    const proc = spawn(TSCD, args, { stdio: ["ignore", "pipe", "pipe"] });
+  }
+
+  /** Starts tscd and waits until it answers. */
+  async start(): Promise<void> {
+    const proc = spawn(TSCD, this.daemonArgs(), { stdio: ["ignore", "pipe", "pipe"] });
     this.proc = proc;
     proc.stdout!.on("data", (b: Buffer) => this.log.push(b.toString()));
     proc.stderr!.on("data", (b: Buffer) => this.log.push(b.toString()));

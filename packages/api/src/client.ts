@@ -1,5 +1,7 @@
+import { once } from "node:events";
 import * as grpc from "@grpc/grpc-js";
-import { unavailable } from "@tsc/core";
+import { TscError } from "@tsc/core";
+import type { TscErrorInit } from "@tsc/core";
 import type { HostAddress } from "./address.js";
 import { formatHost, grpcTarget } from "./address.js";
 import { fromServiceError } from "./errors.js";
@@ -9,6 +11,13 @@ import type { TlsFiles } from "./tls.js";
 import { readTls } from "./tls.js";
 
 type RawClient = grpc.Client & Record<string, (...args: unknown[]) => unknown>;
+
+/** An Unavailable that no daemon sent: nothing answers at the client's address (not an error from a daemon). */
+export class DaemonUnreachableError extends TscError {
+  constructor(message: string, init: TscErrorInit) {
+    super("Unavailable", message, init);
+  }
+}
 
 /**
  * A connection to one tscd. Unary calls return promises whose errors are TscErrors of the daemon's
@@ -63,19 +72,39 @@ export class TscClient {
     return c[method]!.call(c, request) as grpc.ClientReadableStream<Res>;
   }
 
-  /** A client stream (load, import). */
-  clientStream<Req, Res>(
+  /**
+   * A client stream (load, import, cp): sends `first`'s fields with the first chunk of `input` (or
+   * alone with empty data), then the other chunks, and resolves to the reply. A call that fails
+   * mid-upload (no daemon, a bad archive) rejects at once with a TscError instead of being left
+   * unheard while the input is read.
+   */
+  async upload<Res>(
     service: ServiceName,
     method: string,
-  ): { stream: grpc.ClientWritableStream<Req>; reply: Promise<Res> } {
+    input: AsyncIterable<unknown>,
+    first: Record<string, unknown> = {},
+  ): Promise<Res> {
     const c = this.client(service);
-    let stream!: grpc.ClientWritableStream<Req>;
+    let stream!: grpc.ClientWritableStream<Record<string, unknown>>;
+    let ended = false;
     const reply = new Promise<Res>((resolve, reject) => {
-      stream = c[method]!.call(c, (err: grpc.ServiceError | null, r: Res) =>
-        err ? reject(this.toTscError(err)) : resolve(r),
-      ) as grpc.ClientWritableStream<Req>;
+      stream = c[method]!.call(c, (err: grpc.ServiceError | null, r: Res) => {
+        ended = true;
+        if (err) reject(this.toTscError(err));
+        else resolve(r);
+      }) as grpc.ClientWritableStream<Record<string, unknown>>;
     });
-    return { stream, reply };
+    reply.catch(() => undefined);
+    let sent = false;
+    for await (const chunk of input) {
+      if (ended) break;
+      const ok = stream.write({ ...(sent ? {} : first), data: chunk });
+      sent = true;
+      if (!ok) await Promise.race([once(stream, "drain"), reply]);
+    }
+    if (!sent && !ended) stream.write({ ...first, data: Buffer.alloc(0) });
+    stream.end();
+    return reply;
   }
 
   /** A bidirectional stream (exec). */
@@ -99,7 +128,7 @@ export class TscClient {
   toTscError(err: unknown) {
     const e = err as Partial<grpc.ServiceError>;
     if (e.code === grpc.status.UNAVAILABLE && !e.metadata?.get("tsc-error-kind").length)
-      return unavailable(`Cannot connect to the tsc daemon at ${formatHost(this.address)}`, {
+      return new DaemonUnreachableError(`Cannot connect to the tsc daemon at ${formatHost(this.address)}`, {
         hint: "is tscd running? (start it with `tscd`, or point -H / TSC_HOST at one)",
         cause: err,
       });

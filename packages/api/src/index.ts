@@ -1,7 +1,7 @@
 /** @tsc/api: the gRPC API of tscd (proto/tsc/v1), its client, server and the error mapping. */
 export { DEFAULT_HOST, formatHost, grpcTarget, parseHost } from "./address.js";
 export type { HostAddress } from "./address.js";
-export { TscClient } from "./client.js";
+export { DaemonUnreachableError, TscClient } from "./client.js";
 export { fromServiceError, toServiceError } from "./errors.js";
 export type * from "./messages.js";
 export { loadServices, PROTO_ROOT, SERVICE_NAMES } from "./proto.js";

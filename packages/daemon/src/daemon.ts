@@ -8,6 +8,7 @@ import { ApiServer, formatHost, TscClient } from "@tsc/api";
 import { Manager } from "@tsc/manager";
 import type { ClusterStore } from "./cluster.js";
 import { openClusterStore } from "./cluster.js";
+import { lockDataRoot } from "./data-root-lock.js";
 import { containersService } from "./services/containers.js";
 import { imagesService } from "./services/images.js";
 import { networksService, volumesService } from "./services/networks.js";
@@ -52,12 +53,23 @@ export class Daemon {
     private readonly cluster: ClusterStore,
     private readonly worker: Worker,
     private readonly self: TscClient,
+    private readonly unlock: () => void,
   ) {}
 
-  /** Opens the agent (recovering containers), the store and the manager, and serves every host address. */
+  /**
+   * Locks the data root (FailedPrecondition while another tscd holds it), opens the agent
+   * (recovering containers), the store and the manager, and serves every host address.
+   */
   static async start(opts: DaemonOptions): Promise<Daemon> {
     const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-    const agent = await Agent.open({ ...opts, log });
+    const unlock = lockDataRoot(opts.dataRoot);
+    let agent: Agent;
+    try {
+      agent = await Agent.open({ ...opts, log });
+    } catch (e) {
+      unlock();
+      throw e;
+    }
     const api = new ApiServer(opts.traceApi ? (l) => log(`trace ${l}`) : undefined);
     api.addService("Containers", containersService(agent));
     api.addService("Images", imagesService(agent));
@@ -98,11 +110,12 @@ export class Daemon {
       const worker = new Worker(agent, async () => self, nodeIdOf(opts.dataRoot), log, opts.labels);
       worker.start();
       agent.events.publish("daemon", "start", "tscd", {});
-      return new Daemon(agent, api, manager, cluster, worker, self);
+      return new Daemon(agent, api, manager, cluster, worker, self, unlock);
     } catch (e) {
       await api.close(0);
       await agent.close();
       await cluster?.stop();
+      unlock();
       throw e;
     }
   }
@@ -115,5 +128,6 @@ export class Daemon {
     await this.api.close();
     await this.agent.close();
     await this.cluster.stop();
+    this.unlock();
   }
 }

@@ -72,30 +72,28 @@ export function cpCommand(program: Command, ctl: Ctl): void {
         if (renameTo) await rename(...renameTo);
         return;
       }
-      const { stream, reply } = c.clientStream<Record<string, unknown>, unknown>("Containers", "copyTo");
       const first = { id: to!.container, path: to!.path, entry: src === "-" ? "" : basename(resolve(src)) };
       let input: NodeJS.ReadableStream = process.stdin;
+      let child: ReturnType<typeof spawn> | undefined;
       let done: Promise<void> = Promise.resolve();
       if (src !== "-") {
         const path = resolve(src);
         if (!existsSync(path)) throw new ExitError(1, `Error: no such file or directory: ${src}`);
-        const child = spawn("tar", ["-C", dirname(path), "-cf", "-", basename(path)], {
+        child = spawn("tar", ["-C", dirname(path), "-cf", "-", basename(path)], {
           stdio: ["ignore", "pipe", "pipe"],
         });
         done = tarDone(child, `cannot read ${src}`);
         input = child.stdout!;
       }
-      let sent = false;
-      for await (const chunk of input) {
-        if (!stream.write({ ...(sent ? {} : first), data: chunk as Buffer }))
-          await new Promise((r) => stream.once("drain", r));
-        sent = true;
-      }
-      if (!sent) stream.write({ ...first, data: Buffer.alloc(0) });
-      stream.end();
-      await done;
-      await reply.catch((e: unknown) => {
-        throw new ExitError(1, daemonError(e));
-      });
+      const failure = await c.upload("Containers", "copyTo", input, first).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      // tar's own failure (cannot read SRC) explains the daemon's best; a tar cut short by a failed call does not.
+      if (failure !== undefined && child?.exitCode === null) {
+        done.catch(() => undefined);
+        child.kill();
+      } else await done;
+      if (failure !== undefined) throw new ExitError(1, daemonError(failure));
     });
 }

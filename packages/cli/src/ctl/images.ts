@@ -39,12 +39,6 @@ function rowsOf(images: ImageSummaryMessage[], name: (ref: string) => string): I
   return rows;
 }
 
-interface MessageSink {
-  write(m: Record<string, unknown>): boolean;
-  once(ev: "drain", cb: () => void): unknown;
-  end(): unknown;
-}
-
 /**
  * Opens `file` to send (stdin for none or `-`). A file that cannot be read is a one-line error, as
  * Docker's `open FILE: no such file or directory`, before anything is sent.
@@ -69,21 +63,6 @@ const OPEN_ERRORS: Record<string, string> = {
   ENOENT: "no such file or directory",
   EACCES: "permission denied",
 };
-
-async function sendFile(
-  stream: MessageSink,
-  input: NodeJS.ReadableStream,
-  first: Record<string, unknown> = {},
-): Promise<void> {
-  let sent = false;
-  for await (const chunk of input) {
-    const msg = { ...(sent ? {} : first), data: chunk as Buffer };
-    sent = true;
-    if (!stream.write(msg)) await new Promise<void>((r) => stream.once("drain", () => r()));
-  }
-  if (!sent) stream.write({ ...first, data: Buffer.alloc(0) });
-  stream.end();
-}
 
 /** Image commands: images, pull, push, tag, rmi, import, load, save, history, image prune/ls/inspect. */
 export function imageCommands(program: Command, ctl: Ctl): void {
@@ -201,12 +180,7 @@ export function imageCommands(program: Command, ctl: Ctl): void {
       .action(async (o: { input?: string }) => {
         const input = await openInput(o.input);
         const c = await ctl.client();
-        const { stream, reply } = c.clientStream<Record<string, unknown>, { loaded: string[] }>(
-          "Images",
-          "load",
-        );
-        await sendFile(stream, input);
-        const r = await reply.catch((e: unknown) => {
+        const r = await c.upload<{ loaded: string[] }>("Images", "load", input).catch((e: unknown) => {
           throw new ExitError(1, daemonError(e));
         });
         const name = await familiar();
@@ -244,18 +218,15 @@ export function imageCommands(program: Command, ctl: Ctl): void {
         async (file: string, reference: string | undefined, o: { change?: string[]; message?: string }) => {
           const input = await openInput(file);
           const c = await ctl.client();
-          const { stream, reply } = c.clientStream<Record<string, unknown>, { id: string }>(
-            "Images",
-            "import",
-          );
-          await sendFile(stream, input, {
-            reference: reference ?? "",
-            changes: o.change ?? [],
-            message: o.message ?? "",
-          });
-          const r = await reply.catch((e: unknown) => {
-            throw new ExitError(1, daemonError(e));
-          });
+          const r = await c
+            .upload<{ id: string }>("Images", "import", input, {
+              reference: reference ?? "",
+              changes: o.change ?? [],
+              message: o.message ?? "",
+            })
+            .catch((e: unknown) => {
+              throw new ExitError(1, daemonError(e));
+            });
           process.stdout.write(`${r.id}\n`);
         },
       );

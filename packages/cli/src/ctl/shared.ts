@@ -1,3 +1,4 @@
+import { DaemonUnreachableError } from "@tsc/api";
 import type { TscClient } from "@tsc/api";
 import { isTscError } from "@tsc/core";
 import type { Command } from "commander";
@@ -19,6 +20,7 @@ export interface Ctl {
 
 /** A daemon-side failure as Docker words it. */
 export function daemonError(e: unknown): string {
+  if (e instanceof DaemonUnreachableError) return `tscctl: ${e.message}`;
   return isTscError(e)
     ? `Error response from daemon: ${e.message}`
     : `Error: ${(e as Error).message ?? String(e)}`;

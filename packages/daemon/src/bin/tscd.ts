@@ -1,5 +1,14 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { Command, Option } from "commander";
 import { DEFAULT_HOST, parseHost } from "@tsc/api";
@@ -65,20 +74,60 @@ interface Opts {
   pidfile: string;
 }
 
-function detach(opts: Opts): void {
+/** The fd on which a daemon started by `--detach` says it is serving (its parent waits for it). */
+const READY_FD_ENV = "TSCD_READY_FD";
+const READY_TIMEOUT_MS = 120_000;
+
+/**
+ * `--detach`: starts the daemon in its own session with its output in a log, and returns once it
+ * serves (so `tscd --detach && tscctl ps` works). A daemon that exits first fails this with the log's
+ * last lines.
+ */
+async function detach(opts: Opts): Promise<void> {
   const logFile = join(opts.dataRoot, "tscd.log");
   mkdirSync(opts.dataRoot, { recursive: true });
   const out = openSync(logFile, "a");
+  const logStart = fstatSync(out).size;
   const args = process.argv.slice(1).filter((a) => a !== "-d" && a !== "--detach");
   // With Node's own flags (the bin's #! line sets the heap's young generation).
   const child = spawn(process.execPath, [...process.execArgv, ...args], {
     detached: true,
-    stdio: ["ignore", out, out],
+    stdio: ["ignore", out, out, "pipe"],
+    env: { ...process.env, [READY_FD_ENV]: "3" },
   });
+  const ready = child.stdio[3] as NodeJS.ReadableStream;
+  const outcome = await new Promise<"ready" | "timeout" | number>((resolve) => {
+    const timer = setTimeout(() => resolve("timeout"), READY_TIMEOUT_MS);
+    ready.once("data", () => (clearTimeout(timer), resolve("ready")));
+    child.once("exit", (code, signal) => (clearTimeout(timer), resolve(code ?? (signal ? 128 : 1))));
+  });
+  (ready as unknown as { destroy(): void }).destroy();
   child.unref();
-  mkdirSync(dirname(opts.pidfile), { recursive: true });
-  writeFileSync(opts.pidfile, `${child.pid}\n`);
-  process.stdout.write(`tscd started in the background (pid ${child.pid}); log: ${logFile}\n`);
+  if (outcome === "ready") {
+    mkdirSync(dirname(opts.pidfile), { recursive: true });
+    writeFileSync(opts.pidfile, `${child.pid}\n`);
+    process.stdout.write(`tscd started in the background (pid ${child.pid}); log: ${logFile}\n`);
+    return;
+  }
+  const tail = readFileSync(logFile).subarray(logStart).toString().trimEnd().split("\n").slice(-5).join("\n");
+  throw new Error(
+    outcome === "timeout"
+      ? `the daemon (pid ${child.pid}) did not start serving within ${READY_TIMEOUT_MS / 1000} s; see ${logFile}`
+      : `the daemon exited (code ${outcome}) before it was serving; its log ${logFile} ends:\n${tail}`,
+  );
+}
+
+/** Tells the parent of `--detach`, if any, that the daemon serves. */
+function notifyReady(): void {
+  const fd = Number(process.env[READY_FD_ENV]);
+  delete process.env[READY_FD_ENV];
+  if (!Number.isInteger(fd) || fd < 3) return;
+  try {
+    writeSync(fd, "ready\n");
+    closeSync(fd);
+  } catch {
+    // the parent gave up waiting
+  }
 }
 
 /** `--label k=v` flags as a map; a flag without `=` is a usage error. */
@@ -157,6 +206,7 @@ async function main(): Promise<void> {
     log(`mounted a tmpfs on the exec root ${opts.execRoot} (runtime state is volatile)`);
   else if (execRoot === "kept")
     log(`note: the exec root ${opts.execRoot} is not on a tmpfs; its runtime state will outlive a reboot`);
+  notifyReady();
   let stopping = false;
   const stop = (sig: string): void => {
     if (stopping) return;
