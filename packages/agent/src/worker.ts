@@ -1,6 +1,7 @@
 import { availableParallelism, hostname, machine, totalmem } from "node:os";
 import type { ClientDuplexStream } from "@grpc/grpc-js";
 import type { AgentMessage, ManagerMessage, TscClient } from "@tsc/api";
+import { Coalescer } from "@tsc/core";
 import type { ContainerRecord } from "@tsc/runtime";
 import type { Agent } from "./agent.js";
 import type { EngineEvent } from "./events.js";
@@ -30,7 +31,8 @@ export class Worker {
   private again = false;
   private stopped = false;
   private heartbeat: NodeJS.Timeout | undefined;
-  private flushTimer: NodeJS.Timeout | undefined;
+  /** Statuses go to the dispatcher at once when quiet, at most every 20 ms under a burst. */
+  private readonly flusher = new Coalescer(() => this.flush(), 20);
   private readonly onEvent = (e: EngineEvent): void => this.onContainerEvent(e);
 
   constructor(
@@ -262,13 +264,12 @@ export class Worker {
     const item = this.items.find((i) => i.taskId === taskId);
     if (item) item.state = s.state;
     this.queue.set(taskId, { ...s, timestamp: new Date().toISOString() });
-    this.flushTimer ??= setTimeout(() => this.flush(), 20);
+    this.flusher.request();
   }
 
   private flush(): void {
-    this.flushTimer = undefined;
     if (!this.call) {
-      if (this.queue.size) this.flushTimer = setTimeout(() => this.flush(), 500);
+      if (this.queue.size) this.flusher.requestIn(500);
       return;
     }
     const updates = [...this.queue].map(([taskId, s]) => ({ taskId, statusJson: JSON.stringify(s) }));
@@ -281,7 +282,7 @@ export class Worker {
     this.stopped = true;
     this.agent.events.off("event", this.onEvent);
     clearInterval(this.heartbeat);
-    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flusher.cancel();
     this.call?.end();
     this.call?.cancel();
     await this.busy;

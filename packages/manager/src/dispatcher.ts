@@ -1,6 +1,6 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { AgentMessage, ManagerMessage, ServiceImpl } from "@tsc/api";
-import { invalidArgument } from "@tsc/core";
+import { Coalescer, invalidArgument } from "@tsc/core";
 import type { WorkItem } from "@tsc/agent";
 import { discoveryRecords, workItemOf } from "./assignments.js";
 import { Component, followChanges } from "./component.js";
@@ -39,7 +39,8 @@ export class Dispatcher extends Component {
   private discoveryTimer: NodeJS.Timeout | undefined;
   private specsSeen = "";
   private readonly statusQueue = new Map<string, TaskStatus>();
-  private flushTimer: NodeJS.Timeout | undefined;
+  /** Status updates go to etcd at once when quiet, at most every 20 ms under a burst. */
+  private readonly flusher = new Coalescer(() => void this.flush(), 20);
   private stopping = false;
   /** Nodes that sent a heartbeat since the last check. */
   private readonly beats = new Set<string>();
@@ -163,7 +164,7 @@ export class Dispatcher extends Component {
           } else if (m.statuses) {
             for (const u of m.statuses.updates)
               this.statusQueue.set(u.taskId, JSON.parse(u.statusJson) as TaskStatus);
-            if (!this.stopping) this.flushTimer ??= setTimeout(() => void this.flush(), 20);
+            if (!this.stopping) this.flusher.request();
           }
         })().catch((e: Error) => this.log(`dispatcher: ${e.message}`));
       });
@@ -201,7 +202,6 @@ export class Dispatcher extends Component {
    * meanwhile waits for the next, so updates go to etcd in big batches and never race each other.
    */
   private async flush(): Promise<void> {
-    this.flushTimer = undefined;
     if (this.flushing || this.statusQueue.size === 0) return;
     this.flushing = true;
     const batch = new Map(this.statusQueue);
@@ -226,11 +226,10 @@ export class Dispatcher extends Component {
       // etcd away or overloaded: keep the statuses (newer ones win) and try again shortly.
       this.log(`dispatcher: status update: ${(e as Error).message}`);
       for (const [id, s] of batch) if (!this.statusQueue.has(id)) this.statusQueue.set(id, s);
-      if (!this.stopping) this.flushTimer ??= setTimeout(() => void this.flush(), 1000);
+      if (!this.stopping) this.flusher.requestIn(1000);
     } finally {
       this.flushing = false;
-      if (this.statusQueue.size > 0 && !this.stopping)
-        this.flushTimer ??= setTimeout(() => void this.flush(), 20);
+      if (this.statusQueue.size > 0 && !this.stopping) this.flusher.request();
     }
   }
 
@@ -277,7 +276,7 @@ export class Dispatcher extends Component {
     this.stopping = true;
     for (const s of this.sessions.values()) s.end();
     this.sessions.clear();
-    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flusher.cancel();
     if (this.discoveryTimer) clearTimeout(this.discoveryTimer);
     await this.flush().catch(() => undefined);
     await super.stop();

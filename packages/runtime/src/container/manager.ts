@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "@tsc/core";
 import type { ResolvedImage } from "../image/store.js";
-import { diskUsage, writeFileAtomic } from "../util/fs.js";
+import { diskUsage, spreadSubdirectories, writeFileAtomic } from "../util/fs.js";
 import type { BundleLayout } from "./bundle.js";
 import {
   bundleLayout,
@@ -107,6 +107,7 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   static async open(opts: ContainerManagerOptions): Promise<ContainerManager> {
     const m = new ContainerManager(opts);
     await mkdir(join(opts.dataRoot, "containers"), { recursive: true });
+    await spreadSubdirectories(join(opts.dataRoot, "containers"));
     await mkdir(join(opts.runRoot, "runc"), { recursive: true });
     await m.recover();
     return m;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { lstat, open, readdir, rename } from "node:fs/promises";
 import { join } from "node:path";
+import { run } from "./exec.js";
 
 /**
  * Small files (records, JSON state, /etc files of a bundle) are read and written with the
@@ -63,4 +64,16 @@ export async function diskUsage(dir: string): Promise<number> {
   };
   await walk(dir);
   return total;
+}
+
+/**
+ * Marks `dir` as the top of unrelated hierarchies for ext4's Orlov allocator (`chattr +T`, the
+ * flag's documented use): its subdirectories, one per container, are spread over the block groups
+ * instead of packed into their parent's. Container churn then no longer piles freed inodes into
+ * one group, where ext4 without a journal makes every new inode skip past each one freed in the
+ * last minutes (seen here: 15% of all CPU during an `up` of 20, growing with every up/down). A
+ * no-op where the flag does not exist (other filesystems, tmpfs) or chattr is missing.
+ */
+export async function spreadSubdirectories(dir: string): Promise<void> {
+  await run("chattr", ["+T", dir]).catch(() => undefined);
 }
