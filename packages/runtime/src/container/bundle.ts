@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { run } from "../util/exec.js";
+import { mountFs, unmountFs } from "../util/syscalls.js";
 import { readText, writeFileAtomic } from "../util/fs.js";
 import type { BundleFiles } from "./spec.js";
 import { mountTable } from "../util/mounts.js";
@@ -115,19 +115,12 @@ function rootfsMounted(b: BundleLayout): boolean {
 export async function mountRootfs(b: BundleLayout, layerDirs: string[]): Promise<void> {
   if (rootfsMounted(b)) return;
   const lower = [...layerDirs].reverse().join(":");
-  await run("mount", [
-    "-t",
-    "overlay",
-    "overlay",
-    "-o",
-    `lowerdir=${lower},upperdir=${b.upper},workdir=${b.work}`,
-    b.rootfs,
-  ]);
+  await mountFs("overlay", b.rootfs, "overlay", `lowerdir=${lower},upperdir=${b.upper},workdir=${b.work}`);
 }
 
 /** Unmounts the rootfs if mounted. */
 export async function unmountRootfs(b: BundleLayout): Promise<void> {
-  if (rootfsMounted(b)) await run("umount", [b.rootfs]);
+  if (rootfsMounted(b)) await unmountFs(b.rootfs);
 }
 
 /** Removes the whole bundle (after unmounting). */

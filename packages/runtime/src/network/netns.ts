@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { run } from "../util/exec.js";
 import { mountTable } from "../util/mounts.js";
+import { newNetns, unmountFs } from "../util/syscalls.js";
 
 /** The path of a named network namespace (as `ip netns` keeps them). */
 export function netnsPath(name: string): string {
@@ -18,16 +19,15 @@ function netnsDirReady(): boolean {
 
 /**
  * Creates a named network namespace with its loopback up (idempotent), kept as `ip netns` keeps
- * them. Once /run/netns is set up, one process does both: `unshare --net=<file>` binds a new
- * namespace at the file and runs `ip link set lo up` inside it (instead of `ip netns add` and
- * `ip -n … link set lo up`: one fork of tscd less per container). The first time, `ip netns add`
- * prepares /run/netns. Returns the namespace's path.
+ * them. Once /run/netns is set up, the spawn server makes it with system calls (unshare, a bind
+ * mount at the file, loopback up: `newNetns`) instead of `ip netns add` and `ip -n … link set lo
+ * up`. The first time, `ip netns add` prepares /run/netns. Returns the namespace's path.
  */
 export async function addNetns(name: string): Promise<string> {
   const path = netnsPath(name);
   if (!existsSync(path) && netnsDirReady()) {
     await writeFile(path, "", { flag: "wx", mode: 0o444 });
-    await run("unshare", [`--net=${path}`, "ip", "link", "set", "lo", "up"], { packageHint: "util-linux" });
+    await newNetns(path);
     return path;
   }
   if (!existsSync(path)) await run("ip", ["netns", "add", name], { packageHint: "iproute2" });
@@ -35,8 +35,10 @@ export async function addNetns(name: string): Promise<string> {
   return path;
 }
 
-/** Deletes a named network namespace; no error when it is already gone. */
+/** Deletes a named network namespace (`ip netns delete`: a lazy unmount, then the file); no error when it is already gone. */
 export async function deleteNetns(name: string): Promise<void> {
-  if (existsSync(netnsPath(name)))
-    await run("ip", ["netns", "delete", name], { packageHint: "iproute2", allowFailure: true });
+  const path = netnsPath(name);
+  if (!existsSync(path)) return;
+  await unmountFs(path, { detach: true }).catch(() => undefined);
+  await rm(path, { force: true });
 }

@@ -70,13 +70,7 @@ export class SpawnServer {
   /** Starts `file` with `args` (argv[0] is `file`); see ServerChild. */
   spawn(file: string, args: readonly string[], opts: ServerSpawnOptions = {}): ServerChild {
     const id = String(this.nextId++);
-    let settle!: (end: ChildEnd) => void;
-    let fail!: (e: Error) => void;
-    const closed = new Promise<ChildEnd>((resolve, reject) => {
-      settle = resolve;
-      fail = reject;
-    });
-    const child: ServerChild = {
+    const child = this.register(id, (closed) => ({
       onOutput: () => undefined,
       closed,
       kill: (signal = "SIGTERM") => {
@@ -86,10 +80,7 @@ export class SpawnServer {
         if (this.pending.delete(id)) this.send(["r", id]);
         this.refWhileBusy();
       },
-    };
-    this.process();
-    this.pending.set(id, { child, settle, fail });
-    this.refWhileBusy();
+    }));
     // Without `env` the child gets the server's environment, which is this process's: nothing in
     // tscd changes process.env, and reading it whole costs ~0.2 ms a time.
     const pairs = (vars: NodeJS.ProcessEnv): string[] =>
@@ -99,6 +90,42 @@ export class SpawnServer {
     const flags = `${opts.fd3 ? "3" : ""}${opts.detached ? "d" : ""}`;
     const head = ["s", id, flags, file, opts.cwd ?? "", String(args.length + 1), file, ...args];
     this.send([...head, count, ...(given ?? [])], opts.input);
+    return child;
+  }
+
+  /**
+   * Runs one of the server's built-in operations in a child of it (a system call instead of a
+   * program: see BUILTINS in libexec/tsc-spawn-server). Rejects with an ErrnoException carrying
+   * the failed call's errno, ENOSYS where the server has no such built-in (an architecture it
+   * does not know the syscall numbers of: callers then run the program instead).
+   */
+  async builtin(op: "mount" | "umount" | "netns", args: readonly string[]): Promise<void> {
+    const id = String(this.nextId++);
+    const none = (): void => undefined;
+    const { closed } = this.register(id, (ended) => ({
+      onOutput: none,
+      closed: ended,
+      kill: none,
+      release: none,
+    }));
+    this.send(["b", id, op, ...args]);
+    const { code } = await closed;
+    if (code !== 0) throw errnoException(code, `${op} ${args[0] ?? ""}`.trim());
+  }
+
+  /** Starts the server if need be and expects the end of `id`, which settles the child's `closed`. */
+  private register(id: string, make: (closed: Promise<ChildEnd>) => ServerChild): ServerChild {
+    let settle!: (end: ChildEnd) => void;
+    let fail!: (e: Error) => void;
+    const child = make(
+      new Promise<ChildEnd>((resolve, reject) => {
+        settle = resolve;
+        fail = reject;
+      }),
+    );
+    this.process();
+    this.pending.set(id, { child, settle, fail });
+    this.refWhileBusy();
     return child;
   }
 
@@ -183,9 +210,9 @@ export class SpawnServer {
   }
 }
 
-function errnoException(errno: number): NodeJS.ErrnoException {
+function errnoException(errno: number, what = "spawn"): NodeJS.ErrnoException {
   const code = Object.entries(constants.errno).find(([, n]) => n === errno)?.[0] ?? "EUNKNOWN";
-  return Object.assign(new Error(`spawn failed: ${code}`), { errno: -errno, code });
+  return Object.assign(new Error(`${what} failed: ${code}`), { errno: -errno, code });
 }
 
 let shared: SpawnServer | undefined;
