@@ -117,10 +117,13 @@ async function detach(opts: Opts): Promise<void> {
   );
 }
 
+/** The ready fd a `--detach` parent gave, taken out of the environment its children inherit. */
+const readyFd = Number(process.env[READY_FD_ENV]);
+delete process.env[READY_FD_ENV];
+
 /** Tells the parent of `--detach`, if any, that the daemon serves. */
 function notifyReady(): void {
-  const fd = Number(process.env[READY_FD_ENV]);
-  delete process.env[READY_FD_ENV];
+  const fd = readyFd;
   if (!Number.isInteger(fd) || fd < 3) return;
   try {
     writeSync(fd, "ready\n");
