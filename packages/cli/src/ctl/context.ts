@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createConnection } from "node:net";
 import { join } from "node:path";
 import type { HostAddress, TlsFiles } from "@tsc/api";
 import { DEFAULT_HOST, parseHost, TscClient } from "@tsc/api";
@@ -43,7 +44,9 @@ export class CtlContext {
         hint: "tscd only serves TCP with mutual TLS",
       });
     const client = new TscClient(addr, tls);
-    if (!this.explicit && addr.kind === "unix" && !(await ping(client))) await startLocalDaemon(client);
+    // A connect is enough to know a daemon is there: no round trip before the command's own call.
+    if (!this.explicit && addr.kind === "unix" && !(await listening(addr.path)))
+      await startLocalDaemon(client);
     this.client = client;
     return client;
   }
@@ -52,6 +55,18 @@ export class CtlContext {
   close(): void {
     this.client?.close();
   }
+}
+
+/** Whether something accepts connections on the unix socket `path` (no file, or a stale one: no). */
+export function listening(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection(path);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
 }
 
 async function ping(client: TscClient): Promise<boolean> {
