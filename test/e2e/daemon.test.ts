@@ -3,11 +3,11 @@
  * streams, Docker-like errors and exit codes for bad input, the root-only socket, mutual TLS on
  * TCP, the API trace with secrets redacted, one daemon per data root, and `--detach`.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, freePort, TestEngine, TSCD } from "../support/engine.js";
+import { eventually, freePort, TestEngine, TSCCTL, TSCD } from "../support/engine.js";
 
 let tcpPort = 0;
 let certs = "";
@@ -283,6 +283,26 @@ describe("tscd", () => {
     expect(engine.ctl(["ps", "-a", "--filter", "name=badip", "-q"]).stdout).toBe("");
     expect(readdirSync("/run/netns").length).toBe(netnsBefore);
     expect(engine.ctl(["network", "rm", "errnet"]).code).toBe(0);
+  });
+
+  it("writes all its output to a slow reader before it exits", async () => {
+    ok(["create", "--name", "verbose", "busybox", "true"]);
+    // ~200 KB printed at once: more than a pipe holds, so most of it waits in the CLI's queue
+    // while the reader has not started. Run without blocking this process, which must keep
+    // reading tscd's --trace-api output meanwhile.
+    const refs = Array.from({ length: 60 }, () => "verbose");
+    const sh = (script: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const c = spawn("sh", ["-c", script, TSCCTL, ...refs], { env: engine.env });
+        let out = "";
+        c.stdout.on("data", (b: Buffer) => (out += b.toString()));
+        c.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
+      });
+    const direct = await sh(`"$0" inspect "$@"`);
+    expect(direct.length).toBeGreaterThan(150_000);
+    const counted = await sh(`"$0" inspect "$@" | (sleep 1; wc -c)`);
+    expect(Number(counted.trim())).toBe(Buffer.byteLength(direct));
+    ok(["rm", "verbose"]);
   });
 
   it("copies files and directories in and out of a running container (cp)", () => {

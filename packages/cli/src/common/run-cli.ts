@@ -15,6 +15,10 @@ export class ExitError extends Error {
  * Runs a CLI's main function and turns every failure into a message on stderr and an exit code.
  * User mistakes (typed tsc errors, bad flags, and what `isUserError` accepts, e.g. compose errors) print one readable line, never a
  * stack trace; anything else is an internal error, with the stack only when TSC_DEBUG is set.
+ * The process ends as soon as `main` settles: a command awaits all of its own work, and waiting for
+ * the event loop to drain only waited for the gRPC channel's graceful close (~9 ms of every
+ * command, measured on `tscctl ps`). What is still queued for stdout and stderr (a pipe whose
+ * reader is slower than us) is flushed first.
  */
 export async function runCli(
   prog: string,
@@ -27,6 +31,9 @@ export async function runCli(
   } catch (e) {
     process.exitCode = reportError(prog, e, isUserError);
   }
+  // Output that a full pipe left queued goes out first: a write's callback runs once it, and all
+  // written before it, is flushed.
+  process.stdout.write("", () => process.stderr.write("", () => process.exit()));
 }
 
 /**
