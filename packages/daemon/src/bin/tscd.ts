@@ -10,6 +10,7 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
+import type { Readable } from "node:stream";
 import { Command, Option } from "commander";
 import { DEFAULT_HOST, parseHost } from "@tsc/api";
 import { isTscError } from "@tsc/core";
@@ -95,13 +96,13 @@ async function detach(opts: Opts): Promise<void> {
     stdio: ["ignore", out, out, "pipe"],
     env: { ...process.env, [READY_FD_ENV]: "3" },
   });
-  const ready = child.stdio[3] as NodeJS.ReadableStream;
+  const ready = child.stdio[3] as Readable;
   const outcome = await new Promise<"ready" | "timeout" | number>((resolve) => {
     const timer = setTimeout(() => resolve("timeout"), READY_TIMEOUT_MS);
     ready.once("data", () => (clearTimeout(timer), resolve("ready")));
     child.once("exit", (code, signal) => (clearTimeout(timer), resolve(code ?? (signal ? 128 : 1))));
   });
-  (ready as unknown as { destroy(): void }).destroy();
+  ready.destroy();
   child.unref();
   if (outcome === "ready") {
     mkdirSync(dirname(opts.pidfile), { recursive: true });

@@ -3,6 +3,7 @@ import type { ChildProcessByStdio } from "node:child_process";
 import { constants } from "node:os";
 import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { getSystemErrorMap } from "node:util";
 import { unavailable } from "@tsc/core";
 import { signalName } from "../container/signals.js";
 
@@ -110,7 +111,7 @@ export class SpawnServer {
     }));
     this.send(["b", id, op, ...args]);
     const { code } = await closed;
-    if (code !== 0) throw errnoException(code, `${op} ${args[0] ?? ""}`.trim());
+    if (code !== 0) throw errnoException(code, op);
   }
 
   /** Starts the server if need be and expects the end of `id`, which settles the child's `closed`. */
@@ -210,9 +211,10 @@ export class SpawnServer {
   }
 }
 
+/** An errno as Node reports a failed call: code ENOENT, message "WHAT failed: no such file or directory". */
 function errnoException(errno: number, what = "spawn"): NodeJS.ErrnoException {
-  const code = Object.entries(constants.errno).find(([, n]) => n === errno)?.[0] ?? "EUNKNOWN";
-  return Object.assign(new Error(`${what} failed: ${code}`), { errno: -errno, code });
+  const [code, text] = getSystemErrorMap().get(-errno) ?? ["EUNKNOWN", `errno ${errno}`];
+  return Object.assign(new Error(`${what} failed: ${text}`), { errno: -errno, code });
 }
 
 let shared: SpawnServer | undefined;

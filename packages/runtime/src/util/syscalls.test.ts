@@ -30,8 +30,10 @@ describe("built-in system calls", () => {
 
   it("fails with the call's errno, naming the operation and target", async () => {
     const missing = join(root, "no-such-dir");
-    await expect(mountFs("tsc-test", missing, "tmpfs", "")).rejects.toThrow(`mount tsc-test: ENOENT`);
-    await expect(unmountFs(root)).rejects.toThrow(`umount ${root}: EINVAL`);
+    await expect(mountFs("tsc-test", missing, "tmpfs", "")).rejects.toThrow(
+      `mounting tsc-test on ${missing}: no such file or directory (ENOENT)`,
+    );
+    await expect(unmountFs(root)).rejects.toThrow(`unmounting ${root}: invalid argument (EINVAL)`);
     await expect(mountFs("tsc-test", join(root), "no-such-fs", "")).rejects.toThrow("ENODEV");
   });
 

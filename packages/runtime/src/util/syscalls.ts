@@ -12,9 +12,14 @@ import { spawnServer } from "./spawn-server.js";
 
 let builtinsMissing = false;
 
-/** Runs the built-in `op`, or `fallback` where there is none. */
+/**
+ * Runs the built-in `op`, or `fallback` where there is none. A failed call is an Internal error
+ * naming `what` was done and the system's reason ("mounting overlay on /x: no such file or
+ * directory (ENOENT)").
+ */
 async function viaBuiltin(
   op: "mount" | "umount" | "netns",
+  what: string,
   args: string[],
   fallback: () => Promise<unknown>,
 ): Promise<void> {
@@ -22,27 +27,26 @@ async function viaBuiltin(
     try {
       return await spawnServer().builtin(op, args);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOSYS") throw internal(op, args[0]!, e);
+      const err = e as NodeJS.ErrnoException;
+      if (err.code !== "ENOSYS") {
+        const reason = err.message.replace(/^\S+ failed: /, "");
+        throw new TscError("Internal", `${what}: ${reason} (${err.code ?? "?"})`, { cause: e });
+      }
       builtinsMissing = true;
     }
   await fallback();
 }
 
-function internal(op: string, target: string, cause: unknown): TscError {
-  const code = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
-  return new TscError("Internal", `${op} ${target}: ${code}`, { cause });
-}
-
 /** Mounts a filesystem: `mount -t FSTYPE -o DATA SOURCE TARGET`. */
 export async function mountFs(source: string, target: string, fstype: string, data: string): Promise<void> {
-  await viaBuiltin("mount", [source, target, fstype, "0", data], () =>
+  await viaBuiltin("mount", `mounting ${source} on ${target}`, [source, target, fstype, "0", data], () =>
     run("mount", ["-t", fstype, source, "-o", data, target]),
   );
 }
 
 /** Unmounts `target` (lazily with `detach`, as `umount -l`). */
 export async function unmountFs(target: string, opts: { detach?: boolean } = {}): Promise<void> {
-  await viaBuiltin("umount", [target, opts.detach ? "2" : "0"], () =>
+  await viaBuiltin("umount", `unmounting ${target}`, [target, opts.detach ? "2" : "0"], () =>
     run("umount", [...(opts.detach ? ["-l"] : []), target]),
   );
 }
@@ -52,7 +56,7 @@ export async function unmountFs(target: string, opts: { detach?: boolean } = {})
  * shared mount, as `ip netns add` makes /run/netns).
  */
 export async function newNetns(path: string): Promise<void> {
-  await viaBuiltin("netns", [path], () =>
+  await viaBuiltin("netns", `making a network namespace at ${path}`, [path], () =>
     run("unshare", [`--net=${path}`, "ip", "link", "set", "lo", "up"], { packageHint: "util-linux" }),
   );
 }
