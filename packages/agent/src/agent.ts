@@ -1,7 +1,7 @@
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { alreadyExists, failedPrecondition, invalidArgument, isTscError } from "@tsc/core";
+import { failedPrecondition, invalidArgument, isTscError } from "@tsc/core";
 import type {
   AttachConnection,
   AttachHandlers,
@@ -199,12 +199,7 @@ export class Agent {
     await this.ensureImage(o.image, pull ?? "missing", transfer);
     const image = await this.images.resolve(o.image);
     const mode = networkMode ?? DEFAULT_NETWORK;
-    const name = o.name?.replace(/^\//, "");
-    const clash = name && this.containers.list({ all: true }).find((c) => c.name === name);
-    if (clash)
-      throw alreadyExists("container name", `/${name}`, {
-        hint: `it is in use by container ${clash.id.slice(0, 12)}; remove or rename that container`,
-      });
+    if (o.name !== undefined) this.containers.checkName(o.name);
     const toPublish = publishedPorts(ports ?? [], publishAll ?? false, exposedPorts ?? [], image.config);
     const metaOf = (id: string, setup: SandboxSetup): ContainerMeta => ({
       id,

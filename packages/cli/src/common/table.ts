@@ -5,9 +5,11 @@ import table from "text-table";
 const MIN_WIDTH = 10;
 const PADDING = "   ";
 
-/** Width in code points, as Go's tabwriter counts runes. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Width in code points, as Go's tabwriter counts runes (UTF-16 units unless a pair is present). */
 function runeLength(s: string): number {
-  return Array.from(s).length;
+  return SURROGATE.test(s) ? Array.from(s).length : s.length;
 }
 
 /** Aligns rows of cells as docker's tabwriter does; lines end in "\n" and carry no trailing spaces. */

@@ -3,7 +3,7 @@ import { EventEmitter } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "@tsc/core";
+import { failedPrecondition } from "@tsc/core";
 import type { ResolvedImage } from "../image/store.js";
 import { diskUsage, spreadSubdirectories, writeFileAtomic } from "../util/fs.js";
 import type { BundleLayout } from "./bundle.js";
@@ -29,7 +29,7 @@ import { readStats } from "./stats.js";
 import type { LogEntry, LogReadOptions } from "./logs.js";
 import type { ContainerRuntime, ExecResult, StartOptions } from "./runtime.js";
 import { readLogs } from "./logs.js";
-import { newContainerId, randomName, VALID_NAME } from "./names.js";
+import { newContainerId } from "./names.js";
 import { restartDelay, shouldRestart } from "./restart.js";
 import type { ProcessTable } from "./top.js";
 import { processTable } from "./top.js";
@@ -38,6 +38,7 @@ import { parseSignal } from "./signals.js";
 import type { VolumeProvider } from "./volumes.js";
 import { attachVolumes, detachVolumes } from "./volumes.js";
 import { generateOciSpec, processArgs } from "./spec.js";
+import { ContainerTable, isUp } from "./table.js";
 import type { ContainerRecord, ContainerSpec } from "./types.js";
 import { resolveUser } from "./users.js";
 
@@ -90,7 +91,7 @@ export interface ContainerEvent {
  * restart a container in place (same ID) with a doubling back-off.
  */
 export class ContainerManager extends EventEmitter implements ContainerRuntime {
-  private readonly records = new Map<string, ContainerRecord>();
+  private readonly records = new ContainerTable<ContainerRecord>((rec) => rec);
   private readonly exits: ExitWatcher;
   private readonly waiters = new Map<string, ((code: number) => void)[]>();
   private readonly restartTimers = new Map<string, NodeJS.Timeout>();
@@ -145,38 +146,22 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   }
 
   /** Every container (running ones only unless `all`), newest first. */
+  checkName(name: string): string {
+    return this.records.claimableName(name);
+  }
+
   list(opts: { all?: boolean } = {}): ContainerRecord[] {
-    return [...this.records.values()]
-      .filter((r) => opts.all || r.status === "running" || r.status === "paused" || r.status === "restarting")
-      .sort((a, b) => b.created.localeCompare(a.created));
+    return this.records.list(opts);
   }
 
   /** Finds a container by ID, unique ID prefix or name. */
   get(ref: string): ContainerRecord {
-    const name = ref.replace(/^\//, "");
-    const exact = this.records.get(ref) ?? [...this.records.values()].find((r) => r.name === name);
-    if (exact) return exact;
-    const hits = [...this.records.keys()].filter((id) => ref.length >= 1 && id.startsWith(ref));
-    if (hits.length === 1) return this.records.get(hits[0]!)!;
-    if (hits.length > 1)
-      throw invalidArgument(`multiple containers match ID prefix ${JSON.stringify(ref)}`, {
-        hint: "give more characters",
-      });
-    throw notFound("container", ref, { hint: "list containers with `tscctl ps -a`" });
+    return this.records.get(ref);
   }
 
   /** `create`: resolves the image, prepares the bundle and records the container (not started). */
   async create(spec: ContainerSpec): Promise<ContainerRecord> {
-    const name = (spec.name ?? this.freeName()).replace(/^\//, "");
-    if (!VALID_NAME.test(name))
-      throw invalidArgument(`invalid container name ${JSON.stringify(name)}`, {
-        hint: "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
-      });
-    const clash = [...this.records.values()].find((r) => r.name === name);
-    if (clash)
-      throw alreadyExists("container name", `/${name}`, {
-        hint: `it is in use by container ${clash.id.slice(0, 12)}; remove or rename that container`,
-      });
+    const name = this.records.claimableName(spec.name ?? this.records.freeName());
     if (spec.network?.type === "container") this.get(spec.network.container);
     if (spec.stopSignal !== undefined) parseSignal(spec.stopSignal);
     const image = await this.opts.images.resolve(spec.image);
@@ -446,7 +431,10 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
       ...opts,
       isDone:
         opts.isDone ??
-        (() => !["running", "paused", "restarting"].includes(this.records.get(rec.id)?.status ?? "exited")),
+        (() => {
+          const now = this.records.byExactId(rec.id);
+          return now === undefined || !isUp(now);
+        }),
     });
   }
 
@@ -497,16 +485,7 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   /** `rename`: a new unique name; the ID and everything else stay. */
   async rename(ref: string, newName: string): Promise<void> {
     const rec = this.get(ref);
-    const name = newName.replace(/^\//, "");
-    if (!VALID_NAME.test(name))
-      throw invalidArgument(`invalid container name ${JSON.stringify(name)}`, {
-        hint: "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
-      });
-    const clash = [...this.records.values()].find((r) => r.name === name && r.id !== rec.id);
-    if (clash)
-      throw alreadyExists("container name", `/${name}`, {
-        hint: `it is in use by container ${clash.id.slice(0, 12)}`,
-      });
+    const name = this.records.claimableName(newName, rec.id);
     rec.name = name;
     rec.spec = { ...rec.spec, name };
     await this.save(rec);
@@ -579,13 +558,6 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     this.restartTimers.clear();
   }
 
-  private freeName(): string {
-    for (;;) {
-      const n = randomName();
-      if (![...this.records.values()].some((r) => r.name === n)) return n;
-    }
-  }
-
   /** Watches for the exit of container `id` (see ExitWatcher). */
   private watchExit(id: string): void {
     this.exits.watch(id, () => void this.onExit(id));
@@ -594,7 +566,7 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   /** The container's process is gone: record the exit, clean up, and apply the restart policy. */
   private async onExit(id: string): Promise<void> {
     if (this.handling.has(id)) return;
-    const rec = this.records.get(id);
+    const rec = this.records.byExactId(id);
     if (!rec || (rec.status !== "running" && rec.status !== "paused")) return;
     this.handling.add(id);
     try {

@@ -9,12 +9,6 @@ export interface ExecResult {
   stderr: string;
 }
 
-/**
- * The container lifecycle as the rest of tsc uses it (the agent, the daemon). `ContainerManager`
- * implements it with conmon + runc; `FakeContainerRuntime` implements it in memory for unit tests.
- * Both pass the same conformance suite (packages/runtime/test/container-suite.test.ts).
- * Containers are found by ID, unique ID prefix or name; errors are `@tsc/core` categories.
- */
 /** Options of `start`. */
 export interface StartOptions {
   /**
@@ -24,6 +18,12 @@ export interface StartOptions {
   beforeStart?: () => Promise<void>;
 }
 
+/**
+ * The container lifecycle as the rest of tsc uses it (the agent, the daemon). `ContainerManager`
+ * implements it with conmon + runc; `FakeContainerRuntime` implements it in memory for unit tests.
+ * Both pass the same conformance suite (packages/runtime/test/container-suite.test.ts).
+ * Containers are found by ID, unique ID prefix or name; errors are `@tsc/core` categories.
+ */
 export interface ContainerRuntime extends EventEmitter {
   create(spec: ContainerSpec): Promise<ContainerRecord>;
   start(ref: string, opts?: StartOptions): Promise<ContainerRecord>;
@@ -33,6 +33,11 @@ export interface ContainerRuntime extends EventEmitter {
   /** `volumes` also removes the container's anonymous volumes (`rm -v`). */
   remove(ref: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void>;
   get(ref: string): ContainerRecord;
+  /**
+   * `name` as `create` would store it (without a leading "/"), or the InvalidArgument or
+   * AlreadyExists error `create` would fail with: lets a caller refuse a name before its own work.
+   */
+  checkName(name: string): string;
   list(opts?: { all?: boolean }): ContainerRecord[];
   logs(ref: string, opts?: LogReadOptions): AsyncGenerator<LogEntry>;
   exec(

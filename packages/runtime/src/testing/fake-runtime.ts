@@ -1,11 +1,12 @@
 import { EventEmitter } from "node:events";
-import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "@tsc/core";
+import { failedPrecondition, notFound } from "@tsc/core";
 import type { LogEntry, LogReadOptions } from "../container/logs.js";
-import { newContainerId, randomName } from "../container/names.js";
+import { newContainerId } from "../container/names.js";
 import { restartDelay, shouldRestart } from "../container/restart.js";
 import { parseSignal } from "../container/signals.js";
 import type { ContainerRuntime, ExecResult, StartOptions } from "../container/runtime.js";
 import { processArgs } from "../container/spec.js";
+import { ContainerTable } from "../container/table.js";
 import type { ContainerRecord, ContainerSpec } from "../container/types.js";
 import type { OciImageConfig } from "../image/oci.js";
 import { FakeProcess } from "./fake-process.js";
@@ -24,7 +25,7 @@ interface FakeContainer {
  * processes (see FakeProcess). It runs nothing; the product never uses it.
  */
 export class FakeContainerRuntime extends EventEmitter implements ContainerRuntime {
-  private readonly containers = new Map<string, FakeContainer>();
+  private readonly containers = new ContainerTable<FakeContainer>((c) => c.rec);
 
   /** `images` maps the references it knows to their config (default: `busybox` with CMD sh). */
   constructor(private readonly images: Record<string, OciImageConfig> = { busybox: { Cmd: ["sh"] } }) {
@@ -32,12 +33,7 @@ export class FakeContainerRuntime extends EventEmitter implements ContainerRunti
   }
 
   async create(spec: ContainerSpec): Promise<ContainerRecord> {
-    const name = (spec.name ?? randomName()).replace(/^\//, "");
-    const clash = [...this.containers.values()].find((c) => c.rec.name === name);
-    if (clash)
-      throw alreadyExists("container name", `/${name}`, {
-        hint: `it is in use by container ${clash.rec.id.slice(0, 12)}`,
-      });
+    const name = this.containers.claimableName(spec.name ?? this.containers.freeName());
     const image = this.images[spec.image.replace(/:latest$/, "")];
     if (!image) throw notFound("image", spec.image);
     const rec: ContainerRecord = {
@@ -89,7 +85,7 @@ export class FakeContainerRuntime extends EventEmitter implements ContainerRunti
       c.rec.finishedAt = time();
       this.emit("event", { action: "die", id: c.rec.id, name: c.rec.name, time: time(), exitCode: code });
       for (const w of c.waiters.splice(0)) w(code);
-      if (this.containers.has(c.rec.id) && shouldRestart(c.rec)) {
+      if (this.containers.byExactId(c.rec.id) !== undefined && shouldRestart(c.rec)) {
         c.rec.status = "restarting";
         c.restartTimer = setTimeout(
           () => {
@@ -153,10 +149,12 @@ export class FakeContainerRuntime extends EventEmitter implements ContainerRunti
     return this.find(ref).rec;
   }
 
+  checkName(name: string): string {
+    return this.containers.claimableName(name);
+  }
+
   list(opts: { all?: boolean } = {}): ContainerRecord[] {
-    return [...this.containers.values()]
-      .map((c) => c.rec)
-      .filter((r) => opts.all || r.status === "running" || r.status === "restarting");
+    return this.containers.list(opts);
   }
 
   async *logs(ref: string, opts: LogReadOptions = {}): AsyncGenerator<LogEntry> {
@@ -194,15 +192,6 @@ export class FakeContainerRuntime extends EventEmitter implements ContainerRunti
   }
 
   private find(ref: string): FakeContainer {
-    const name = ref.replace(/^\//, "");
-    const exact = this.containers.get(ref) ?? [...this.containers.values()].find((c) => c.rec.name === name);
-    if (exact) return exact;
-    const hits = [...this.containers.keys()].filter((id) => id.startsWith(ref));
-    if (hits.length === 1) return this.containers.get(hits[0]!)!;
-    if (hits.length > 1)
-      throw invalidArgument(`multiple containers match ID prefix ${JSON.stringify(ref)}`, {
-        hint: "give more characters",
-      });
-    throw notFound("container", ref, { hint: "list containers with `tscctl ps -a`" });
+    return this.containers.get(ref);
   }
 }
