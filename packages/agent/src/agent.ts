@@ -26,15 +26,13 @@ import { DnsServer } from "./dns/server.js";
 import type { SandboxSetup } from "./endpoints.js";
 import { createInSandbox, DEFAULT_NETWORK, resolveName } from "./endpoints.js";
 import { EventLog } from "./events.js";
-import { HealthMonitor } from "./health.js";
+import { ClusterNetworks } from "./cluster-networks.js";
+import { HealthChecks, healthConfigOf } from "./health.js";
 import { inspectContainer, inspectNetwork } from "./inspect.js";
 import { MetaStore } from "./meta-store.js";
 import { publishedPorts } from "./ports.js";
-import type { ContainerMeta, CreateContainerOptions, HealthConfig, HealthState } from "./types.js";
+import type { ContainerMeta, CreateContainerOptions, HealthState } from "./types.js";
 import type { WorkDiscovery, WorkNetwork } from "./work.js";
-
-/** Label of local networks that are copies of cluster (stack) networks. */
-export const CLUSTER_NETWORK_LABEL = "com.tsc.cluster.network";
 
 /** tini from Debian's `tini` package, the default `--init`. */
 const DEFAULT_INIT = "/usr/bin/tini-static";
@@ -69,10 +67,10 @@ export interface TransferOptions {
  */
 export class Agent {
   readonly events = new EventLog();
-  private readonly health = new Map<string, HealthMonitor>();
   private readonly dnsListening = new Set<string>();
   private discovery: WorkDiscovery = {};
-  private networkQueue: Promise<unknown> = Promise.resolve();
+  private readonly clusterNetworks: ClusterNetworks;
+  private readonly health: HealthChecks;
   private constructor(
     readonly opts: AgentOptions,
     readonly images: ImageStore,
@@ -81,7 +79,15 @@ export class Agent {
     readonly containers: ContainerManager,
     private readonly meta: MetaStore,
     private readonly dns: DnsServer | undefined,
-  ) {}
+  ) {
+    this.clusterNetworks = new ClusterNetworks(networks, (id) => this.attached(id).length > 0, this.events);
+    this.health = new HealthChecks(containers, (rec, status) =>
+      this.events.publish("container", `health_status: ${status}`, rec.id, {
+        name: rec.name,
+        image: rec.imageRef,
+      }),
+    );
+  }
 
   /** Opens (or creates) the data root and recovers the host's state. */
   static async open(opts: AgentOptions): Promise<Agent> {
@@ -309,7 +315,7 @@ export class Agent {
   }
 
   private async tearDown(m: ContainerMeta): Promise<void> {
-    this.stopHealth(m.id);
+    this.health.stop(m.id);
     if (m.sandbox) await this.networks.removeSandbox(m.sandbox);
     await this.meta.delete(m.id);
   }
@@ -365,7 +371,7 @@ export class Agent {
 
   /** The container's health, when it has a healthcheck. */
   healthOf(id: string): HealthState | undefined {
-    return this.health.get(id)?.state;
+    return this.health.stateOf(id);
   }
 
   /** The last in-place restart token container `id` honoured (see WorkItem.restartToken). */
@@ -397,55 +403,14 @@ export class Agent {
     this.discovery = records;
   }
 
-  /**
-   * Creates a cluster network locally (same name, subnet and gateway on every host) unless it
-   * exists; a stale local copy with another subnet (left from an earlier stack of that name) is
-   * replaced when nothing is attached to it.
-   */
+  /** Makes sure cluster network `n` exists on this host (see ClusterNetworks.ensure). */
   ensureNetwork(n: WorkNetwork): Promise<void> {
-    // One at a time: tasks starting in parallel all ask for their stack's network.
-    const next = this.networkQueue.then(() => this.ensureNetworkNow(n));
-    this.networkQueue = next.catch(() => undefined);
-    return next;
-  }
-
-  private async ensureNetworkNow(n: WorkNetwork): Promise<void> {
-    const existing = (await this.networks.list()).find((x) => x.name === n.name);
-    if (existing && existing.subnet === n.subnet) return;
-    if (existing && this.attached(existing.id).length === 0) await this.networks.remove(existing.id);
-    // A removed stack's local copy still holding this subnet (the cluster already reused it).
-    for (const stale of await this.networks.list())
-      if (
-        stale.name !== n.name &&
-        stale.subnet === n.subnet &&
-        stale.labels[CLUSTER_NETWORK_LABEL] === "true" &&
-        this.attached(stale.id).length === 0
-      )
-        await this.networks.remove(stale.id).catch(() => undefined);
-    try {
-      const net = await this.networks.create(n.name, {
-        subnet: n.subnet,
-        gateway: n.gateway,
-        internal: n.internal,
-        labels: { [CLUSTER_NETWORK_LABEL]: "true" },
-      });
-      this.events.publish("network", "create", net.id, { name: net.name, type: "bridge" });
-    } catch (e) {
-      if (!isTscError(e, "AlreadyExists")) throw e;
-    }
+    return this.clusterNetworks.ensure(n);
   }
 
   /** Removes local copies of cluster networks that no container uses and `keep` does not name. */
-  async pruneClusterNetworks(keep: Set<string>): Promise<void> {
-    for (const n of await this.networks.list())
-      if (
-        n.labels[CLUSTER_NETWORK_LABEL] === "true" &&
-        !keep.has(n.name) &&
-        this.attached(n.id).length === 0
-      ) {
-        await this.networks.remove(n.id).catch(() => undefined);
-        this.events.publish("network", "destroy", n.id, { name: n.name, type: "bridge" });
-      }
+  pruneClusterNetworks(keep: Set<string>): Promise<void> {
+    return this.clusterNetworks.prune(keep);
   }
 
   /**
@@ -493,38 +458,8 @@ export class Agent {
     }
   }
 
-  private healthConfigOf(rec: ContainerRecord): HealthConfig | undefined {
-    const own = this.meta.get(rec.id)?.healthcheck;
-    if (own) return own.test[0] === "NONE" ? undefined : own;
-    const img = rec.imageConfig.Healthcheck;
-    if (!img?.Test?.length || img.Test[0] === "NONE") return undefined;
-    const ms = (ns?: number) => (ns ? ns / 1_000_000 : undefined);
-    return {
-      test: img.Test,
-      intervalMs: ms(img.Interval),
-      timeoutMs: ms(img.Timeout),
-      retries: img.Retries,
-      startPeriodMs: ms(img.StartPeriod),
-    };
-  }
-
   private startHealth(rec: ContainerRecord): void {
-    this.stopHealth(rec.id);
-    const cfg = this.healthConfigOf(rec);
-    if (!cfg) return;
-    const mon = new HealthMonitor(this.containers, rec.id, cfg, (status) =>
-      this.events.publish("container", `health_status: ${status}`, rec.id, {
-        name: rec.name,
-        image: rec.imageRef,
-      }),
-    );
-    this.health.set(rec.id, mon);
-    mon.start();
-  }
-
-  private stopHealth(id: string): void {
-    this.health.get(id)?.stop();
-    this.health.delete(id);
+    this.health.start(rec, healthConfigOf(rec, this.meta.get(rec.id)?.healthcheck));
   }
 
   private onContainerEvent(ev: ContainerEvent): void {
@@ -540,7 +475,7 @@ export class Agent {
     this.events.publish("container", ev.action, ev.id, attrs);
     if (ev.action === "start" && rec) this.startHealth(rec);
     if (ev.action === "die") {
-      this.stopHealth(ev.id);
+      this.health.stop(ev.id);
       const m = this.meta.get(ev.id);
       if (m?.autoRemove && rec && rec.status !== "restarting")
         setImmediate(() => void this.removeContainer(ev.id, { volumes: true }).catch(() => undefined));
@@ -549,7 +484,7 @@ export class Agent {
 
   /** Stops health probes, DNS and watches; containers keep running under conmon. */
   async close(): Promise<void> {
-    for (const id of [...this.health.keys()]) this.stopHealth(id);
+    this.health.stopAll();
     this.containers.close();
     await this.dns?.close();
   }

@@ -1,4 +1,4 @@
-import type { ContainerRuntime } from "@tsc/runtime";
+import type { ContainerRecord, ContainerRuntime } from "@tsc/runtime";
 import type { HealthConfig, HealthState, HealthStatus } from "./types.js";
 
 /** Docker's defaults: 30s interval, 30s timeout, 3 retries, no start period, 5s start interval. */
@@ -80,6 +80,65 @@ export class HealthMonitor {
     }
     if (this.state.Status !== before) this.onChange(this.state.Status);
     this.schedule();
+  }
+}
+
+/**
+ * The check a container runs: its own (from `run --health-*` or compose; `NONE` turns it off), else
+ * its image's HEALTHCHECK (durations in nanoseconds there), else none.
+ */
+export function healthConfigOf(
+  rec: ContainerRecord,
+  own: HealthConfig | undefined,
+): HealthConfig | undefined {
+  if (own) return own.test[0] === "NONE" ? undefined : own;
+  const img = rec.imageConfig.Healthcheck;
+  if (!img?.Test?.length || img.Test[0] === "NONE") return undefined;
+  const ms = (ns?: number) => (ns ? ns / 1_000_000 : undefined);
+  return {
+    test: img.Test,
+    intervalMs: ms(img.Interval),
+    timeoutMs: ms(img.Timeout),
+    retries: img.Retries,
+    startPeriodMs: ms(img.StartPeriod),
+  };
+}
+
+/**
+ * The health monitors of one host: one per running container that has a check, started when the
+ * container starts and stopped when it dies or goes. `onChange` hears every status change.
+ */
+export class HealthChecks {
+  private readonly monitors = new Map<string, HealthMonitor>();
+
+  constructor(
+    private readonly containers: Pick<ContainerRuntime, "exec">,
+    private readonly onChange: (rec: ContainerRecord, status: HealthStatus) => void,
+  ) {}
+
+  /** (Re)starts probing `rec` with `config`; a container without a check only loses its old monitor. */
+  start(rec: ContainerRecord, config: HealthConfig | undefined): void {
+    this.stop(rec.id);
+    if (!config) return;
+    const mon = new HealthMonitor(this.containers, rec.id, config, (status) => this.onChange(rec, status));
+    this.monitors.set(rec.id, mon);
+    mon.start();
+  }
+
+  /** Stops probing container `id` (nothing if it has no monitor). */
+  stop(id: string): void {
+    this.monitors.get(id)?.stop();
+    this.monitors.delete(id);
+  }
+
+  /** Container `id`'s health, when it is being checked. */
+  stateOf(id: string): HealthState | undefined {
+    return this.monitors.get(id)?.state;
+  }
+
+  /** Stops every monitor. */
+  stopAll(): void {
+    for (const id of [...this.monitors.keys()]) this.stop(id);
   }
 }
 
