@@ -1,6 +1,7 @@
 export * from "./types.js";
 export { ContainerManager } from "./manager.js";
-export type { ContainerEvent, ContainerManagerOptions, ImageProvider } from "./manager.js";
+export type { ContainerEvent, ContainerManagerOptions } from "./manager.js";
+export type { ImageProvider } from "./prepare.js";
 export type { ContainerRuntime, ExecResult, StartOptions } from "./runtime.js";
 export { generateOciSpec, processArgs, processEnv, DEFAULT_CAPABILITIES } from "./spec.js";
 export { parseRestartPolicy, shouldRestart, restartDelay } from "./restart.js";

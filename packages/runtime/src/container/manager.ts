@@ -4,18 +4,9 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { failedPrecondition } from "@tsc/core";
-import type { ResolvedImage } from "../image/store.js";
 import { diskUsage, spreadSubdirectories, writeFileAtomic } from "../util/fs.js";
 import type { BundleLayout } from "./bundle.js";
-import {
-  bundleLayout,
-  mountRootfs,
-  removeBundle,
-  unmountRootfs,
-  writeBundleFiles,
-  writeHostsAddress,
-  writeOciConfig,
-} from "./bundle.js";
+import { bundleLayout, mountRootfs, removeBundle, unmountRootfs, writeHostsAddress } from "./bundle.js";
 import type { AttachConnection, AttachHandlers } from "./attach.js";
 import { connectAttach } from "./attach.js";
 import { conmonPaths, createUnderConmon } from "./conmon.js";
@@ -30,24 +21,18 @@ import type { LogEntry, LogReadOptions } from "./logs.js";
 import type { ContainerRuntime, ExecResult, StartOptions } from "./runtime.js";
 import { readLogs } from "./logs.js";
 import { newContainerId } from "./names.js";
+import type { BundleContext, ImageProvider } from "./prepare.js";
+import { prepareBundle, writeContainerConfig } from "./prepare.js";
 import { restartDelay, shouldRestart } from "./restart.js";
 import type { ProcessTable } from "./top.js";
 import { processTable } from "./top.js";
 import { Runc } from "./runc.js";
 import { parseSignal } from "./signals.js";
 import type { VolumeProvider } from "./volumes.js";
-import { attachVolumes, detachVolumes } from "./volumes.js";
-import { generateOciSpec, processArgs } from "./spec.js";
+import { detachVolumes } from "./volumes.js";
+import { processArgs } from "./spec.js";
 import { ContainerTable, isUp } from "./table.js";
 import type { ContainerRecord, ContainerSpec } from "./types.js";
-import { resolveUser } from "./users.js";
-
-/** What the container manager needs from the image store. */
-export interface ImageProvider {
-  resolve(ref: string): Promise<ResolvedImage>;
-  retain(imageId: string, holder: string): Promise<void>;
-  release(imageId: string, holder: string): Promise<void>;
-}
 
 /** Where the manager keeps things and what it runs with. */
 export interface ContainerManagerOptions {
@@ -97,11 +82,13 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   private readonly restartTimers = new Map<string, NodeJS.Timeout>();
   private readonly handling = new Set<string>();
   readonly runc: Runc;
+  private readonly bundleContext: BundleContext;
 
   private constructor(private readonly opts: ContainerManagerOptions) {
     super();
     this.runc = new Runc(join(opts.runRoot, "runc"));
     this.exits = new ExitWatcher(opts.runRoot);
+    this.bundleContext = { ...opts, lookup: (ref) => this.get(ref) };
   }
 
   /** Loads every container under the data root and re-adopts the running ones. */
@@ -166,36 +153,13 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     if (spec.stopSignal !== undefined) parseSignal(spec.stopSignal);
     const image = await this.opts.images.resolve(spec.image);
     const id = newContainerId();
-    const b = bundleLayout(this.opts.dataRoot, id);
-    const hostname = spec.hostname ?? id.slice(0, 12);
-    let volumes: Awaited<ReturnType<typeof attachVolumes>> | undefined;
-    let runSpec = spec;
-    try {
-      await mkdir(b.dir, { recursive: true });
-      volumes = await this.attachVolumes(id, spec, image);
-      const withVolumes = volumes.mounts.length
-        ? { ...spec, mounts: [...(spec.mounts ?? []), ...volumes.mounts] }
-        : spec;
-      runSpec = withVolumes;
-      // Independent writes, done together. A shared network namespace is resolved at each start
-      // (see launch), so such a container has no config yet.
-      await Promise.all([
-        writeBundleFiles(b, {
-          hostname,
-          domainname: spec.domainname,
-          extraHosts: spec.extraHosts,
-          dns: spec.dns,
-        }),
-        spec.network?.type !== "container" && this.writeConfig(id, withVolumes, image, hostname),
-        this.opts.images.retain(image.id, id),
-      ]);
-    } catch (e) {
-      if (volumes && this.opts.volumes)
-        await detachVolumes(this.opts.volumes, id, volumes.records, true).catch(() => undefined);
-      await this.opts.images.release(image.id, id).catch(() => undefined);
-      await removeBundle(b).catch(() => undefined);
-      throw e;
-    }
+    const { volumes, runSpec } = await prepareBundle(
+      this.bundleContext,
+      id,
+      spec,
+      image,
+      spec.hostname ?? id.slice(0, 12),
+    );
     const rec: ContainerRecord = {
       id,
       name,
@@ -210,55 +174,13 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
       restartCount: 0,
       manuallyStopped: false,
       args: processArgs(spec, image.config),
-      ...(volumes?.records.length ? { volumes: volumes.records } : {}),
+      ...(volumes.length ? { volumes } : {}),
       ...(runSpec !== spec ? { runSpec } : {}),
     };
     this.records.set(id, rec);
     await this.save(rec);
     this.emitEvent("create", rec);
     return rec;
-  }
-
-  private async attachVolumes(
-    id: string,
-    spec: ContainerSpec,
-    image: ResolvedImage,
-  ): Promise<Awaited<ReturnType<typeof attachVolumes>>> {
-    const wants =
-      (spec.volumes?.length ?? 0) +
-      (spec.volumesFrom?.length ?? 0) +
-      Object.keys(image.config.Volumes ?? {}).length;
-    if (wants === 0) return { records: [], mounts: [] };
-    if (!this.opts.volumes)
-      throw failedPrecondition("this runtime was started without a volume manager; volumes are unavailable");
-    return attachVolumes({
-      provider: this.opts.volumes,
-      holder: id,
-      spec,
-      image,
-      from: (ref) => this.get(ref),
-    });
-  }
-
-  private async writeConfig(
-    id: string,
-    spec: ContainerSpec,
-    image: ResolvedImage,
-    hostname: string,
-  ): Promise<void> {
-    const b = bundleLayout(this.opts.dataRoot, id);
-    const user = await resolveUser(image.layerDirs, spec.user ?? image.config.User);
-    await writeOciConfig(
-      b,
-      generateOciSpec({
-        id,
-        spec,
-        image: image.config,
-        user,
-        hostname,
-        files: { ...b, initBinary: this.opts.initBinary },
-      }),
-    );
   }
 
   /** `start`: mounts the rootfs, runs the container under conmon and starts its process. */
@@ -290,7 +212,13 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
         ...(rec.runSpec ?? rec.spec),
         network: { type: "netns", path: `/proc/${other.pid}/ns/net` },
       };
-      await this.writeConfig(rec.id, spec, image, rec.spec.hostname ?? rec.id.slice(0, 12));
+      await writeContainerConfig(
+        this.bundleContext,
+        rec.id,
+        spec,
+        image,
+        rec.spec.hostname ?? rec.id.slice(0, 12),
+      );
     }
     await mountRootfs(b, image.layerDirs);
     try {
