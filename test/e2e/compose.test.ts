@@ -36,9 +36,14 @@ function ps(file: string[], all = false): PsRow[] {
     .map((l) => JSON.parse(l) as PsRow);
 }
 
+/** The addresses `nslookup name` answers in service `service`, in the answer's order. */
+function addresses(file: string[], name: string, service = "probe"): string[] {
+  const r = engine.compose([...file, "exec", service, "nslookup", name]);
+  return [...r.stdout.matchAll(/^Address: (\d+\.\d+\.\d+\.\d+)$/gm)].map((m) => m[1]!);
+}
+
 function lookup(file: string[], name: string): string[] {
-  const r = engine.compose([...file, "exec", "probe", "nslookup", name]);
-  return [...r.stdout.matchAll(/^Address: (\d+\.\d+\.\d+\.\d+)$/gm)].map((m) => m[1]!).sort();
+  return addresses(file, name).sort();
 }
 
 beforeAll(async () => {
@@ -77,6 +82,17 @@ describe("tsc-compose", () => {
     expect(lookup(web, "webstack-web-2")).toHaveLength(1);
     const nx = engine.compose([...web, "exec", "probe", "nslookup", "nosuch.webstack"]);
     expect(nx.stdout + nx.stderr).toContain("NXDOMAIN");
+  });
+
+  it("rotates the answers for web and tasks.web between lookups, every replica in each", () => {
+    for (const name of ["web", "tasks.web"]) {
+      const orders = [0, 1, 2, 3].map(() => addresses(web, name));
+      const all = lookup(web, "tasks.web");
+      expect(all).toHaveLength(3);
+      for (const order of orders) expect([...order].sort()).toEqual(all);
+      // Round-robin: the first address (the one a client connects to) changes between lookups.
+      expect(new Set(orders.map((o) => o[0])).size).toBeGreaterThan(1);
+    }
   });
 
   it("is idempotent: a second up changes nothing", () => {
@@ -223,6 +239,37 @@ describe("tsc-compose", () => {
     }
     await eventually(() => engine.compose([...web, "ps"]).code === 0, "the stack to answer again");
     expect(ps(web).map((r) => r.ID)).toEqual(before);
+  });
+
+  it("keeps the embedded DNS as the nameserver of a service with dns:, which still finds its siblings", () => {
+    const dir = mkdtempSync(join(engine.dir, "dns-"));
+    // 192.0.2.53 (TEST-NET-1) answers nothing: only the names forwarded would go there.
+    writeFileSync(
+      join(dir, "compose.yaml"),
+      `name: dnsopt\nservices:\n  a:\n    image: busybox\n    init: true\n    command: ["sleep", "3600"]\n    dns: ["192.0.2.53"]\n  b:\n    image: busybox\n    init: true\n    command: ["sleep", "3600"]\n`,
+    );
+    const file = ["-f", join(dir, "compose.yaml")];
+    compose([...file, "up", "-d", "--progress", "quiet"]);
+    onTestFinished(() => void engine.compose([...file, "down", "-t", "0", "--progress", "quiet"]));
+    const gateway = compose([
+      ...file,
+      "exec",
+      "a",
+      "sh",
+      "-c",
+      "ip route | awk '/^default/ {print $3}'",
+    ]).trim();
+    expect(gateway).toMatch(/^10\.234\.\d+\.1$/);
+    const resolvConf = compose([...file, "exec", "a", "cat", "/etc/resolv.conf"]);
+    expect(resolvConf.match(/^nameserver .*$/gm)).toEqual([`nameserver ${gateway}`]);
+    const sibling = addresses(file, "b", "a");
+    expect(sibling).toEqual([expect.stringMatching(/^10\.234\.\d+\.\d+$/)]);
+    expect(addresses(file, "dnsopt-b-1", "a")).toEqual(sibling);
+    // inspect shows the servers given, as Docker's does.
+    const [info] = JSON.parse(engine.ctl(["inspect", "dnsopt-a-1"]).stdout) as {
+      HostConfig: { Dns: string[] };
+    }[];
+    expect(info!.HostConfig.Dns).toEqual(["192.0.2.53"]);
   });
 
   it("rejects bad compose input with file:line:col and starts nothing", () => {

@@ -285,6 +285,41 @@ describe("tscd", () => {
     expect(engine.ctl(["network", "rm", "errnet"]).code).toBe(0);
   });
 
+  it("exits exec failures with Docker's codes and words, and handles missing bind sources as Docker", () => {
+    ok(["run", "-d", "--name", "execfail", "busybox", "sleep", "1000"]);
+    const start = "OCI runtime exec failed: exec failed: unable to start container process";
+    const notFound = engine.ctl(["exec", "execfail", "nosuch"]);
+    expect(notFound.code).toBe(127);
+    expect(notFound.stderr).toBe(`${start}: exec: "nosuch": executable file not found in $PATH: unknown\n`);
+    const notExecutable = engine.ctl(["exec", "execfail", "/etc/passwd"]);
+    expect(notExecutable.code).toBe(126);
+    expect(notExecutable.stderr).toBe(`${start}: exec: "/etc/passwd": permission denied: unknown\n`);
+    const noDir = engine.ctl(["exec", "-w", "/nonexist", "execfail", "pwd"]);
+    expect(noDir.code).toBe(126);
+    expect(noDir.stderr).toMatch(/chdir to cwd \("\/nonexist"\) set in config\.json failed/);
+    // A command of its own that exits 255 keeps its code and output.
+    const own = engine.ctl(["exec", "execfail", "sh", "-c", "echo mine >&2; exit 255"]);
+    expect([own.code, own.stderr]).toEqual([255, "mine\n"]);
+    ok(["rm", "-f", "execfail"]);
+    // -v creates a missing host directory; --mount type=bind refuses it (exit 125).
+    const source = join(engine.dir, "binds", "newdir");
+    ok(["run", "--rm", "-v", `${source}:/m`, "busybox", "true"]);
+    expect(statSync(source).isDirectory()).toBe(true);
+    const missing = join(engine.dir, "binds", "missing");
+    const refused = engine.ctl([
+      "run",
+      "--rm",
+      "--mount",
+      `type=bind,source=${missing},target=/m`,
+      "busybox",
+    ]);
+    expect(refused.code).toBe(125);
+    expect(refused.stderr).toContain(
+      `invalid mount config for type "bind": bind source path does not exist: ${missing}`,
+    );
+    expect(existsSync(missing)).toBe(false);
+  });
+
   it("writes all its output to a slow reader before it exits", async () => {
     ok(["create", "--name", "verbose", "busybox", "true"]);
     // ~200 KB printed at once: more than a pipe holds, so most of it waits in the CLI's queue
@@ -320,6 +355,20 @@ describe("tscd", () => {
     expect(readFileSync(join(host, "out.txt"), "utf8")).toBe("made inside\n");
     ok(["cp", "files:/tmp/dir", join(host, "back")]);
     expect(readFileSync(join(host, "back", "sub", "a.txt"), "utf8")).toBe("from the host\n");
+    // A directory's contents with /. into a new directory; a directory into an existing one.
+    ok(["cp", "files:/tmp/dir/.", join(host, "contents")]);
+    expect(readFileSync(join(host, "contents", "sub", "a.txt"), "utf8")).toBe("from the host\n");
+    ok(["cp", "files:/tmp/dir", join(host, "back")]);
+    expect(readFileSync(join(host, "back", "dir", "sub", "a.txt"), "utf8")).toBe("from the host\n");
+    expect(readdirSync(host).sort()).toEqual(["back", "contents", "dir", "one.txt", "out.txt"]);
+    const toFile = engine.ctl(["cp", "files:/tmp/dir", join(host, "one.txt")]);
+    expect(toFile.code).toBe(1);
+    expect(toFile.stderr).toMatch(/cannot copy a directory to a file/);
+    // A tar on stdin needs an existing directory to land in.
+    const tar = execFileSync("tar", ["-C", host, "-cf", "-", "one.txt"]);
+    const noDir = engine.ctl(["cp", "-", "files:/tmp/nonexistent"], { input: tar.toString("latin1") });
+    expect(noDir.code).toBe(1);
+    expect(noDir.stderr).toMatch(/directory "\/tmp\/nonexistent" not found/);
     const missing = engine.ctl(["cp", "files:/nope", host]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/path "\/nope" not found/);

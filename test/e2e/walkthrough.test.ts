@@ -117,6 +117,46 @@ describe("walkthrough", () => {
     ]);
   });
 
+  it("names the containers, not their sandboxes, when a network in use cannot be removed", () => {
+    const rm = engine.ctl(["network", "rm", "my_network"]);
+    expect(rm.code).toBe(1);
+    const ids = ["blog1", "blog2"].map((n) => inspect(n, "{{.Id}}").slice(0, 12));
+    expect(rm.stderr).toMatch(
+      /^Error response from daemon: error while removing network: network my_network has active endpoints \(name:"blog\d" id:"[a-f0-9]{12}", name:"blog\d" id:"[a-f0-9]{12}"\)\n$/,
+    );
+    for (const id of ids) expect(rm.stderr).toContain(id);
+    const again = engine.ctl(["network", "connect", "my_network", "blog1"]);
+    expect(again.stderr).toBe(
+      "Error response from daemon: endpoint with name blog1 already exists in network my_network\n",
+    );
+  });
+
+  it("filters ps as Docker's: regular-expression names, volumes, refused keys; Mounts and Label in templates", () => {
+    expect(ok(["ps", "--filter", "name=^blog1$", "--format", "{{.Names}}"])).toBe("blog1\n");
+    expect(ok(["ps", "--filter", "name=^/blog2$", "--format", "{{.Names}}"])).toBe("blog2\n");
+    for (const [filter, message] of [
+      ["bogus=1", "invalid filter 'bogus'"],
+      ["status=bogus", "invalid filter 'status=bogus'"],
+    ] as const) {
+      const r = engine.ctl(["ps", "--filter", filter]);
+      expect([r.code, r.stdout, r.stderr]).toEqual([1, "", `Error response from daemon: ${message}\n`]);
+    }
+    ok(["run", "-d", "--name", "mounter", "-l", "tier=web", "-v", "psvol:/data", "busybox", "sleep", "1000"]);
+    expect(
+      ok([
+        "ps",
+        "--filter",
+        "volume=psvol",
+        "--format",
+        '{{.Names}} {{.Mounts}} {{.LocalVolumes}} {{.Label "tier"}}',
+      ]),
+    ).toBe("mounter psvol 1 web\n");
+    expect(ok(["ps", "--filter", "volume=/data", "-q"]).trim()).toBe(
+      inspect("mounter", "{{.Id}}").slice(0, 12),
+    );
+    ok(["rm", "-f", "mounter"]);
+  });
+
   it("mounts host directories, named volumes and a data-only container's volumes", () => {
     const host = mkdtempSync(join(tmpdir(), "tsc-e2e-bind-"));
     writeFileSync(join(host, "index.html"), "from the host\n");
@@ -143,6 +183,20 @@ describe("walkthrough", () => {
     expect(ok(["volume", "ls", "-q"])).toContain("shared");
   });
 
+  it("mounts a volume created with -o options by name; refuses options the local driver does not know", () => {
+    ok(["volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "-o", "o=size=10m", "tmpv"]);
+    expect(
+      ok(["run", "--rm", "-v", "tmpv:/data", "busybox", "sh", "-c", "grep ' /data ' /proc/mounts"]),
+    ).toMatch(/^tmpfs \/data tmpfs rw,.*size=10240k/);
+    const odd = engine.ctl(["volume", "create", "-o", "foo=bar", "odd"]);
+    expect([odd.code, odd.stderr]).toEqual([
+      1,
+      `Error response from daemon: create odd: invalid option key: "foo"\n`,
+    ]);
+    expect(ok(["volume", "ls", "-q", "--filter", "name=^tmpv$", "--filter", "dangling=true"])).toBe("tmpv\n");
+    ok(["volume", "rm", "tmpv"]);
+  });
+
   it("commits, tags, pushes to a local registry, removes and pulls back", async () => {
     registry = await startRegistry();
     ok(["run", "--init", "--name", "changed", "busybox", "sh", "-c", "echo committed > /hello.txt"]);
@@ -157,7 +211,10 @@ describe("walkthrough", () => {
     expect(ok(["images", "--format", "{{.Repository}}"])).not.toContain("walk/hello");
     ok(["pull", remote]);
     expect(ok(["run", "--rm", remote, "cat", "/hello.txt"])).toBe("committed\n");
-    expect(ok(["history", remote])).toContain("add hello");
+    // Newest layer first: the image's short ID on it, <missing> on the layers built elsewhere.
+    const history = ok(["history", remote]).split("\n");
+    expect(history[1]).toMatch(new RegExp(`^${inspect(remote, "{{.Id}}").slice(7, 19)}\\s.*add hello$`));
+    expect(history[2]).toMatch(/^<missing>\s/);
   });
 
   it("shows processes, stats and events", () => {

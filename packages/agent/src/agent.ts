@@ -1,4 +1,3 @@
-import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { failedPrecondition, invalidArgument, isTscError } from "@tsc/core";
@@ -9,6 +8,7 @@ import type {
   ContainerRecord,
   Credentials,
   ExecOptions,
+  ExecProcess,
   NetworkRecord,
   PullProgress,
   PushProgress,
@@ -24,7 +24,7 @@ import {
 } from "@tsc/runtime";
 import { DnsServer } from "./dns/server.js";
 import type { SandboxSetup } from "./endpoints.js";
-import { createInSandbox, DEFAULT_NETWORK, resolveName } from "./endpoints.js";
+import { createInSandbox, DEFAULT_NETWORK, hasEmbeddedDns, resolveName } from "./endpoints.js";
 import { EventLog } from "./events.js";
 import { ClusterNetworks } from "./cluster-networks.js";
 import { HealthChecks, healthConfigOf } from "./health.js";
@@ -33,6 +33,7 @@ import { MetaStore } from "./meta-store.js";
 import { publishedPorts } from "./ports.js";
 import type { ContainerMeta, CreateContainerOptions, HealthState } from "./types.js";
 import type { WorkDiscovery, WorkNetwork } from "./work.js";
+import { TASK_LABEL } from "./work.js";
 
 /** tini from Debian's `tini` package, the default `--init`. */
 const DEFAULT_INIT = "/usr/bin/tini-static";
@@ -109,7 +110,10 @@ export class Agent {
     const dns =
       dnsPort === 0
         ? undefined
-        : new DnsServer({ resolve: (name, client) => ref.agent?.resolve(name, client) });
+        : new DnsServer({
+            resolve: (name, client) => ref.agent?.resolve(name, client),
+            upstreamsOf: (client) => ref.agent?.dnsUpstreamsOf(client),
+          });
     const agent = new Agent(opts, images, volumes, networks, containers, meta, dns);
     ref.agent = agent;
     await agent.recover();
@@ -163,7 +167,7 @@ export class Agent {
   }
 
   /** Starts a command in a running container with its stdio as streams (`exec`, interactive or not). */
-  execStream(ref: string, opts: ExecOptions): Promise<ChildProcessWithoutNullStreams> {
+  execStream(ref: string, opts: ExecOptions): Promise<ExecProcess> {
     return this.containers.execStream(ref, opts);
   }
 
@@ -207,6 +211,10 @@ export class Agent {
     const mode = networkMode ?? DEFAULT_NETWORK;
     if (o.name !== undefined) this.containers.checkName(o.name);
     const toPublish = publishedPorts(ports ?? [], publishAll ?? false, exposedPorts ?? [], image.config);
+    // On a user-defined network the embedded DNS is the container's only nameserver (it answers
+    // the network's names) and forwards the rest to the container's own servers, as Docker does;
+    // on the default bridge network (no name resolution) those servers go into resolv.conf.
+    const ownDns = this.dns && spec.dns?.length && hasEmbeddedDns(mode) ? spec.dns : undefined;
     const metaOf = (id: string, setup: SandboxSetup): ContainerMeta => ({
       id,
       ...(setup.sandbox ? { sandbox: setup.sandbox } : {}),
@@ -216,6 +224,7 @@ export class Agent {
       exposedPorts: exposedPorts ?? [],
       ...(healthcheck ? { healthcheck } : {}),
       autoRemove: autoRemove ?? false,
+      ...(ownDns ? { dnsUpstreams: ownDns } : {}),
     });
     let startError: unknown;
     const { setup, made: rec } = await createInSandbox(
@@ -227,7 +236,7 @@ export class Agent {
         const made = await this.containers.create({
           ...spec,
           network,
-          ...(gateway && this.dns && !spec.dns?.length ? { dns: [gateway] } : {}),
+          ...(gateway && this.dns && (ownDns || !spec.dns?.length) ? { dns: [gateway] } : {}),
         });
         if (!then.start) return made;
         // Its meta (endpoints for DNS, healthcheck) and DNS server are in place before it runs. A
@@ -385,6 +394,17 @@ export class Agent {
     if (m && m.restartToken !== token) await this.meta.save({ ...m, restartToken: token });
   }
 
+  /** The cluster task container `rec` works for: the one that adopted it, else its label's. */
+  taskOf(rec: ContainerRecord): string | undefined {
+    return this.meta.get(rec.id)?.taskId ?? rec.spec.labels?.[TASK_LABEL];
+  }
+
+  /** Hands kept container `id` to task `taskId` (see WorkItem.adopts). */
+  async setTaskOf(id: string, taskId: string): Promise<void> {
+    const m = this.meta.get(id);
+    if (m && m.taskId !== taskId) await this.meta.save({ ...m, taskId });
+  }
+
   /** The `docker inspect` document of a container. */
   async inspect(ref: string): Promise<Record<string, unknown>> {
     const rec = this.containers.get(ref);
@@ -421,7 +441,7 @@ export class Agent {
    */
   resolve(name: string, clientIp: string): string[] | undefined {
     const q = name.toLowerCase().replace(/\.$/, "");
-    const client = this.meta.all().find((m) => m.endpoints.some((e) => e.ipAddress === clientIp));
+    const client = this.dnsClient(clientIp);
     if (client) {
       const answers: string[] = [];
       for (const e of client.endpoints)
@@ -440,6 +460,16 @@ export class Agent {
       endpoints: this.meta.get(c.id)?.endpoints ?? [],
     }));
     return resolveName(name, clientIp, all);
+  }
+
+  /** The embedded DNS's upstreams for the container at `clientIp`: its own `--dns` servers, if any. */
+  dnsUpstreamsOf(clientIp: string): string[] | undefined {
+    return this.dnsClient(clientIp)?.dnsUpstreams;
+  }
+
+  /** The container that has address `clientIp` on one of its networks (a DNS query's sender). */
+  private dnsClient(clientIp: string): ContainerMeta | undefined {
+    return this.meta.all().find((m) => m.endpoints.some((e) => e.ipAddress === clientIp));
   }
 
   /** Saves a container's metadata and makes sure its networks' DNS servers listen. */

@@ -1,6 +1,6 @@
 import type { NetworkAttachment } from "@tsc/runtime";
 import { describe, expect, it } from "vitest";
-import { resolveName } from "./endpoints.js";
+import { hasEmbeddedDns, resolveName } from "./endpoints.js";
 
 const ep = (network: string, ip: string, aliases: string[] = []): NetworkAttachment => ({
   network,
@@ -39,5 +39,17 @@ describe("resolveName", () => {
     // The default bridge has no name resolution, as in Docker.
     expect(resolveName("web", "10.0.0.5", containers)).toBeUndefined();
     expect(resolveName("db", "192.0.2.1", containers)).toBeUndefined();
+  });
+});
+
+describe("hasEmbeddedDns", () => {
+  it("is true on user-defined networks only: --dns servers go into resolv.conf elsewhere", () => {
+    expect(["app", "webstack_default"].map(hasEmbeddedDns)).toEqual([true, true]);
+    expect(["bridge", "none", "host", "container:web"].map(hasEmbeddedDns)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -5,6 +5,15 @@ import type { EndpointRequest } from "./types.js";
 /** Docker's default network: containers join it unless told otherwise; it has no name resolution. */
 export const DEFAULT_NETWORK = "bridge";
 
+/**
+ * Whether a container in network mode `mode` has the embedded DNS as its nameserver, with its own
+ * `--dns` servers as that server's upstreams: on user-defined networks, as in Docker. Not on the
+ * default bridge network (its `--dns` servers go into resolv.conf), `none`, `host` or `container:`.
+ */
+export function hasEmbeddedDns(mode: string): boolean {
+  return mode !== DEFAULT_NETWORK && mode !== "none" && mode !== "host" && !mode.startsWith("container:");
+}
+
 /** What a container's network setup produced. */
 export interface SandboxSetup {
   network: NetworkMode;

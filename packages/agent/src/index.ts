@@ -6,7 +6,7 @@ export { EventLog, matchesFilters } from "./events.js";
 export type { EngineEvent } from "./events.js";
 export { HEALTH_DEFAULTS, HealthMonitor } from "./health.js";
 export { expandPortSpec } from "./ports.js";
-export { portMap } from "./inspect.js";
+export { mountsOf, portMap } from "./inspect.js";
 export type * from "./types.js";
 export { Worker } from "./worker.js";
 export type * from "./work.js";

@@ -17,7 +17,8 @@ export function portMap(
   return out;
 }
 
-function mountsOf(rec: ContainerRecord) {
+/** A container's mounts as `docker inspect` lists them (`Mounts`): binds, tmpfs, volumes. */
+export function mountsOf(rec: ContainerRecord): Record<string, unknown>[] {
   const runMounts = (rec.runSpec ?? rec.spec).mounts ?? [];
   const volumeTargets = new Set((rec.volumes ?? []).map((v) => v.target));
   const out: Record<string, unknown>[] = [];
@@ -111,7 +112,7 @@ export function inspectContainer(
       VolumesFrom: s.volumesFrom ?? null,
       CapAdd: s.capAdd ?? null,
       CapDrop: s.capDrop ?? null,
-      Dns: s.dns ?? [],
+      Dns: meta?.dnsUpstreams ?? s.dns ?? [], // its resolv.conf names the embedded DNS instead
       ExtraHosts: s.extraHosts ?? null,
       Privileged: s.privileged ?? false,
       ReadonlyRootfs: s.readOnly ?? false,

@@ -60,6 +60,13 @@ export interface ContainerMeta {
   exposedPorts: string[];
   healthcheck?: HealthConfig;
   autoRemove: boolean;
+  /**
+   * Its own DNS servers (`--dns`, compose `dns:`) when the embedded DNS is its nameserver: the
+   * embedded DNS forwards the names it does not know there instead of to the host's servers.
+   */
+  dnsUpstreams?: string[];
   /** The last in-place restart this container did for its task (see WorkItem.restartToken). */
   restartToken?: string;
+  /** The task that adopted this kept container (see WorkItem.adopts); else its TASK_LABEL's. */
+  taskId?: string;
 }

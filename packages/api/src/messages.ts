@@ -89,6 +89,16 @@ export interface ContainerSummary {
   networks: string[];
   restartCount: number;
   sizeRootFs: number;
+  /** What it mounts, for ps's `{{.Mounts}}`, `{{.LocalVolumes}}` and `--filter volume=`. */
+  mounts: MountPoint[];
+}
+/** One mount of a `ps` row (Docker's MountPoint fields that ps reads). */
+export interface MountPoint {
+  type: string;
+  name: string;
+  source: string;
+  destination: string;
+  driver: string;
 }
 /** `LogsRequest`; tail -1 = all. */
 export interface LogsRequest {

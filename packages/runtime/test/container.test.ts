@@ -421,6 +421,31 @@ describe("containers under conmon + runc", () => {
     await manager.remove("survivor");
     await manager.remove("quitter");
   });
+
+  it("starts again a container its owner left restarting, with a new restart count", async () => {
+    const c = await run({ name: "bouncer", cmd: ["sh", "-c", "exit 1"], restartPolicy: { name: "always" } });
+    // Between two runs, with a back-off long enough (800 ms and more) to stop the owner in it.
+    await expect
+      .poll(() => manager.get(c.id).status === "restarting" && manager.get(c.id).restartCount >= 3, {
+        timeout: 10_000,
+      })
+      .toBe(true);
+    await new Promise((r) => setTimeout(r, 200)); // its record saved as restarting
+    expect(manager.get(c.id).status).toBe("restarting");
+    manager.close();
+    images = new ImageStore(join(root, "data"));
+    manager = await ContainerManager.open({
+      dataRoot: join(root, "data"),
+      runRoot: join(root, "run"),
+      images,
+    });
+    expect(manager.get("bouncer")).toMatchObject({ id: c.id, restartCount: 0 });
+    expect(manager.get("bouncer").status).not.toBe("restarting");
+    // …and its policy goes on from there.
+    await expect.poll(() => manager.get(c.id).restartCount, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await manager.stop(c.id, { timeout: 1 });
+    await manager.remove(c.id);
+  });
 });
 
 describe("owner process killed with kill -9", () => {

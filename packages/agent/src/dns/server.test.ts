@@ -50,6 +50,13 @@ async function clientSocket(address = HOST): Promise<dgram.Socket> {
 
 const datas = (res: any): string[] => res.answers.map((a: any) => a.data);
 
+/** `list` rotated left by `k`: the order of the k-th answer to one repeated query. */
+const rotate = <T>(list: T[], k: number): T[] => [
+  ...list.slice(k % list.length),
+  ...list.slice(0, k % list.length),
+];
+const WEB = ["10.0.0.2", "10.0.0.3", "10.0.0.1"];
+
 /** Sends one UDP query from a fresh (or given) socket and resolves to the decoded response. */
 async function udpQuery(port: number, q: Packet | Buffer, sock?: dgram.Socket): Promise<any> {
   const s = sock ?? dgram.createSocket("udp4");
@@ -192,6 +199,41 @@ describe("DnsServer", () => {
     expect(server.stats).toEqual({ queries: 2, forwarded: 2, failures: 0, cacheHits: 0 });
   });
 
+  it("forwards a client's queries to its own upstreams when it has some, else to the default ones", async () => {
+    const host = await startUpstream();
+    const own = await startUpstream();
+    const asked: string[] = [];
+    const { server, port } = await startServer({
+      upstreams: [`${HOST}:${host.port}`],
+      upstreamsOf: (client) => {
+        asked.push(client);
+        return client === "127.0.0.2" ? [`${HOST}:${own.port}`, "not an address"] : undefined;
+      },
+    });
+    const withOwn = await clientSocket("127.0.0.2");
+    const without = await clientSocket("127.0.0.3");
+    expect(datas(await udpQuery(port, query("a.example.com", "A", 1), withOwn))).toEqual(["93.184.216.34"]);
+    expect([host.ids.length, own.ids.length]).toEqual([0, 1]);
+    expect(datas(await udpQuery(port, query("b.example.com", "A", 2), without))).toEqual(["93.184.216.34"]);
+    expect([host.ids.length, own.ids.length]).toEqual([1, 1]);
+    // Names we own are answered without asking for upstreams.
+    expect(datas(await udpQuery(port, query("web", "A", 3), withOwn))).toEqual(WEB);
+    expect(asked).toEqual(["127.0.0.2", "127.0.0.3"]);
+    expect(server.stats).toEqual({ queries: 3, forwarded: 2, failures: 0, cacheHits: 0 });
+  });
+
+  it("forwards to the default upstreams when a client's own ones are only ourselves", async () => {
+    const host = await startUpstream();
+    let ownPort = 0;
+    const { port } = await startServer({
+      upstreams: [`${HOST}:${host.port}`],
+      upstreamsOf: () => [`${HOST}:${ownPort}`],
+    });
+    ownPort = port;
+    expect(datas(await udpQuery(port, query("c.example.com", "A", 1)))).toEqual(["93.184.216.34"]);
+    expect(host.ids).toHaveLength(1);
+  });
+
   it("answers SERVFAIL when the upstream never answers", async () => {
     const up = await startUpstream({ silent: true });
     const { server, port } = await startServer({ upstreams: [`${HOST}:${up.port}`], forwardTimeoutMs: 200 });
@@ -243,7 +285,7 @@ describe("DnsServer", () => {
 });
 
 describe("DnsServer reply cache", () => {
-  it("answers a repeated query from the cache with the new ID and the same reply", async () => {
+  it("answers a repeated query from the cache with the new ID and the same reply, rotated", async () => {
     const { server, port } = await startServer({ ttl: 7 });
     const sock = await clientSocket();
     const first = await udpQuery(port, query("web", "A", 1), sock);
@@ -251,8 +293,8 @@ describe("DnsServer reply cache", () => {
     const third = await udpQuery(port, query("web", "A", 0xfffe), sock);
     expect(second.id).toBe(2);
     expect(third.id).toBe(0xfffe);
-    expect({ ...second, id: 1 }).toEqual(first);
-    expect({ ...third, id: 1 }).toEqual(first);
+    expect({ ...second, id: 1 }).toEqual({ ...first, answers: rotate(first.answers, 1) });
+    expect({ ...third, id: 1 }).toEqual({ ...first, answers: rotate(first.answers, 2) });
     expect(third.flag_aa).toBe(true);
     expect(third.answers.every((a: any) => a.ttl === 7 && a.name === "web")).toBe(true);
     expect(server.stats).toEqual({ queries: 3, forwarded: 0, failures: 0, cacheHits: 2 });
@@ -277,7 +319,7 @@ describe("DnsServer reply cache", () => {
     expect(server.stats.cacheHits).toBe(2); // the 2nd, and the 4th (same addresses as the 1st)
   });
 
-  it("keeps the resolver's order, so a rotating resolver rotates the answers", async () => {
+  it("caches per order of the resolver, and rotates that order by one more on each query", async () => {
     const ips = ["10.0.0.1", "10.0.0.2", "10.0.0.3"];
     let turn = 0;
     const { server, port } = await startServer({
@@ -289,15 +331,50 @@ describe("DnsServer reply cache", () => {
     const sock = await clientSocket();
     const seen: string[][] = [];
     for (let id = 1; id <= 6; id++) seen.push(datas(await udpQuery(port, query("web", "A", id), sock)));
-    expect(seen).toEqual([
-      ["10.0.0.1", "10.0.0.2", "10.0.0.3"],
-      ["10.0.0.2", "10.0.0.3", "10.0.0.1"],
-      ["10.0.0.3", "10.0.0.1", "10.0.0.2"],
-      ["10.0.0.1", "10.0.0.2", "10.0.0.3"],
-      ["10.0.0.2", "10.0.0.3", "10.0.0.1"],
-      ["10.0.0.3", "10.0.0.1", "10.0.0.2"],
-    ]);
+    // The resolver's rotation (by t) and the server's (by t) add up.
+    expect(seen).toEqual([0, 2, 4, 6, 8, 10].map((k) => rotate(ips, k)));
     expect(server.stats.cacheHits).toBe(3); // each order encoded once
+  });
+
+  it("rotates a multi-address answer between successive queries, every address kept, all from the cache", async () => {
+    const twelve = Array.from({ length: 12 }, (_, i) => `10.0.1.${i + 1}`);
+    const names: Record<string, string[]> = { web: WEB, "tasks.web": WEB, big: twelve, one: ["10.0.0.9"] };
+    const { server, port } = await startServer({ ttl: 7, resolve: (n) => names[n] ?? [] });
+    const sock = await clientSocket();
+    for (let turn = 0; turn < 14; turn++) {
+      for (const name of ["web", "tasks.web", "big", "one"]) {
+        const res = await udpQuery(port, query(name, "A", turn + 1), sock);
+        expect([res.id, res.rcode, datas(res)]).toEqual([turn + 1, "NOERROR", rotate(names[name]!, turn)]);
+        expect(res.answers.every((a: any) => a.ttl === 7 && a.type === "A" && a.name === name)).toBe(true);
+      }
+    }
+    // Each name encoded once, whatever its number of addresses (12 is more than the 8 orders kept).
+    expect(server.stats).toEqual({ queries: 56, forwarded: 0, failures: 0, cacheHits: 52 });
+  });
+
+  it("rotates over TCP too, and answers queries too long to cache rotated", async () => {
+    const { port } = await startServer();
+    const res = await tcpQueries(
+      port,
+      [0, 1, 2, 3].map((id) => query("web", "A", id)),
+    );
+    expect(res.map(datas)).toEqual([0, 1, 2, 3].map((k) => rotate(WEB, k)));
+    // Over 512 bytes (a big EDNS option): answered from records every time, still rotated.
+    const long = (id: number): Packet => ({
+      ...query("web", "A", id),
+      additionals: [
+        {
+          type: "OPT",
+          name: ".",
+          udpPayloadSize: 4096,
+          options: [{ code: 65001, data: Buffer.alloc(600) }],
+        } as any,
+      ],
+    });
+    const sock = await clientSocket();
+    const orders = [];
+    for (let id = 1; id <= 3; id++) orders.push(datas(await udpQuery(port, long(id), sock)));
+    expect(orders).toEqual([0, 1, 2].map((k) => rotate(WEB, k)));
   });
 
   it("answers each client from the resolver's answer for that client", async () => {
@@ -362,7 +439,7 @@ describe("DnsServer reply cache", () => {
       expect(lower.questions[0].name).toBe("web");
       expect(lower.flag_rd).toBe(false);
       expect(lower.flag_ra).toBe(true);
-      expect(datas(lower)).toEqual(["10.0.0.2", "10.0.0.3", "10.0.0.1"]);
+      expect(datas(lower)).toEqual(rotate(WEB, id - 1));
     }
   });
 
@@ -378,12 +455,12 @@ describe("DnsServer reply cache", () => {
       const small = await udpQuery(port, query("big", "A", id), sock);
       expect([small.id, small.flag_tc, small.answers]).toEqual([id, true, []]);
       const large = await udpQuery(port, { ...edns, id }, sock);
-      expect([large.id, large.flag_tc, datas(large)]).toEqual([id, false, many]);
+      expect([large.id, large.flag_tc, datas(large)]).toEqual([id, false, rotate(many, id - 1)]);
     }
     const overTcp = await tcpQueries(port, [query("big", "A", 7), query("big", "A", 8)]);
     expect(overTcp.map((r) => [r.id, r.flag_tc, datas(r)])).toEqual([
       [7, false, many],
-      [8, false, many],
+      [8, false, rotate(many, 1)],
     ]);
     expect(server.stats.cacheHits).toBe(3);
   });
@@ -396,8 +473,8 @@ describe("DnsServer reply cache", () => {
       query("ghost", "A", 12),
     ]);
     expect(res.map((r) => [r.id, r.rcode, datas(r)])).toEqual([
-      [10, "NOERROR", ["10.0.0.2", "10.0.0.3", "10.0.0.1"]],
-      [11, "NOERROR", ["10.0.0.2", "10.0.0.3", "10.0.0.1"]],
+      [10, "NOERROR", WEB],
+      [11, "NOERROR", rotate(WEB, 1)],
       [12, "NXDOMAIN", []],
     ]);
     expect(server.stats.cacheHits).toBe(1);

@@ -3,9 +3,16 @@ import dns from "node:dns";
 import net from "node:net";
 import dnsPacket from "dns-packet";
 import type { Answer, DecodedPacket, OptAnswer } from "dns-packet";
-import { Forwarder, frame, hostUpstreams, parseUpstream, type Upstream } from "./upstream.js";
+import {
+  Forwarder,
+  frame,
+  hostUpstreams,
+  parseUpstream,
+  tryParseUpstream,
+  type Upstream,
+} from "./upstream.js";
 
-/** What the server asks the engine. `undefined` = not a name we own → forward upstream; `[]` = ours but no such name → NXDOMAIN; otherwise the IPv4 addresses to answer (in the order given). `client` is the querying container's IP. */
+/** What the server asks the engine. `undefined` = not a name we own → forward upstream; `[]` = ours but no such name → NXDOMAIN; otherwise the IPv4 addresses to answer (every one, rotated between queries: see {@link DnsServer}). `client` is the querying container's IP. */
 export type NameResolver = (name: string, client: string) => string[] | undefined;
 
 /** Options of a {@link DnsServer}. */
@@ -13,6 +20,12 @@ export interface DnsServerOptions {
   resolve: NameResolver;
   /** Upstream resolvers as "ip" or "ip:port"; default: nameservers from /etc/resolv.conf. */
   upstreams?: string[];
+  /**
+   * The querying container's own upstream resolvers (its `--dns` / `dns:`, "ip" or "ip:port"), asked
+   * instead of the default ones for the names it forwards; none (or `undefined`) = the default ones.
+   * `client` is the querying container's IP. Called only for queries that are forwarded.
+   */
+  upstreamsOf?: (client: string) => string[] | undefined;
   /** With the resolv.conf default, drop 127.0.0.0/8 (and ::1) nameservers. */
   skipLoopbackUpstreams?: boolean;
   /** How long a forwarded query may take before the client gets SERVFAIL (default 2000). */
@@ -50,7 +63,21 @@ interface CacheEntry {
   /** The largest reply allowed (UDP payload size, or 65535 over TCP). */
   limit: number;
   /** Oldest first. */
-  variants: { ips: string[]; reply: Buffer }[];
+  variants: Variant[];
+  /** Queries answered from this entry so far: the rotation of the next multi-address answer. */
+  turn: number;
+}
+/** One cached reply: built from `ips` in the resolver's order, rotated on the way out. */
+interface Variant {
+  ips: string[];
+  reply: Buffer;
+  records: RecordLayout | undefined;
+}
+/** Where the answer records of a reply are: `count` records of `size` bytes from byte `at` to the end. */
+interface RecordLayout {
+  at: number;
+  size: number;
+  count: number;
 }
 interface Listener {
   port: number;
@@ -59,7 +86,14 @@ interface Listener {
   conns: Set<net.Socket>;
 }
 
-/** Serves A/AAAA for our names and forwards the rest (UDP over UDP, TCP over TCP) to the upstream resolvers. */
+/**
+ * Serves A/AAAA for our names and forwards the rest (UDP over UDP, TCP over TCP) to the upstream
+ * resolvers: the querying container's own ones when it has some, else the default ones. An answer
+ * with several addresses is rotated by one between successive identical queries (round-robin, as
+ * Docker's embedded DNS shuffles them), so clients that take the first address spread over them;
+ * the rotation moves the records of the encoded reply, so it costs a copy, and the reply cache
+ * still keys on the resolver's order.
+ */
 export class DnsServer {
   /** Queries answered, forwarded, failed, and answered with a cached reply (for tests and benchmarks). */
   readonly stats = { queries: 0, forwarded: 0, failures: 0, cacheHits: 0 };
@@ -68,6 +102,8 @@ export class DnsServer {
   private readonly forwarder: Forwarder;
   private readonly ttl: number;
   private upstreams: Promise<Upstream[]> | undefined;
+  /** The rotation of answers to queries too long to cache (they have no entry to count in). */
+  private turn = 0;
   private closed = false;
 
   constructor(private readonly opts: DnsServerOptions) {
@@ -178,25 +214,46 @@ export class DnsServer {
       this.stats.failures++;
       return send(withId(reply(q, SERVFAIL), msg));
     }
-    if (ips === undefined) return this.forward(msg, q, proto, send);
+    if (ips === undefined) return this.forward(msg, q, proto, client, send);
+    const turn = entry ? entry.turn++ : key === undefined ? this.turn++ : 0;
     if (entry)
       for (const v of entry.variants)
         if (sameIps(v.ips, ips)) {
           this.stats.cacheHits++;
-          return send(withId(Buffer.from(v.reply), msg)); // a copy: a send may still hold the buffer
+          // A copy either way: a send may still hold the buffer.
+          return send(withId(rotated(v.reply, v.records, turn), msg));
         }
     const limit = entry?.limit ?? (proto === "udp" ? udpLimit(q) : 65535);
     const out = this.answer(q, ips, limit);
+    const variant: Variant = { ips: ips.slice(), reply: out, records: recordLayout(out) };
     if (key !== undefined) {
-      const variant = { ips: ips.slice(), reply: Buffer.from(out) };
       if (entry) {
         if (entry.variants.push(variant) > MAX_VARIANTS) entry.variants.shift();
       } else {
         if (cache.size >= MAX_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-        cache.set(key, { q, name, limit, variants: [variant] });
+        cache.set(key, { q, name, limit, variants: [variant], turn: 1 });
       }
     }
-    send(withId(out, msg));
+    send(withId(rotated(out, variant.records, turn), msg));
+  }
+
+  /** Where `client`'s forwarded queries go: its own upstreams when it has usable ones, else the default ones. */
+  private async upstreamsFor(client: string): Promise<Upstream[]> {
+    const own = this.notOurs((this.opts.upstreamsOf?.(client) ?? []).flatMap(tryParseUpstream));
+    if (own.length > 0) return own;
+    this.upstreams ??= hostUpstreams(undefined, this.opts.skipLoopbackUpstreams).then(
+      (l) => l.map(parseUpstream),
+      (err: unknown) => {
+        this.upstreams = undefined; // an unreadable resolv.conf is retried on the next query
+        throw err;
+      },
+    );
+    return this.notOurs(await this.upstreams);
+  }
+
+  /** Without our own listeners: forwarding to ourselves would loop until every hop timed out. */
+  private notOurs(ups: Upstream[]): Upstream[] {
+    return ups.filter((u) => ![...this.listeners].some(([a, l]) => a === u.address && l.port === u.port));
   }
 
   /** The reply to `q` from the resolver's addresses: NXDOMAIN for none, else A records (none for other types). */
@@ -212,21 +269,10 @@ export class DnsServer {
     return reply(q, 0, answers, true, limit);
   }
 
-  private forward(msg: Buffer, q: DecodedPacket, proto: "udp" | "tcp", send: Send): void {
+  private forward(msg: Buffer, q: DecodedPacket, proto: "udp" | "tcp", client: string, send: Send): void {
     this.stats.forwarded++;
-    this.upstreams ??= hostUpstreams(undefined, this.opts.skipLoopbackUpstreams).then(
-      (l) => l.map(parseUpstream),
-      (err: unknown) => {
-        this.upstreams = undefined; // an unreadable resolv.conf is retried on the next query
-        throw err;
-      },
-    );
-    this.upstreams
-      .then((all) => {
-        // Never forward to ourselves: that would loop until every hop timed out.
-        const ups = all.filter(
-          (u) => ![...this.listeners].some(([a, l]) => a === u.address && l.port === u.port),
-        );
+    this.upstreamsFor(client)
+      .then((ups) => {
         if (this.closed || ups.length === 0) return undefined;
         return proto === "tcp" ? this.forwarder.tcp(msg, ups) : this.forwarder.udp(msg, ups);
       })
@@ -250,6 +296,36 @@ function reply(q: DecodedPacket, rcode: number, answers: Answer[] = [], aa = fal
   const full = dnsPacket.encode({ ...base, flags, answers });
   if (full.length <= limit) return full;
   return dnsPacket.encode({ ...base, flags: flags | dnsPacket.TRUNCATED_RESPONSE, answers: [] });
+}
+
+/**
+ * Where the answer records of our reply are, when it has two or more: they are its last section and
+ * all of one size (dns-packet writes each record's name in full, and all are A records of the
+ * question's name). Undefined for fewer records or a layout other than that.
+ */
+function recordLayout(reply: Buffer): RecordLayout | undefined {
+  const count = reply.readUInt16BE(6);
+  if (count < 2 || reply.readUInt16BE(4) !== 1 || reply.readUInt32BE(8) !== 0) return undefined;
+  let at = 12;
+  while (at < reply.length && reply[at] !== 0) {
+    if (reply[at]! >= 0xc0) return undefined; // a compressed name
+    at += reply[at]! + 1;
+  }
+  at += 5; // the root label, type and class
+  const size = (reply.length - at) / count;
+  return Number.isInteger(size) && size > 0 ? { at, size, count } : undefined;
+}
+
+/** A copy of `reply` whose answer records are rotated left by `turn` (modulo their count). */
+function rotated(reply: Buffer, records: RecordLayout | undefined, turn: number): Buffer {
+  const shift = records ? turn % records.count : 0;
+  if (!records || shift === 0) return Buffer.from(reply);
+  const out = Buffer.allocUnsafe(reply.length);
+  const split = records.at + shift * records.size;
+  reply.copy(out, 0, 0, records.at);
+  reply.copy(out, records.at, split);
+  reply.copy(out, records.at + reply.length - split, records.at, split);
+  return out;
 }
 
 /** Sets the ID of `out` (a buffer of our own) to that of the query `msg`; returns `out`. */

@@ -81,6 +81,15 @@ export function parseUpstream(spec: string): Upstream {
   return { address, port, family: family === 6 ? 6 : 4 };
 }
 
+/** {@link parseUpstream}'s upstream in a list, or an empty list for a spec it refuses (for `flatMap`). */
+export function tryParseUpstream(spec: string): Upstream[] {
+  try {
+    return [parseUpstream(spec)];
+  } catch {
+    return [];
+  }
+}
+
 type Pending = {
   upstreams: Upstream[];
   question: string;

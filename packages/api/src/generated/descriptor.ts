@@ -117,6 +117,16 @@ export const API_DESCRIPTOR: unknown = {
                 networks: { rule: "repeated", type: "string", id: 15 },
                 restartCount: { type: "int32", id: 16 },
                 sizeRootFs: { type: "int64", id: 17 },
+                mounts: { rule: "repeated", type: "MountPoint", id: 18 },
+              },
+            },
+            MountPoint: {
+              fields: {
+                type: { type: "string", id: 1 },
+                name: { type: "string", id: 2 },
+                source: { type: "string", id: 3 },
+                destination: { type: "string", id: 4 },
+                driver: { type: "string", id: 5 },
               },
             },
             ListContainersReply: {

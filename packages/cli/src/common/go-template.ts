@@ -10,6 +10,20 @@ type Fn = (...args: unknown[]) => unknown;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const has = (o: Obj, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
+/** The objects `goStruct` marked, with their Go type names. */
+const STRUCTS = new WeakMap<object, string>();
+
+/**
+ * Marks `obj` as a Go struct of type `type` (e.g. `*formatter.ContainerContext`): a template that
+ * names a field it lacks fails as Go's does (`can't evaluate field X in type T`) instead of printing
+ * `<no value>` as for a map, and its function-valued fields are methods: `{{.Label "a"}}` calls
+ * `Label("a")`, `{{.Mounts}}` calls `Mounts()`.
+ */
+export function goStruct<T extends object>(obj: T, type: string): T {
+  STRUCTS.set(obj, type);
+  return obj;
+}
+
 /** Go's notion of truth: zero values, nil and empty collections are false. */
 function truth(v: unknown): boolean {
   if (v === null || v === undefined) return false;
@@ -250,8 +264,27 @@ class Exec {
     const [first, ...rest] = c.args;
     if (first === undefined) return undefined;
     if (first.k === "ident") return this.call(dot, first.name, rest, final, c);
-    if (rest.length || final.length)
-      this.fail(first.pos, argString(first), `can't give argument to non-function ${argString(first)}`);
+    if (rest.length || final.length) {
+      const method =
+        first.k === "field" || first.k === "var" || first.k === "chain"
+          ? this.arg(dot, first, true)
+          : undefined;
+      if (typeof method !== "function")
+        this.fail(first.pos, argString(first), `can't give argument to non-function ${argString(first)}`);
+      const args = [...rest.map((a) => this.arg(dot, a)), ...final];
+      const want = (method as Fn).length;
+      if (args.length !== want)
+        this.fail(
+          first.pos,
+          argString(first),
+          `wrong number of args for ${"idents" in first ? (first.idents.at(-1) ?? "") : ""}: want ${want} got ${args.length}`,
+        );
+      try {
+        return (method as Fn)(...args);
+      } catch (e) {
+        this.fail(first.pos, argString(first), e instanceof Error ? e.message : String(e));
+      }
+    }
     if (first.k === "lit" && first.value === null) this.fail(first.pos, "nil", "nil is not a command");
     return this.arg(dot, first);
   }
@@ -278,16 +311,17 @@ class Exec {
     }
   }
 
-  private arg(dot: unknown, a: Arg): unknown {
+  /** An operand's value; with `method`, a method its chain ends in is returned uncalled. */
+  private arg(dot: unknown, a: Arg, method = false): unknown {
     switch (a.k) {
       case "dot":
         return dot;
       case "field":
-        return this.fields(dot, a);
+        return this.fields(dot, a, method);
       case "var":
-        return this.fields(this.vars.findLast((e) => e[0] === a.name)?.[1], a);
+        return this.fields(this.vars.findLast((e) => e[0] === a.name)?.[1], a, method);
       case "chain":
-        return this.fields(this.arg(dot, a.node), a);
+        return this.fields(this.arg(dot, a.node), a, method);
       case "pipe":
         return this.pipe(dot, a.pipe);
       case "ident":
@@ -302,11 +336,23 @@ class Exec {
    * `<no value>`. A field also finds its JSON spelling (`.Time` → `time`, `.ID` → `id`): Docker's
    * documents are Go structs whose fields have JSON names, and its templates use the field names.
    */
-  private fields(v: unknown, a: Extract<Arg, { idents: string[] }>): unknown {
-    for (const id of a.idents) {
+  private fields(v: unknown, a: Extract<Arg, { idents: string[] }>, method = false): unknown {
+    for (const [i, id] of a.idents.entries()) {
       if (v === null || v === undefined) return undefined;
       if (!isObj(v)) this.fail(a.pos, argString(a), `can't evaluate field ${id} in type ${goType(v)}`);
+      const struct = STRUCTS.get(v);
+      if (struct !== undefined && !has(v, id))
+        this.fail(a.pos, argString(a), `can't evaluate field ${id} in type ${struct}`);
       v = has(v, id) ? v[id] : jsonField(v, id);
+      if (typeof v === "function" && !(method && i === a.idents.length - 1)) {
+        if ((v as Fn).length > 0)
+          this.fail(a.pos, argString(a), `wrong number of args for ${id}: want ${(v as Fn).length} got 0`);
+        try {
+          v = (v as Fn)();
+        } catch (e) {
+          this.fail(a.pos, argString(a), e instanceof Error ? e.message : String(e));
+        }
+      }
     }
     return v;
   }

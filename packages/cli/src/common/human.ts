@@ -1,4 +1,5 @@
 // Human-readable formatting as the Docker CLI prints it (docker/go-units, docker/cli formatter, moby state).
+import { invalidArgument } from "@tsc/core";
 
 const DECIMAL_UNITS = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
 const BINARY_UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"];
@@ -27,6 +28,22 @@ export function humanDuration(ms: number): string {
 /** "<humanDuration> ago" for an ISO timestamp, as docker's CREATED column. */
 export function timeAgo(iso: string, now: number = Date.now()): string {
   return `${humanDuration(now - Date.parse(iso))} ago`;
+}
+
+/** Go's `time.Unix(s, 0).Format(time.RFC3339)`: whole seconds in the local zone, `Z` for UTC. */
+export function rfc3339Local(iso: string): string {
+  const d = new Date(Date.parse(iso));
+  if (Number.isNaN(d.getTime())) return "";
+  const off = -d.getTimezoneOffset();
+  const two = (n: number) => String(n).padStart(2, "0");
+  const zone =
+    off === 0
+      ? "Z"
+      : `${off > 0 ? "+" : "-"}${two(Math.trunc(Math.abs(off) / 60))}:${two(Math.abs(off) % 60)}`;
+  return (
+    `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}` +
+    `T${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}${zone}`
+  );
 }
 
 /** The container state fields `containerStatusText` reads. */
@@ -111,10 +128,10 @@ export function bytesSize(bytes: number): string {
   return customSize(bytes, 1024, BINARY_UNITS, 4);
 }
 
-/** go-units RAMInBytes ("512m", "1g", "100k", "1.5GiB", "1024"); throws on bad input. */
+/** go-units RAMInBytes ("512m", "1g", "100k", "1.5GiB", "1024"); bad input is an InvalidArgument error. */
 export function parseBytes(text: string): number {
   const fail = (): never => {
-    throw new Error(`invalid size: '${text}'`);
+    throw invalidArgument(`invalid size: '${text}'`);
   };
   const sep = text.search(/[0-9. ](?=[^0-9. ]*$)/); // Go: strings.LastIndexAny(text, "0123456789. ")
   if (sep === -1) return fail();

@@ -83,7 +83,7 @@ describe("formatRows", () => {
 
   it("rejects unknown fields like Go's template engine", () => {
     expect(() => formatRows(volumes, { format: "table {{.Size}}", columns })).toThrow(
-      `template: :1:3: executing "" at <.Size>: can't evaluate field Size`,
+      `template: :1:2: executing "" at <.Size>: can't evaluate field Size in type *formatter.Context`,
     );
     expect(() => formatRows(volumes, { format: "{{.Mountpoint}}", columns })).toThrow(
       "can't evaluate field Mountpoint",
@@ -108,6 +108,40 @@ describe("formatRows", () => {
     ).toBe("name: pgdata\ndriver: local\n");
     expect(formatRows(volumes.slice(0, 1), { format: "{{json .Name}} {{json .}}", columns })).toBe(
       '"pgdata" {"Driver":"local","Labels":"com.docker.compose.project=shop","Name":"pgdata"}\n',
+    );
+  });
+
+  it("reports template errors as the user's (exit 1), not as internal errors", () => {
+    const run = (format: string) => {
+      try {
+        formatRows(volumes, { format, columns, type: "*formatter.volumeContext" });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    expect(run("{{.Nope}}")).toMatchObject({
+      exitCode: 1,
+      message: `template: :1:2: executing "" at <.Nope>: can't evaluate field Nope in type *formatter.volumeContext`,
+    });
+    expect(run("{{.Name")).toMatchObject({ exitCode: 1 });
+  });
+
+  it('calls methods with arguments, as docker\'s {{.Label "k"}}, and runs full templates', () => {
+    const methods = [
+      { header: "LABEL", field: "Label", call: (v: Volume, k: string) => (k === "x" ? v.name : "") },
+    ];
+    expect(formatRows(volumes, { format: '{{.Label "x"}}|{{.Label "y"}}', columns, methods })).toBe(
+      "pgdata|\ncache<tmp>|\n",
+    );
+    expect(formatRows(volumes, { format: 'table {{.Label "x"}}', columns, methods })).toBe(
+      "LABEL\npgdata\ncache<tmp>\n",
+    );
+    expect(formatRows(volumes, { format: "{{if .Labels}}{{.Name}}{{else}}-{{end}}", columns })).toBe(
+      "pgdata\n-\n",
+    );
+    expect(() => formatRows(volumes, { format: "{{.Label}}", columns, methods })).toThrow(
+      "wrong number of args for Label: want 1 got 0",
     );
   });
 });

@@ -1,4 +1,6 @@
 import table from "text-table";
+import { compileTemplate, goStruct, TemplateError } from "./go-template.js";
+import { ExitError } from "./run-cli.js";
 
 // docker/cli writes tables through text/tabwriter.NewWriter(out, 10, 1, 3, ' ', 0): every column but the
 // last is at least 10 wide and its cells are followed by at least 3 spaces.
@@ -40,11 +42,21 @@ export interface FormatColumn<T> {
   value: (t: T) => string;
 }
 
+/** A template method that takes arguments, as docker's `{{.Label "com.example"}}`. */
+export interface FormatMethod<T> {
+  header: string;
+  field: string;
+  call: (t: T, arg: string) => string;
+}
+
 /** What `formatRows` prints: the `--format` value and the known columns. */
 export interface FormatRowsOptions<T> {
   format?: string;
   columns: FormatColumn<T>[];
-  quiet?: (t: T) => string;
+  /** Methods with an argument (not in `json` output, as Docker's). */
+  methods?: FormatMethod<T>[];
+  /** The Go type named when a template asks for a field there is not (`*formatter.ContainerContext`). */
+  type?: string;
 }
 
 /** JSON as Go's encoding/json writes it: compact, with <, >, &, U+2028 and U+2029 escaped. */
@@ -61,11 +73,45 @@ function jsonObject<T>(item: T, columns: FormatColumn<T>[]): Record<string, stri
   return Object.fromEntries(sorted.map((c) => [c.field, c.value(item)]));
 }
 
-const PLACEHOLDER = /\{\{\s*(json\s+)?\.(\w*)\s*\}\}/g;
+/** A function of `arity` parameters (templates check a method's argument count). */
+function withArity<F extends (...args: never[]) => unknown>(fn: F, arity: number): F {
+  return Object.defineProperty(fn, "length", { value: arity });
+}
+
+/**
+ * The template data for one item: a Go struct whose fields are the columns (computed when a
+ * template reads them) and whose methods are `methods`; `{{json .}}` prints the columns.
+ */
+function itemStruct<T>(item: T, opts: FormatRowsOptions<T>): object {
+  const data: Record<string, unknown> = {};
+  for (const c of opts.columns) data[c.field] = () => c.value(item);
+  for (const m of opts.methods ?? []) data[m.field] = withArity((arg: string) => m.call(item, arg), 1);
+  Object.defineProperty(data, "toJSON", { value: () => jsonObject(item, opts.columns) });
+  return goStruct(data, opts.type ?? "*formatter.Context");
+}
+
+/** The header row's data: each column's and method's header in place of its value. */
+function headerStruct<T>(opts: FormatRowsOptions<T>): object {
+  const data: Record<string, unknown> = {};
+  for (const c of opts.columns) data[c.field] = c.header;
+  for (const m of opts.methods ?? []) data[m.field] = withArity((_arg: string) => m.header, 1);
+  return goStruct(data, opts.type ?? "*formatter.Context");
+}
+
+/** Runs `fn`; a template error in it is the user's (exit 1 with Go's message), not an internal one. */
+function userTemplate<R>(fn: () => R): R {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof TemplateError) throw new ExitError(1, e.message);
+    throw e;
+  }
+}
 
 /**
  * Renders items as docker's `--format` does: "table" (default) or "table {{.A}}\t{{.B}}" for aligned
- * columns under headers, "json" for one JSON object per line, anything else as a per-item template.
+ * columns under headers, "json" for one JSON object per line, anything else as a per-item Go
+ * template (`{{.Field}}`, `{{json .}}`, `{{.Label "k"}}`, pipelines, `if`, `range` …).
  */
 export function formatRows<T>(items: T[], opts: FormatRowsOptions<T>): string {
   const { columns } = opts;
@@ -75,25 +121,10 @@ export function formatRows<T>(items: T[], opts: FormatRowsOptions<T>): string {
   let template = (isTable ? format.slice("table".length) : format).replace(/^ +| +$/g, "");
   template = template.replace(/\\t/g, "\t").replace(/\\n/g, "\n");
   if (isTable && template === "") template = columns.map((c) => `{{.${c.field}}}`).join("\t");
-
-  const column = (name: string): FormatColumn<T> => {
-    const found = columns.find((c) => c.field === name);
-    if (found === undefined) {
-      throw new Error(`template: :1:3: executing "" at <.${name}>: can't evaluate field ${name}`);
-    }
-    return found;
-  };
-  const render = (item: T): string =>
-    template.replace(PLACEHOLDER, (_m, json: string | undefined, name: string) => {
-      if (name === "") return json === undefined ? _m : goJson(jsonObject(item, columns));
-      const value = column(name).value(item);
-      return json === undefined ? value : goJson(value);
-    });
-
-  if (!isTable) return items.map((t) => `${render(t)}\n`).join("");
-  const header = template.replace(PLACEHOLDER, (_m, _json: string | undefined, name: string) =>
-    name === "" ? "" : column(name).header,
-  );
-  const text = [header, ...items.map(render)].join("\n");
+  const compiled = userTemplate(() => compileTemplate(template));
+  const render = (data: unknown) => userTemplate(() => compiled(data));
+  const rows = items.map((t) => render(itemStruct(t, opts)));
+  if (!isTable) return rows.map((r) => `${r}\n`).join("");
+  const text = [render(headerStruct(opts)), ...rows].join("\n");
   return alignCells(text.split("\n").map((line) => line.split("\t")));
 }

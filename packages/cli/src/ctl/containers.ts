@@ -1,11 +1,10 @@
-import type { ContainerSummary, LogLine, StatsSample, TopReply } from "@tsc/api";
+import type { ContainerSummary, LogLine, TopReply } from "@tsc/api";
 import type { Command } from "commander";
-import { bytesSize, shortId } from "../common/human.js";
 import { ExitError } from "../common/run-cli.js";
 import { renderTable } from "../common/table.js";
 import { parseBytes } from "../common/human.js";
+import { flagParser, parseCpus, parseGoInt, timeFlagValue } from "../common/flags.js";
 import { stopTimeoutOption } from "../common/stop-timeout.js";
-import { parseTimeArg } from "@tsc/api";
 import type { Ctl } from "./shared.js";
 import { collect, daemonError, forEachRef } from "./shared.js";
 
@@ -83,18 +82,18 @@ export function lifecycleCommands(program: Command, ctl: Ctl): void {
   program
     .command("update")
     .description("Update configuration of one or more containers")
-    .option("-m, --memory <bytes>", "memory limit")
-    .option("--cpus <number>", "number of CPUs")
-    .option("--pids-limit <n>", "tune container pids limit")
+    .option("-m, --memory <bytes>", "memory limit", flagParser(parseBytes))
+    .option("--cpus <number>", "number of CPUs", flagParser(parseCpus))
+    .option("--pids-limit <n>", "tune container pids limit", flagParser(parseGoInt))
     .option("--restart <policy>", "restart policy to apply when a container exits")
     .argument("<container...>")
     .action(
-      async (refs: string[], o: { memory?: string; cpus?: string; pidsLimit?: string; restart?: string }) => {
+      async (refs: string[], o: { memory?: number; cpus?: number; pidsLimit?: number; restart?: string }) => {
         const { parseRestartPolicy } = await import("@tsc/runtime");
         const update = {
-          ...(o.memory ? { memory: parseBytes(o.memory) } : {}),
-          ...(o.cpus ? { cpus: Number(o.cpus) } : {}),
-          ...(o.pidsLimit ? { pidsLimit: Number(o.pidsLimit) } : {}),
+          ...(o.memory !== undefined ? { memory: o.memory } : {}),
+          ...(o.cpus !== undefined ? { cpus: o.cpus } : {}),
+          ...(o.pidsLimit !== undefined ? { pidsLimit: o.pidsLimit } : {}),
           ...(o.restart ? { restartPolicy: parseRestartPolicy(o.restart) } : {}),
         };
         const c = await ctl.client();
@@ -121,14 +120,15 @@ export function logsCommand(program: Command, ctl: Ctl): void {
         id: string,
         o: { follow?: boolean; tail: string; since?: string; until?: string; timestamps?: boolean },
       ) => {
+        const since = timeFlagValue("since", o.since);
+        const until = timeFlagValue("until", o.until);
         const c = await ctl.client();
-        const iso = (t: string | undefined) => (t ? new Date(parseTimeArg(t)).toISOString() : "");
         const stream = c.serverStream<LogLine>("Containers", "logs", {
           id,
           follow: !!o.follow,
           tail: o.tail === "all" ? -1 : Number(o.tail),
-          since: iso(o.since),
-          until: iso(o.until),
+          since,
+          until,
         });
         try {
           for await (const m of stream as AsyncIterable<LogLine>) {
@@ -142,7 +142,7 @@ export function logsCommand(program: Command, ctl: Ctl): void {
     );
 }
 
-/** `top`, `stats`, `port`, `diff`. */
+/** `top`, `port`, `diff`, `commit` (`stats`: stats.ts). */
 export function inspectionCommands(program: Command, ctl: Ctl): void {
   program
     .command("top")
@@ -163,69 +163,6 @@ export function inspectionCommands(program: Command, ctl: Ctl): void {
           t.processes.map((p) => p.columns),
         ),
       );
-    });
-  program
-    .command("stats")
-    .description("Display a live stream of container(s) resource usage statistics")
-    .option("--no-stream", "disable streaming stats and only pull the first result")
-    .option("--format <format>", "'json' for one JSON object per sample")
-    .argument("[container...]")
-    .action(async (refs: string[], o: { stream: boolean; format?: string }) => {
-      const c = await ctl.client();
-      const ids = refs.length ? refs : [""];
-      const prev = new Map<string, StatsSample>();
-      const row = (s: StatsSample): string[] => {
-        const p = prev.get(s.id);
-        const cpu =
-          p && s.systemUsageNs > p.systemUsageNs
-            ? ((s.cpuUsageNs - p.cpuUsageNs) / (s.systemUsageNs - p.systemUsageNs)) * s.onlineCpus * 100
-            : 0;
-        prev.set(s.id, s);
-        const mem = s.memoryLimit && s.memoryLimit < 2 ** 60 ? s.memoryLimit : 0;
-        return [
-          shortId(s.id),
-          s.name,
-          `${cpu.toFixed(2)}%`,
-          `${bytesSize(s.memoryUsage)} / ${bytesSize(mem)}`,
-          mem ? `${((s.memoryUsage / mem) * 100).toFixed(2)}%` : "0.00%",
-          `${bytesSize(s.rxBytes)} / ${bytesSize(s.txBytes)}`,
-          `${bytesSize(s.blockRead)} / ${bytesSize(s.blockWrite)}`,
-          String(s.pids),
-        ];
-      };
-      const headers = [
-        "CONTAINER ID",
-        "NAME",
-        "CPU %",
-        "MEM USAGE / LIMIT",
-        "MEM %",
-        "NET I/O",
-        "BLOCK I/O",
-        "PIDS",
-      ];
-      if (!o.stream) {
-        const samples = (
-          await Promise.all(
-            ids.map((id) => c.collect<StatsSample>("Containers", "stats", { id, stream: false })),
-          )
-        ).flat();
-        if (o.format === "json") for (const s of samples) process.stdout.write(`${JSON.stringify(s)}\n`);
-        else process.stdout.write(renderTable(headers, samples.map(row)));
-        return;
-      }
-      const latest = new Map<string, StatsSample>();
-      for (const id of ids)
-        (async () => {
-          for await (const s of c.serverStream<StatsSample>("Containers", "stats", {
-            id,
-            stream: true,
-          }) as AsyncIterable<StatsSample>)
-            latest.set(s.id, s);
-        })().catch(() => undefined);
-      for (;;) {
-        await new Promise((r) => setTimeout(r, 1000));
-        process.stdout.write(`\x1b[2J\x1b[H${renderTable(headers, [...latest.values()].map(row))}`);
-      }
     });
   program
     .command("port")

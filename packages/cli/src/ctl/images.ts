@@ -6,7 +6,8 @@ import type { Command } from "commander";
 import { confirmPrune, printPruned } from "../common/confirm.js";
 import { humanSize, shortId, timeAgo } from "../common/human.js";
 import { ExitError } from "../common/run-cli.js";
-import { formatRows, renderTable } from "../common/table.js";
+import { formatRows } from "../common/table.js";
+import { historyCommand } from "./history.js";
 import type { ImageRow } from "./image-filters.js";
 import { filterImageRows } from "./image-filters.js";
 import { inspectRefs } from "./inspect.js";
@@ -230,38 +231,7 @@ export function imageCommands(program: Command, ctl: Ctl): void {
           process.stdout.write(`${r.id}\n`);
         },
       );
-    p.command("history")
-      .description("Show the history of an image")
-      .option("--no-trunc", "don't truncate output")
-      .option("-q, --quiet", "only show image IDs")
-      .argument("<image>")
-      .action(async (ref: string, o: { trunc: boolean }) => {
-        const c = await ctl.client();
-        const r = await c.call<{ json: string }>("Images", "history", { id: ref }).catch((e: unknown) => {
-          throw new ExitError(1, daemonError(e));
-        });
-        const h = JSON.parse(r.json) as {
-          Created?: string;
-          CreatedBy?: string;
-          Comment?: string;
-          Size: number;
-        }[];
-        const by = (s: string) => (o.trunc && s.length > 45 ? `${s.slice(0, 44)}…` : s);
-        process.stdout.write(
-          renderTable(
-            ["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"],
-            [...h]
-              .reverse()
-              .map((x, i) => [
-                i === 0 ? shortId(ref) : "<missing>",
-                x.Created ? timeAgo(x.Created) : "",
-                by(x.CreatedBy ?? ""),
-                humanSize(x.Size),
-                x.Comment ?? "",
-              ]),
-          ),
-        );
-      });
+    historyCommand(p, ctl);
   }
   const rmi = async (refs: string[], o: { force?: boolean }) => {
     const c = await ctl.client();

@@ -5,6 +5,8 @@ import { shortId } from "../common/human.js";
 import { ExitError } from "../common/run-cli.js";
 import { formatRows } from "../common/table.js";
 import { inspectRefs } from "./inspect.js";
+import type { VolumeRow } from "./volume-filters.js";
+import { filterVolumes } from "./volume-filters.js";
 import type { Ctl } from "./shared.js";
 import { collect, daemonError, forEachRef, formatOption } from "./shared.js";
 
@@ -169,14 +171,19 @@ export function volumeCommands(program: Command, ctl: Ctl): void {
     .alias("list")
     .description("List volumes")
     .option("-q, --quiet", "only display volume names")
+    .option("-f, --filter <filter>", "provide filter values (e.g. 'dangling=true')", collect)
     .option("--format <format>", "format output using a custom template, 'table' or 'json'")
-    .action(async (o: { quiet?: boolean; format?: string }) => {
+    .action(async (o: { quiet?: boolean; filter?: string[]; format?: string }) => {
       const c = await ctl.client();
-      const vols = JSON.parse((await c.call<{ json: string }>("Volumes", "list", {})).json) as {
-        Name: string;
-        Driver: string;
+      const all = JSON.parse((await c.call<{ json: string }>("Volumes", "list", {})).json) as (VolumeRow & {
         Mountpoint: string;
-      }[];
+      })[];
+      let vols: typeof all;
+      try {
+        vols = filterVolumes(all, o.filter ?? []);
+      } catch (e) {
+        throw new ExitError(1, daemonError(e));
+      }
       if (o.quiet) return void process.stdout.write(vols.map((v) => `${v.Name}\n`).join(""));
       process.stdout.write(
         formatRows(vols, {

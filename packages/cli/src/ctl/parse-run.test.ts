@@ -25,7 +25,10 @@ describe("run flags", () => {
     parseVolume("/srv/www:/www:ro", mounts, volumes);
     parseVolume("data:/data", mounts, volumes);
     parseVolume("/scratch", mounts, volumes);
-    expect(mounts).toEqual([{ type: "bind", source: "/srv/www", target: "/www", readOnly: true }]);
+    // A -v bind creates its missing host directory; a --mount bind does not.
+    expect(mounts).toEqual([
+      { type: "bind", source: "/srv/www", target: "/www", readOnly: true, createSource: true },
+    ]);
     expect(volumes).toEqual([
       { name: "data", target: "/data", readOnly: false },
       { target: "/scratch", readOnly: false },

@@ -92,6 +92,13 @@ export function parsePublish(text: string): PortMapping[] {
     });
   const [, ip, hostFrom, hostTo, ctrFrom, ctrTo, proto] = m;
   if (proto === "sctp") throw invalidArgument("sctp ports are not supported");
+  // go-connections' ParsePortSpec: each side a port (≤ 65535) or an ascending range of them.
+  const badRange = (from: string | undefined, to: string | undefined) =>
+    Number(from) > 65535 || (to !== undefined && (Number(to) > 65535 || Number(to) < Number(from)));
+  if (badRange(ctrFrom, ctrTo))
+    throw invalidArgument(`Invalid containerPort: ${ctrFrom}${ctrTo ? `-${ctrTo}` : ""}`);
+  if (hostFrom && badRange(hostFrom, hostTo))
+    throw invalidArgument(`Invalid hostPort: ${hostFrom}${hostTo ? `-${hostTo}` : ""}`);
   const c0 = Number(ctrFrom);
   const c1 = ctrTo ? Number(ctrTo) : c0;
   const h0 = hostFrom ? Number(hostFrom) : 0;
@@ -167,6 +174,7 @@ export function parseVolume(text: string, mounts: MountSpec[], volumes: Volumes)
       source: resolve(src.replace(/^~/, process.env.HOME ?? "~")),
       target: dst,
       readOnly,
+      createSource: true,
     });
   else volumes.push({ name: src, target: dst, readOnly });
 }

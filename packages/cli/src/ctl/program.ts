@@ -1,6 +1,7 @@
 import type { PruneReply } from "@tsc/api";
 import { Command, CommanderError } from "commander";
 import { confirmPrune, printPruned } from "../common/confirm.js";
+import { commandPath, dockerFlagError } from "../common/flags.js";
 import { TSC_VERSION } from "../common/version.js";
 import { attachCommands } from "./attach.js";
 import { lifecycleCommands, inspectionCommands, logsCommand } from "./containers.js";
@@ -14,6 +15,7 @@ import { loginCommands } from "./login.js";
 import { networkCommands, volumeCommands } from "./networks.js";
 import { psCommand } from "./ps.js";
 import { runCommand } from "./run.js";
+import { statsCommand } from "./stats.js";
 import type { Ctl } from "./shared.js";
 import { systemCommands } from "./system.js";
 
@@ -35,7 +37,9 @@ export function ctlProgram(): { program: Command; close: () => void } {
     .version(`tscctl version ${TSC_VERSION}`, "-v, --version", "print version information and quit")
     .enablePositionalOptions()
     .showSuggestionAfterError()
-    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, "tscctl: ")) });
+    .configureOutput({
+      outputError: (str, write) => write(dockerFlagError(str).replace(/^error: /, "tscctl: ")),
+    });
   let ctx: CtlContext | undefined;
   const ctl: Ctl = {
     get ctx() {
@@ -53,6 +57,7 @@ export function ctlProgram(): { program: Command; close: () => void } {
   cpCommand(program, ctl);
   inspectCommand(program, ctl);
   inspectionCommands(program, ctl);
+  statsCommand(program, ctl);
   imageCommands(program, ctl);
   loginCommands(program, ctl);
   networkCommands(program, ctl);
@@ -92,8 +97,7 @@ export function ctlProgram(): { program: Command; close: () => void } {
         err.code === "commander.help"
       )
         throw err;
-      if (err.exitCode !== 0)
-        process.stderr.write(`See 'tscctl ${c.name() === "tscctl" ? "" : `${c.name()} `}--help'.\n`);
+      if (err.exitCode !== 0) process.stderr.write(`See '${commandPath(c)} --help'.\n`);
       throw new CommanderError(err.exitCode === 0 ? 0 : USAGE_EXIT, err.code, err.message);
     });
     for (const sub of c.commands) exitOverride(sub);

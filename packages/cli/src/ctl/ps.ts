@@ -7,11 +7,14 @@ import {
   quoteCommand,
   shortId,
   timeAgo,
+  truncate,
 } from "../common/human.js";
+import { flagParser, parseGoInt } from "../common/flags.js";
+import { ExitError } from "../common/run-cli.js";
 import { formatRows } from "../common/table.js";
-import type { FormatColumn } from "../common/table.js";
+import type { FormatColumn, FormatMethod } from "../common/table.js";
 import type { Ctl } from "./shared.js";
-import { collect } from "./shared.js";
+import { collect, daemonError } from "./shared.js";
 
 function columns(noTrunc: boolean): FormatColumn<ContainerSummary>[] {
   return [
@@ -57,6 +60,18 @@ function columns(noTrunc: boolean): FormatColumn<ContainerSummary>[] {
     },
     { header: "NETWORKS", field: "Networks", value: (c) => c.networks.join(",") },
     {
+      header: "MOUNTS",
+      field: "Mounts",
+      // A volume by its name, anything else by its host path (Docker's ContainerContext.Mounts).
+      value: (c) =>
+        c.mounts.map((m) => (noTrunc ? m.name || m.source : truncate(m.name || m.source, 15))).join(","),
+    },
+    {
+      header: "LOCAL VOLUMES",
+      field: "LocalVolumes",
+      value: (c) => String(c.mounts.filter((m) => m.driver === "local").length),
+    },
+    {
       header: "SIZE",
       field: "Size",
       // As Docker's: the virtual size only when the daemon sized the container (`-s`).
@@ -68,6 +83,11 @@ function columns(noTrunc: boolean): FormatColumn<ContainerSummary>[] {
   ];
 }
 
+/** `{{.Label "k"}}`: one label's value. */
+const METHODS: FormatMethod<ContainerSummary>[] = [
+  { header: "LABEL", field: "Label", call: (c, name) => c.labels[name] ?? "" },
+];
+
 const DEFAULT =
   "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
 
@@ -78,7 +98,7 @@ export function psCommand(program: Command, ctl: Ctl): void {
     .description("List containers")
     .option("-a, --all", "show all containers (default shows just running)")
     .option("-q, --quiet", "only display container IDs")
-    .option("-n, --last <n>", "show n last created containers (includes all states)")
+    .option("-n, --last <n>", "show n last created containers (includes all states)", flagParser(parseGoInt))
     .option("-l, --latest", "show the latest created container (includes all states)")
     .option("-s, --size", "display total file sizes")
     .option("--no-trunc", "don't truncate output")
@@ -88,7 +108,7 @@ export function psCommand(program: Command, ctl: Ctl): void {
       async (o: {
         all?: boolean;
         quiet?: boolean;
-        last?: string;
+        last?: number;
         latest?: boolean;
         size?: boolean;
         trunc: boolean;
@@ -96,12 +116,17 @@ export function psCommand(program: Command, ctl: Ctl): void {
         format?: string;
       }) => {
         const c = await ctl.client();
-        const last = o.latest ? 1 : o.last ? Number(o.last) : undefined;
-        const r = await c.call<{ containers: ContainerSummary[] }>("Containers", "list", {
-          all: !!o.all || last !== undefined,
-          filters: o.filter ?? [],
-          size: !!o.size,
-        });
+        // Docker's default -n is -1 (none); 0 too lists only what -a would.
+        const last = o.latest ? 1 : o.last !== undefined && o.last > 0 ? o.last : undefined;
+        const r = await c
+          .call<{ containers: ContainerSummary[] }>("Containers", "list", {
+            all: !!o.all || last !== undefined,
+            filters: o.filter ?? [],
+            size: !!o.size,
+          })
+          .catch((e: unknown) => {
+            throw new ExitError(1, daemonError(e));
+          });
         const rows = last !== undefined ? r.containers.slice(0, last) : r.containers;
         if (o.quiet) {
           for (const s of rows) process.stdout.write(`${o.trunc ? shortId(s.id) : s.id}\n`);
@@ -110,7 +135,14 @@ export function psCommand(program: Command, ctl: Ctl): void {
         // -s adds the SIZE column to the default table, as Docker's does.
         const table = o.size ? `${DEFAULT}\t{{.Size}}` : DEFAULT;
         const format = o.format === undefined || o.format === "table" ? table : o.format;
-        process.stdout.write(formatRows(rows, { format, columns: columns(!o.trunc) }));
+        process.stdout.write(
+          formatRows(rows, {
+            format,
+            columns: columns(!o.trunc),
+            methods: METHODS,
+            type: "*formatter.ContainerContext",
+          }),
+        );
       },
     );
 }

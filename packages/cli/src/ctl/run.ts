@@ -3,6 +3,8 @@ import type { TscClient } from "@tsc/api";
 import { isTscError } from "@tsc/core";
 import type { Command } from "commander";
 import { Option } from "commander";
+import { flagCheck, parseCpus, parseGoInt } from "../common/flags.js";
+import { parseBytes } from "../common/human.js";
 import { ExitError } from "../common/run-cli.js";
 import type { RunFlags } from "./parse-run.js";
 import { buildCreateOptions } from "./parse-run.js";
@@ -40,21 +42,21 @@ export function addCreateFlags(cmd: Command): Command {
     .option("--cap-add <cap>", "add Linux capabilities", collect)
     .option("--cap-drop <cap>", "drop Linux capabilities", collect)
     .option("--privileged", "give extended privileges to this container")
-    .option("-m, --memory <bytes>", "memory limit")
-    .option("--cpus <number>", "number of CPUs")
-    .option("--pids-limit <n>", "tune container pids limit")
+    .option("-m, --memory <bytes>", "memory limit", flagCheck(parseBytes))
+    .option("--cpus <number>", "number of CPUs", flagCheck(parseCpus))
+    .option("--pids-limit <n>", "tune container pids limit", flagCheck(parseGoInt))
     .option("--ulimit <name=soft:hard>", "ulimit options", collect)
     .option("--sysctl <k=v>", "sysctl options", collect)
     .option("-l, --label <k=v>", "set meta data on a container", collect)
     .option("--health-cmd <cmd>", "command to run to check health")
     .option("--health-interval <duration>", "time between running the check")
-    .option("--health-retries <n>", "consecutive failures needed to report unhealthy")
+    .option("--health-retries <n>", "consecutive failures needed to report unhealthy", flagCheck(parseGoInt))
     .option("--health-timeout <duration>", "maximum time to allow one check to run")
     .option("--health-start-period <duration>", "start period for the container to initialize")
     .option("--health-start-interval <duration>", "time between checks during the start period")
     .option("--no-healthcheck", "disable any container-specified HEALTHCHECK")
     .option("--stop-signal <signal>", "signal to stop the container")
-    .option("--stop-timeout <seconds>", "timeout (in seconds) to stop a container")
+    .option("--stop-timeout <seconds>", "timeout (in seconds) to stop a container", flagCheck(parseGoInt))
     .option("--volumes-from <container>", "mount volumes from the specified container(s)", collect)
     .addOption(
       new Option("--pull <policy>", "pull image before running")

@@ -1,7 +1,7 @@
 import type { EventMessage } from "@tsc/api";
-import { parseTimeArg } from "@tsc/api";
 import type { Command } from "commander";
 import { confirmPrune, printPruned } from "../common/confirm.js";
+import { timeFlagValue } from "../common/flags.js";
 import { humanSize } from "../common/human.js";
 import { ExitError } from "../common/run-cli.js";
 import { renderTable } from "../common/table.js";
@@ -27,11 +27,12 @@ function eventsCommand(p: Command, ctl: Ctl): void {
     .option("--until <time>", "stream events until this timestamp")
     .option("--format <format>", "format the output using a Go template, or 'json'")
     .action(async (o: { filter?: string[]; since?: string; until?: string; format?: string }) => {
+      const since = timeFlagValue("since", o.since);
+      const until = timeFlagValue("until", o.until);
       const c = await ctl.client();
-      const iso = (t: string | undefined) => (t ? new Date(parseTimeArg(t)).toISOString() : "");
       const stream = c.serverStream<EventMessage>("System", "events", {
-        since: iso(o.since),
-        until: iso(o.until),
+        since,
+        until,
         filters: o.filter ?? [],
       });
       try {

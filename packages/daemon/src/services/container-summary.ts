@@ -1,7 +1,16 @@
 import type { Agent } from "@tsc/agent";
-import { groupFilters } from "@tsc/core";
+import { mountsOf } from "@tsc/agent";
 import type { ContainerSummary } from "@tsc/api";
 import type { ContainerRecord } from "@tsc/runtime";
+
+/** The fields of `docker inspect`'s Mounts that a ps row keeps. */
+interface InspectMount {
+  Type: string;
+  Name?: string;
+  Source: string;
+  Destination: string;
+  Driver?: string;
+}
 
 /** One `ps` row of a container. */
 export function summarize(agent: Agent, rec: ContainerRecord): ContainerSummary {
@@ -29,37 +38,12 @@ export function summarize(agent: Agent, rec: ContainerRecord): ContainerSummary 
     networks: (meta?.endpoints ?? []).map((e) => e.network),
     restartCount: rec.restartCount,
     sizeRootFs: 0,
+    mounts: (mountsOf(rec) as unknown as InspectMount[]).map((m) => ({
+      type: m.Type,
+      name: m.Name ?? "",
+      source: m.Source,
+      destination: m.Destination,
+      driver: m.Driver ?? "",
+    })),
   };
-}
-
-/** Docker's `ps --filter` keys: status, name, id, label, ancestor, exited, network. */
-export function matchesContainerFilters(s: ContainerSummary, filters: string[]): boolean {
-  for (const [key, values] of groupFilters(filters)) {
-    const ok = values.some((v) => {
-      switch (key) {
-        case "status":
-          return s.state === v;
-        case "name":
-          return s.names.some((n) => n.slice(1).includes(v.replace(/^\//, "")));
-        case "id":
-          return s.id.startsWith(v);
-        case "label": {
-          const [lk, lv] = v.split("=", 2) as [string, string | undefined];
-          return lk in s.labels && (lv === undefined || s.labels[lk] === lv);
-        }
-        case "ancestor":
-          return s.image === v || s.imageId.includes(v) || s.image.startsWith(`${v}:`);
-        case "exited":
-          return s.state === "exited" && String(s.exitCode) === v;
-        case "network":
-          return s.networks.includes(v);
-        case "health":
-          return s.health === v;
-        default:
-          return false;
-      }
-    });
-    if (!ok) return false;
-  }
-  return true;
 }

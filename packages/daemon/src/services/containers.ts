@@ -25,7 +25,8 @@ import type { ContainerSpec } from "@tsc/runtime";
 import type { OciImageConfig } from "@tsc/runtime";
 import { parseAuth } from "./auth.js";
 import { pruneContainers } from "./prune.js";
-import { matchesContainerFilters, summarize } from "./container-summary.js";
+import { containerFilter } from "./container-filters.js";
+import { summarize } from "./container-summary.js";
 import { copyFrom, copyTo } from "./copy.js";
 import { attachStream, execStream } from "./interactive.js";
 
@@ -95,10 +96,11 @@ export function containersService(agent: Agent): ServiceImpl {
     },
     async list(req: ListContainersRequest) {
       const all = req.all || req.filters.some((f) => f.startsWith("status=") || f.startsWith("exited="));
+      const matches = containerFilter(req.filters, (ref) => summarize(agent, c.get(ref)));
       const rows = c
         .list({ all })
         .map((r) => summarize(agent, r))
-        .filter((s) => matchesContainerFilters(s, req.filters));
+        .filter(matches);
       if (req.size) await addSizes(rows);
       return { containers: rows };
     },

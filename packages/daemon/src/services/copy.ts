@@ -63,6 +63,11 @@ export async function copyTo(
     if (!child) {
       const dest = hostPath(agent, m.id, m.path);
       const isDir = existsSync(dest) && statSync(dest).isDirectory();
+      // A tar from stdin has no name of its own to land as: DEST must be a directory, as in Docker.
+      if (!isDir && !m.entry)
+        throw notFound("directory", m.path, {
+          hint: `\`cp -\` extracts into an existing directory of container ${m.id}`,
+        });
       target = isDir ? { dir: dest, rename: "" } : { dir: dirname(dest), rename: basename(dest) };
       if (!existsSync(target.dir))
         throw notFound("directory", dirname(m.path), { hint: `create it in container ${m.id} first` });

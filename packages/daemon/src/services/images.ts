@@ -129,7 +129,15 @@ export function imagesService(agent: Agent): ServiceImpl {
       }
     },
     async history(req: Ref) {
-      return { json: JSON.stringify(await store.history(req.id)) };
+      // Docker's rows, newest first: the image's ID and tags on the top row, `<missing>` on the
+      // layers below (built elsewhere, they have no image of their own here).
+      const [rows, image] = await Promise.all([store.history(req.id), store.inspect(req.id)]);
+      const history = rows.map((r, i) => ({
+        Id: i === 0 ? image.Id : "<missing>",
+        ...r,
+        Tags: i === 0 ? image.RepoTags : [],
+      }));
+      return { json: JSON.stringify(history) };
     },
     async prune(req: PruneRequest): Promise<PruneReply> {
       return pruneImages(agent, req.all);

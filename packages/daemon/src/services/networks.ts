@@ -9,8 +9,29 @@ import type {
   Ref,
   ServiceImpl,
 } from "@tsc/api";
-import { failedPrecondition, invalidArgument } from "@tsc/core";
+import { failedPrecondition, invalidArgument, TscError } from "@tsc/core";
 import { pruneNetworks, pruneVolumes } from "./prune.js";
+
+/** The containers whose sandboxes have an endpoint on the network `networkId` (sandboxes are not containers). */
+async function containersOn(agent: Agent, networkId: string): Promise<{ id: string; name: string }[]> {
+  const sandboxes = new Set(
+    (await agent.networks.listSandboxes())
+      .filter((s) => s.attachments.some((a) => a.networkId === networkId))
+      .map((s) => s.containerId),
+  );
+  return agent.containers
+    .list({ all: true })
+    .filter((c) => sandboxes.has(agent.metaOf(c.id)?.sandbox ?? ""))
+    .map((c) => ({ id: c.id, name: c.name }));
+}
+
+/** A container, a network, and whether the container has an endpoint on it (named as `ps` names it). */
+async function endpointOf(agent: Agent, network: string, container: string) {
+  const rec = agent.containers.get(container);
+  const net = await agent.networks.get(network);
+  const attached = (agent.metaOf(rec.id)?.endpoints ?? []).some((e) => e.networkId === net.id);
+  return { rec, net, attached };
+}
 
 /** The Networks service over the agent. */
 export function networksService(agent: Agent): ServiceImpl {
@@ -53,11 +74,24 @@ export function networksService(agent: Agent): ServiceImpl {
       const net = await nets.get(req.id);
       if (net.name === DEFAULT_NETWORK)
         throw failedPrecondition(`bridge is a pre-defined network and cannot be removed`);
+      const users = await containersOn(agent, net.id);
+      if (users.length > 0)
+        throw failedPrecondition(
+          `error while removing network: network ${net.name} has active endpoints (${users
+            .map((c) => `name:${JSON.stringify(c.name)} id:${JSON.stringify(c.id.slice(0, 12))}`)
+            .join(", ")})`,
+        );
       await nets.remove(net.id);
       agent.events.publish("network", "destroy", net.id, { name: net.name, type: "bridge" });
       return {};
     },
     async connect(req: ConnectRequest) {
+      const { rec, net, attached } = await endpointOf(agent, req.network, req.container);
+      if (attached)
+        throw new TscError(
+          "AlreadyExists",
+          `endpoint with name ${rec.name} already exists in network ${net.name}`,
+        );
       await agent.connect(req.network, req.container, {
         aliases: req.aliases,
         ...(req.ipv4Address ? { ipv4Address: req.ipv4Address } : {}),
@@ -65,6 +99,8 @@ export function networksService(agent: Agent): ServiceImpl {
       return {};
     },
     async disconnect(req: ConnectRequest) {
+      const { rec, net, attached } = await endpointOf(agent, req.network, req.container);
+      if (!attached) throw failedPrecondition(`container ${rec.id} is not connected to network ${net.name}`);
       await agent.disconnect(req.network, req.container);
       return {};
     },
@@ -84,7 +120,9 @@ export function volumesService(agent: Agent): ServiceImpl {
         throw invalidArgument(`volume driver ${JSON.stringify(req.driver)} is not supported`, {
           hint: "use the local driver",
         });
-      const v = await vols.create(name, { driver: "local", options: req.options, labels: req.labels });
+      // No -o: an existing volume of that name is returned as it is (as Docker's).
+      const options = Object.keys(req.options).length ? { options: req.options } : {};
+      const v = await vols.create(name, { driver: "local", ...options, labels: req.labels });
       agent.events.publish("volume", "create", v.Name, { driver: "local" });
       return { id: v.Name };
     },

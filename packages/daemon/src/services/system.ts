@@ -17,6 +17,27 @@ export async function daemonVersion(): Promise<string> {
   return pkg.version;
 }
 
+/**
+ * `info`'s container counts as moby's state counter keeps them: running (a restarting container
+ * too: moby's state keeps Running set while it restarts), paused, and every other state (created,
+ * exited, dead …) stopped, so the three always add up to the total.
+ */
+export function containerCounts(statuses: readonly string[]): {
+  Containers: number;
+  ContainersRunning: number;
+  ContainersPaused: number;
+  ContainersStopped: number;
+} {
+  const running = statuses.filter((s) => s === "running" || s === "restarting").length;
+  const paused = statuses.filter((s) => s === "paused").length;
+  return {
+    Containers: statuses.length,
+    ContainersRunning: running,
+    ContainersPaused: paused,
+    ContainersStopped: statuses.length - running - paused,
+  };
+}
+
 /** The System service: version, info, df, prune and the event stream. */
 export function systemService(
   agent: Agent,
@@ -48,10 +69,7 @@ export function systemService(
       const all = agent.containers.list({ all: true });
       return {
         json: JSON.stringify({
-          Containers: all.length,
-          ContainersRunning: all.filter((c) => c.status === "running").length,
-          ContainersPaused: all.filter((c) => c.status === "paused").length,
-          ContainersStopped: all.filter((c) => c.status === "exited" || c.status === "created").length,
+          ...containerCounts(all.map((c) => c.status)),
           Images: (await agent.images.list()).length,
           Driver: "overlay",
           DockerRootDir: info.dataRoot,

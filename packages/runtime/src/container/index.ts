@@ -25,5 +25,5 @@ export {
 } from "./attach.js";
 export type { AttachConnection, AttachHandlers, AttachStream } from "./attach.js";
 export { conmonStdioArgs } from "./conmon.js";
-export { collectExec, resizeExecTerminal } from "./exec.js";
+export { collectExec, execFailure, ExecProcess, resizeExecTerminal } from "./exec.js";
 export type { ExecOptions } from "./exec.js";

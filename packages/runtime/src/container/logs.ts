@@ -17,7 +17,10 @@ export interface LogReadOptions {
   /** Only lines at or after / before these times (Date or RFC 3339). */
   since?: Date;
   until?: Date;
-  /** Keep reading as the container writes, until `signal` aborts or `isDone` says it has exited. */
+  /**
+   * Keep reading as the container writes, until `signal` aborts, `isDone` says it has exited or
+   * the `until` time has passed (as Docker stops following there).
+   */
   follow?: boolean;
   signal?: AbortSignal;
   isDone?: () => boolean | Promise<boolean>;
@@ -25,7 +28,8 @@ export interface LogReadOptions {
   streams?: ("stdout" | "stderr")[];
 }
 
-const LINE = /^(\S+) (stdout|stderr) ([FP]) (.*)$/;
+/** `TIME STREAM P|F TEXT`; TEXT may hold any character but the newline, `\r` included (TTY output). */
+const LINE = /^(\S+) (stdout|stderr) ([FP]) (.*)$/s;
 
 /** Whatever partial lines are still pending, as entries (a last line without a newline). */
 function flushPartial(pending: Map<string, string>): LogEntry[] {
@@ -38,7 +42,6 @@ function flushPartial(pending: Map<string, string>): LogEntry[] {
   return out;
 }
 
-/** Parses conmon's k8s-file lines, joining partial (P) pieces into whole lines. */
 /**
  * conmon's timestamp (RFC 3339 with nanoseconds and the host's offset, `…22.950798661+00:00`) as
  * Docker prints log times: UTC, nine fractional digits, `Z` (`…22.950798661Z`).
@@ -104,20 +107,27 @@ export async function* readLogs(file: string, opts: LogReadOptions = {}): AsyncG
       await fh.close();
     }
   };
+  const until = opts.until?.getTime();
+  const pastUntil = (): boolean => until !== undefined && Date.now() > until;
+  /** The last of the log: what was written since the last read, then any partial line left. */
+  const finish = async (): Promise<LogEntry[]> => [
+    ...(await readMore()),
+    ...flushPartial(pending).filter(keep),
+  ];
   let first = await readMore();
-  const done = !opts.follow || (await opts.isDone?.());
-  if (done) first.push(...flushPartial(pending).filter(keep));
+  const done = !opts.follow || pastUntil() || (await opts.isDone?.());
+  if (done) first.push(...(opts.follow ? await finish() : flushPartial(pending).filter(keep)));
   if (opts.tail !== undefined) first = opts.tail <= 0 ? [] : first.slice(-opts.tail);
   yield* first;
-  if (!opts.follow) return;
+  if (done) return;
   while (!opts.signal?.aborted) {
     const more = await readMore();
     yield* more;
-    if (more.length === 0 && (await opts.isDone?.())) {
-      yield* await readMore();
-      yield* flushPartial(pending).filter(keep);
+    if (pastUntil() || (more.length === 0 && (await opts.isDone?.()))) {
+      yield* await finish();
       return;
     }
-    await sleep(100, undefined, { signal: opts.signal }).catch(() => undefined);
+    const wait = until === undefined ? 100 : Math.min(100, until - Date.now() + 1);
+    await sleep(wait, undefined, { signal: opts.signal }).catch(() => undefined);
   }
 }

@@ -1,4 +1,3 @@
-import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
@@ -9,9 +8,10 @@ import type { BundleLayout } from "./bundle.js";
 import { bundleLayout, mountRootfs, removeBundle, unmountRootfs, writeHostsAddress } from "./bundle.js";
 import type { AttachConnection, AttachHandlers } from "./attach.js";
 import { connectAttach } from "./attach.js";
+import { processBoundingSet } from "./capabilities.js";
 import { conmonPaths, createUnderConmon } from "./conmon.js";
 import { ExitWatcher } from "./exit-watch.js";
-import type { ExecOptions } from "./exec.js";
+import type { ExecOptions, ExecProcess } from "./exec.js";
 import { collectExec, spawnExec } from "./exec.js";
 import type { FsChange } from "./inspect-fs.js";
 import { diffUpperDir, tarUpperDir } from "./inspect-fs.js";
@@ -22,7 +22,7 @@ import type { ContainerRuntime, ExecResult, StartOptions } from "./runtime.js";
 import { readLogs } from "./logs.js";
 import { newContainerId } from "./names.js";
 import type { BundleContext, ImageProvider } from "./prepare.js";
-import { prepareBundle, writeContainerConfig } from "./prepare.js";
+import { prepareBindSources, prepareBundle, writeContainerConfig } from "./prepare.js";
 import { restartDelay, shouldRestart } from "./restart.js";
 import type { ProcessTable } from "./top.js";
 import { processTable } from "./top.js";
@@ -88,7 +88,7 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     super();
     this.runc = new Runc(join(opts.runRoot, "runc"));
     this.exits = new ExitWatcher(opts.runRoot);
-    this.bundleContext = { ...opts, lookup: (ref) => this.get(ref) };
+    this.bundleContext = { ...opts, boundingSet: processBoundingSet(), lookup: (ref) => this.get(ref) };
   }
 
   /** Loads every container under the data root and re-adopts the running ones. */
@@ -114,17 +114,28 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
       // The image store keeps its holders in memory: tell it again which images are in use.
       await this.opts.images.retain(rec.imageId, id);
       if (rec.status !== "running" && rec.status !== "paused" && rec.status !== "restarting") continue;
+      const state = states.get(id);
+      const alive = state !== undefined && (state.status === "running" || state.status === "paused");
+      if (rec.status === "restarting" && !alive) {
+        // Down between two runs (its exit file is the last run's): started now with a new count,
+        // as dockerd starts the containers its restart policies keep when it starts.
+        rec.restartCount = 0;
+        await this.launch(rec).catch(() => undefined);
+        continue;
+      }
       if (existsSync(conmonPaths(this.opts.runRoot, id).exitFile)) {
         await this.onExit(id);
         continue;
       }
-      const state = states.get(id);
-      if (state && (state.status === "running" || state.status === "paused")) {
+      if (alive) {
         rec.pid = state.pid;
+        if (rec.status === "restarting") {
+          // Went down while starting it again, after its process started.
+          rec.status = "running";
+          await this.save(rec);
+        }
         this.watchExit(id);
         adopted.push(id);
-      } else if (rec.status === "restarting") {
-        await this.start(id);
       } else {
         await this.finish(rec, 255, "container process vanished while the runtime was down");
       }
@@ -201,6 +212,8 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     // Leftover runc state (from a crash) would make `runc create` fail.
     if (existsSync(join(this.runc.root, rec.id))) await this.runc.delete(rec.id, { force: true });
     const image = await this.opts.images.resolve(rec.imageId);
+    // A `-v` bind's host directory is created again if it went away since the last start.
+    await prepareBindSources((rec.runSpec ?? rec.spec).mounts);
     // A shared network namespace is the other container's as it runs now: resolved at each start.
     if (rec.spec.network?.type === "container") {
       const other = this.get(rec.spec.network.container);
@@ -372,10 +385,11 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   }
 
   /** Starts a command in a running container with its stdio as streams (see spawnExec). */
-  async execStream(ref: string, opts: ExecOptions): Promise<ChildProcessWithoutNullStreams> {
+  async execStream(ref: string, opts: ExecOptions): Promise<ExecProcess> {
     const rec = this.get(ref);
     if (rec.status !== "running") throw failedPrecondition(`container ${rec.id.slice(0, 12)} is not running`);
-    return spawnExec(this.runc, rec.id, bundleLayout(this.opts.dataRoot, rec.id).rootfs, opts);
+    const rootfs = bundleLayout(this.opts.dataRoot, rec.id).rootfs;
+    return spawnExec(this.runc, rec.id, rootfs, conmonPaths(this.opts.runRoot, rec.id).dir, opts);
   }
 
   /**

@@ -1,9 +1,10 @@
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { failedPrecondition } from "@tsc/core";
+import { failedPrecondition, invalidArgument } from "@tsc/core";
 import type { ResolvedImage } from "../image/store.js";
 import { bundleLayout, removeBundle, writeBundleFiles, writeOciConfig } from "./bundle.js";
 import { generateOciSpec } from "./spec.js";
-import type { ContainerRecord, ContainerSpec, VolumeMountRecord } from "./types.js";
+import type { ContainerRecord, ContainerSpec, MountSpec, VolumeMountRecord } from "./types.js";
 import { resolveUser } from "./users.js";
 import type { VolumeProvider } from "./volumes.js";
 import { attachVolumes, detachVolumes } from "./volumes.js";
@@ -21,6 +22,8 @@ export interface BundleContext {
   images: ImageProvider;
   volumes?: VolumeProvider;
   initBinary?: string;
+  /** The capabilities a privileged container gets (the engine's bounding set). */
+  boundingSet?: readonly string[];
   /** Finds a container by reference (for `--volumes-from`). */
   lookup: (ref: string) => ContainerRecord;
 }
@@ -53,8 +56,24 @@ export async function writeContainerConfig(
       user,
       hostname,
       files: { ...b, initBinary: ctx.initBinary },
+      boundingSet: ctx.boundingSet,
     }),
   );
+}
+
+/**
+ * Makes sure the host path of every bind exists: a missing one is created as a directory when the
+ * bind asks for it (`-v /host:/ctr`, as dockerd does), refused otherwise (`--mount type=bind`).
+ */
+export async function prepareBindSources(mounts: readonly MountSpec[] = []): Promise<void> {
+  for (const m of mounts) {
+    if (m.type !== "bind" || m.source === undefined || existsSync(m.source)) continue;
+    if (!m.createSource)
+      throw invalidArgument(
+        `invalid mount config for type "bind": bind source path does not exist: ${m.source}`,
+      );
+    await mkdir(m.source, { recursive: true, mode: 0o755 });
+  }
 }
 
 /**
@@ -71,6 +90,7 @@ export async function prepareBundle(
 ): Promise<PreparedContainer> {
   const b = bundleLayout(ctx.dataRoot, id);
   let volumes: VolumeMountRecord[] = [];
+  await prepareBindSources(spec.mounts);
   try {
     await mkdir(b.dir, { recursive: true });
     const attached = await attachContainerVolumes(ctx, id, spec, image);

@@ -89,12 +89,24 @@ export class Runc {
   /** Arguments for `runc exec` of a process in the container (the caller spawns it with its stdio). */
   execArgs(
     id: string,
-    opts: { args: string[]; env?: string[]; cwd?: string; user?: string; tty?: boolean },
+    opts: {
+      args: string[];
+      env?: string[];
+      cwd?: string;
+      user?: string;
+      tty?: boolean;
+      /** Written once the command has started (it never is when runc fails to start it). */
+      pidFile?: string;
+      /** runc's own messages, as JSON lines (its failure is also printed on its stderr). */
+      logFile?: string;
+    },
   ): string[] {
     return [
       "--root",
       this.root,
+      ...(opts.logFile ? ["--log", opts.logFile, "--log-format", "json"] : []),
       "exec",
+      ...(opts.pidFile ? ["--pid-file", opts.pidFile] : []),
       ...(opts.tty ? ["--tty"] : []),
       ...(opts.env ?? []).flatMap((e) => ["--env", e]),
       ...(opts.cwd ? ["--cwd", opts.cwd] : []),

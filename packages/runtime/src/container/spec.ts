@@ -1,4 +1,5 @@
 import type { OciImageConfig } from "../image/oci.js";
+import { KNOWN_CAPABILITIES } from "./capabilities.js";
 import type { ProcessUser } from "./users.js";
 import type { ContainerSpec } from "./types.js";
 
@@ -18,37 +19,6 @@ export const DEFAULT_CAPABILITIES = [
   "CAP_SYS_CHROOT",
   "CAP_KILL",
   "CAP_AUDIT_WRITE",
-];
-
-/** Every capability, for `privileged`. */
-const ALL_CAPABILITIES = [
-  ...DEFAULT_CAPABILITIES,
-  ...[
-    "DAC_READ_SEARCH",
-    "LINUX_IMMUTABLE",
-    "NET_BROADCAST",
-    "NET_ADMIN",
-    "IPC_LOCK",
-    "IPC_OWNER",
-    "SYS_MODULE",
-    "SYS_RAWIO",
-    "SYS_PTRACE",
-    "SYS_PACCT",
-    "SYS_ADMIN",
-    "SYS_BOOT",
-    "SYS_NICE",
-    "SYS_RESOURCE",
-    "SYS_TIME",
-    "SYS_TTY_CONFIG",
-    "LEASE",
-    "AUDIT_CONTROL",
-    "MAC_OVERRIDE",
-    "MAC_ADMIN",
-    "SYSLOG",
-    "WAKE_ALARM",
-    "BLOCK_SUSPEND",
-    "AUDIT_READ",
-  ].map((c) => `CAP_${c}`),
 ];
 
 const MASKED_PATHS = [
@@ -111,14 +81,15 @@ export function processEnv(spec: ContainerSpec, image: OciImageConfig, hostname:
   return [...env.values()];
 }
 
-function capabilities(spec: ContainerSpec): string[] {
-  if (spec.privileged) return ALL_CAPABILITIES;
+/** The process's capabilities: Docker's defaults with cap_add/cap_drop, or all of `bounding` when privileged. */
+function capabilities(spec: ContainerSpec, bounding: readonly string[]): string[] {
+  if (spec.privileged) return [...bounding];
   const norm = (c: string) =>
     c.toUpperCase().startsWith("CAP_") ? c.toUpperCase() : `CAP_${c.toUpperCase()}`;
   const drop = new Set((spec.capDrop ?? []).map(norm));
   const add = (spec.capAdd ?? []).map(norm);
   const base = drop.has("CAP_ALL") ? [] : DEFAULT_CAPABILITIES.filter((c) => !drop.has(c));
-  const all = add.includes("CAP_ALL") ? ALL_CAPABILITIES : [...new Set([...base, ...add])];
+  const all = add.includes("CAP_ALL") ? bounding : [...new Set([...base, ...add])];
   return all.filter((c) => !drop.has(c) || add.includes(c));
 }
 
@@ -166,11 +137,16 @@ export function generateOciSpec(opts: {
   user: ProcessUser;
   hostname: string;
   files: BundleFiles;
+  /**
+   * The capabilities the engine itself may pass on (its bounding set, see processBoundingSet): all
+   * a privileged container gets. Default: every known capability.
+   */
+  boundingSet?: readonly string[];
 }): Record<string, unknown> {
   const { spec, image, user, hostname, files } = opts;
   let args = processArgs(spec, image);
   if (spec.init) args = [INIT_PATH, "--", ...args];
-  const caps = capabilities(spec);
+  const caps = capabilities(spec, opts.boundingSet ?? KNOWN_CAPABILITIES);
   const rw = (ro: boolean | undefined) => (ro ? "ro" : "rw");
   const mounts: Record<string, unknown>[] = [
     { destination: "/proc", type: "proc", source: "proc", options: ["nosuid", "noexec", "nodev"] },

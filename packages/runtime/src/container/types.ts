@@ -16,6 +16,11 @@ export interface MountSpec {
   readOnly?: boolean;
   /** Extra mount options (`rprivate`, `size=64m`, `mode=1777` …). */
   options?: string[];
+  /**
+   * For binds: a missing host path is created as a directory (`-v /host:/ctr`, as Docker does);
+   * without it a missing source is refused (`--mount type=bind`).
+   */
+  createSource?: boolean;
 }
 
 /** How the container is networked. Networks proper (CNI) give a netns path. */

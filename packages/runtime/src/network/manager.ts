@@ -108,10 +108,9 @@ export class NetworkManager {
     const net = await this.get(ref);
     const users = (await this.sandboxes()).filter((s) => s.attachments.some((a) => a.networkId === net.id));
     if (users.length > 0)
-      throw failedPrecondition(
-        `error while removing network: network ${net.name} id ${net.id} has active endpoints`,
-        { hint: `disconnect container ${users[0]!.containerId.slice(0, 12)} first` },
-      );
+      throw failedPrecondition(`error while removing network: network ${net.name} has active endpoints`, {
+        hint: "remove or disconnect the containers attached to it first",
+      });
     await run("ip", ["link", "delete", net.bridge], { allowFailure: true });
     await removeBridgeRules(net);
     await this.ipam.releaseSubnet(net.id);
@@ -141,7 +140,7 @@ export class NetworkManager {
     const net = await this.get(network);
     const sb = await this.loadSandbox(containerId);
     if (sb.attachments.some((a) => a.networkId === net.id))
-      throw alreadyExists(`endpoint for container ${containerId.slice(0, 12)} on network`, net.name);
+      throw alreadyExists(`endpoint of sandbox ${containerId.slice(0, 12)} on network`, net.name);
     // Only a container that publishes ports needs to know which host ports others hold.
     const inUse = new Set(
       opts.ports?.length
@@ -195,7 +194,7 @@ export class NetworkManager {
     const net = await this.get(network);
     const sb = await this.loadSandbox(containerId);
     const att = sb.attachments.find((a) => a.networkId === net.id);
-    if (!att) throw notFound(`endpoint of container ${containerId.slice(0, 12)} on network`, net.name);
+    if (!att) throw notFound(`endpoint of sandbox ${containerId.slice(0, 12)} on network`, net.name);
     await detach(sb, att);
     await this.ipam.releaseAddress(net.id, containerId);
     sb.attachments = sb.attachments.filter((a) => a !== att);
@@ -229,7 +228,7 @@ export class NetworkManager {
     try {
       return readJson<SandboxFile>(this.sandboxFile(containerId));
     } catch {
-      throw notFound("network sandbox of container", containerId.slice(0, 12), {
+      throw notFound("network sandbox", containerId.slice(0, 12), {
         hint: "create the sandbox first",
       });
     }

@@ -40,6 +40,9 @@ export interface VolumeInfo {
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
+/** The options of the local driver (mount(8)'s type, device and options). */
+const LOCAL_OPTIONS = new Set(["type", "device", "o"]);
+
 /**
  * Named volumes under `<dataRoot>/volumes/<name>/_data`, with the local driver's options: with a
  * `type`/`device` the device is mounted on `_data` while the volume has holders (bind with
@@ -60,7 +63,12 @@ export class VolumeManager {
     return next;
   }
 
-  /** `volume create`: idempotent for the same options; a different definition is AlreadyExists. */
+  /**
+   * `volume create`, and a container's use of a volume by name. Without `options` (a container's
+   * `-v NAME:/path`) an existing volume is used as it is; an explicit create is idempotent for the
+   * same options and AlreadyExists for other ones. Options the local driver does not know are
+   * refused, as Docker's `invalid option key`.
+   */
   create(name: string, opts: VolumeCreateOptions = {}): Promise<VolumeInfo> {
     return this.serial(async () => {
       if (!NAME.test(name))
@@ -74,9 +82,12 @@ export class VolumeManager {
       const options = Object.fromEntries(
         Object.entries(opts.options ?? {}).filter(([, v]) => v !== undefined),
       ) as Record<string, string>;
+      for (const key of Object.keys(options))
+        if (!LOCAL_OPTIONS.has(key))
+          throw invalidArgument(`create ${name}: invalid option key: ${JSON.stringify(key)}`);
       if (existsSync(this.file(name))) {
         const cur = await this.load(name);
-        if (JSON.stringify(cur.options) !== JSON.stringify(options))
+        if (opts.options !== undefined && JSON.stringify(cur.options) !== JSON.stringify(options))
           throw alreadyExists("volume", name, { hint: "it exists with other options; remove it first" });
         return this.info(cur);
       }

@@ -102,7 +102,8 @@ function toMounts(project: Project, svc: ServiceConfig): { mounts: MountSpec[]; 
   for (const v of svc.volumes ?? []) {
     const readOnly = v.read_only || undefined;
     if (v.type === "bind" && v.source !== undefined) {
-      mounts.push({ type: "bind", source: v.source, target: v.target, readOnly });
+      const createSource = v.bind?.create_host_path || undefined;
+      mounts.push({ type: "bind", source: v.source, target: v.target, readOnly, createSource });
     } else if (v.type === "tmpfs") {
       const options = [
         ...(v.tmpfs?.size !== undefined ? [`size=${v.tmpfs.size}`] : []),
