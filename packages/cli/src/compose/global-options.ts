@@ -1,6 +1,8 @@
 import type { LoadOptions } from "@tsc/compose";
 import type { Command } from "commander";
 import { Option } from "commander";
+import type { ProgressMode } from "./progress.js";
+import { PROGRESS_MODES } from "./progress.js";
 
 /** The global flags every `tsc-compose` command shares, as commander parses them. */
 export interface ComposeGlobalFlags {
@@ -9,11 +11,12 @@ export interface ComposeGlobalFlags {
   projectDirectory?: string;
   envFile?: string[];
   profile?: string[];
+  progress?: ProgressMode;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-/** Adds Compose v2's global flags (`-f`, `-p`, `--project-directory`, `--env-file`, `--profile`). */
+/** Adds Compose v2's global flags (`-f`, `-p`, `--project-directory`, `--env-file`, `--profile`, `--progress`). */
 export function addComposeGlobalOptions(program: Command): Command {
   return program
     .addOption(
@@ -29,7 +32,20 @@ export function addComposeGlobalOptions(program: Command): Command {
       ),
     )
     .addOption(new Option("--env-file <file>", "alternate environment file (repeatable)").argParser(collect))
-    .addOption(new Option("--profile <profile>", "profile to enable (repeatable)").argParser(collect));
+    .addOption(new Option("--profile <profile>", "profile to enable (repeatable)").argParser(collect))
+    .addOption(new Option("--progress <mode>", "set type of progress output").choices(PROGRESS_MODES));
+}
+
+/**
+ * Makes the global `--progress` the mode of the command about to run, unless the command was given
+ * its own (`tsc-compose --progress json up` as Compose v2; `up --progress json` still works).
+ */
+export function applyGlobalProgress(program: Command, action: Command): void {
+  const mode = program.opts<ComposeGlobalFlags>().progress;
+  if (mode === undefined || action === program) return;
+  if (!action.options.some((o) => o.attributeName() === "progress")) return;
+  if (action.getOptionValueSource("progress") === "cli") return;
+  action.setOptionValueWithSource("progress", mode, "cli");
 }
 
 /** Turns the global flags into loader options. */

@@ -12,7 +12,7 @@ import { upCommand } from "./commands/up.js";
 import { configCommand } from "./config-command.js";
 import { addHostOption, ComposeEngine } from "./engine.js";
 import type { ComposeGlobalFlags } from "./global-options.js";
-import { addComposeGlobalOptions } from "./global-options.js";
+import { addComposeGlobalOptions, applyGlobalProgress } from "./global-options.js";
 
 /** The `tsc-compose` command tree (and the engine connection its commands share, to close at exit). */
 export function composeProgram(): Command & { engine?: ComposeEngine } {
@@ -23,6 +23,7 @@ export function composeProgram(): Command & { engine?: ComposeEngine } {
     .exitOverride();
   addComposeGlobalOptions(program);
   addHostOption(program);
+  program.hook("preAction", (_program, action) => applyGlobalProgress(program, action));
   const globals = (): ComposeGlobalFlags & { host?: string } =>
     program.opts<ComposeGlobalFlags & { host?: string }>();
   const engine = new ComposeEngine(globals);

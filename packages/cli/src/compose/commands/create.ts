@@ -8,14 +8,13 @@ export function createCommand(engine: ComposeEngine): Command {
   return addDeployOptions(new Command("create").description("Creates containers for a service"))
     .argument("[service...]")
     .action(async (services: string[], flags: DeployFlags) => {
-      const { stack, progress } = await deployProject(
-        engine,
-        services,
-        { ...flags, stopped: true },
-        "Creating",
-      );
+      const {
+        stack,
+        services: deployed,
+        progress,
+      } = await deployProject(engine, services, { ...flags, stopped: true }, "Creating");
       try {
-        await showCreated(engine, stack.project, services, progress);
+        await showCreated(engine, stack.project, services.length ? deployed : [], progress);
       } finally {
         progress.end();
       }

@@ -3,11 +3,14 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { ExitError } from "../../common/run-cli.js";
 import { collect } from "../../ctl/shared.js";
+import { toServiceSpec } from "../convert/service.js";
 import { toStackSpec } from "../convert/stack.js";
 import type { ComposeEngine } from "../engine.js";
 import type { ProgressMode } from "../progress.js";
 import { Progress } from "../progress.js";
 import { printWarnings } from "../warnings.js";
+import { ensureImages } from "./ensure-images.js";
+import { findOrphans, showRemovedOrphans } from "./orphans.js";
 import type { RunningBefore } from "./wait.js";
 import { runningBefore } from "./wait.js";
 
@@ -19,6 +22,8 @@ export interface DeployFlags {
   recreate: boolean;
   pull?: "always" | "missing" | "never";
   progress: ProgressMode;
+  /** False with `--no-deps`: only the named services, not what they depend on. */
+  deps?: boolean;
 }
 
 /** Adds the flags of {@link DeployFlags} (Compose's names). */
@@ -54,16 +59,18 @@ function adjust(stack: StackSpec, flags: DeployFlags): void {
 }
 
 /**
- * Loads the project (narrowed to `selected` and their dependencies), converts it and stores it on
- * the engine: the `only` services (default: `selected`, empty = all), `stopped` ones created but
- * not started. Shows its networks and volumes on a new progress display the caller ends.
+ * Loads the project (narrowed to `selected` and their dependencies), converts it, pulls the images
+ * it lacks and stores it on the engine: the `only` services, else `selected` and (unless `deps` is
+ * false) what they depend on, transitively, as Compose's `up SERVICE`, else all; `stopped` ones
+ * created but not started. Warns about orphan containers, or removes them (`removeOrphans`). Shows
+ * its networks and volumes on a new progress display the caller ends; returns the deployed services.
  */
 export async function deployProject(
   engine: ComposeEngine,
   selected: string[],
   flags: DeployFlags & { stopped?: boolean; only?: string[] },
   title: string,
-): Promise<{ stack: StackSpec; progress: Progress; before: RunningBefore }> {
+): Promise<{ stack: StackSpec; services: string[]; progress: Progress; before: RunningBefore }> {
   const loaded = await engine.load(selected);
   printWarnings(loaded.warnings);
   const { stack, warnings } = toStackSpec(loaded.project, {
@@ -72,28 +79,45 @@ export async function deployProject(
   });
   printWarnings(warnings);
   adjust(stack, flags);
+  // The loader narrowed the project to the named services and their dependencies.
+  const services =
+    flags.only ??
+    (selected.length > 0 && flags.deps === false ? selected : stack.services.map((s) => s.name));
   const client = await engine.client();
+  await ensureImages(
+    client,
+    stack.services.filter((s) => services.includes(s.name)),
+    flags.pull,
+    flags.progress,
+  );
+  // The engine's orphans are the stored services the stack lacks: the stack names every service of
+  // the file (those left out by profiles or the command line too); `services` says what to deploy.
+  if (services.length > 0)
+    for (const [name, svc] of Object.entries(loaded.project.disabled_services ?? {}))
+      stack.services.push(toServiceSpec(loaded.project, name, svc).spec);
   const previous = await engine.view(stack.project);
   const existed = previous.stack !== null;
+  const orphans = await findOrphans(engine, loaded.project, !!flags.removeOrphans);
   const progress = new Progress(flags.progress, title);
   try {
     for (const n of stack.networks.filter((x) => !x.external))
       progress.set("Network", n.name, existed ? "Running" : "Created", { done: true });
     for (const v of stack.volumes.filter((x) => !x.external))
       progress.set("Volume", v.name, existed ? "Running" : "Created", { done: true });
-    await client.call("Stacks", "deploy", {
+    const reply = await client.call<{ removed?: string[] }>("Stacks", "deploy", {
       stackJson: JSON.stringify(stack),
       forceRecreate: !!flags.forceRecreate,
       noRecreate: !flags.recreate,
       removeOrphans: !!flags.removeOrphans,
-      services: flags.only ?? selected,
+      services,
       stopped: !!flags.stopped,
     });
+    await showRemovedOrphans(engine, stack.project, reply.removed ?? [], orphans, progress);
   } catch (e) {
     progress.end();
     throw e;
   }
-  return { stack, progress, before: runningBefore(previous) };
+  return { stack, services, progress, before: runningBefore(previous) };
 }
 
 /** Compose's container names of a stored service: `container_name`, else `<project>-<service>-<n>` per replica. */

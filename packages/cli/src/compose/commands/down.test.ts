@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { service } from "./__fixtures__/stack-view.js";
-import { shutdownLayers } from "./down.js";
+import { imagesToRemove, shutdownLayers } from "./down.js";
 
 describe("shutdownLayers (Compose's down order)", () => {
   it("stops dependents before what they depend on", () => {
@@ -31,5 +31,28 @@ describe("shutdownLayers (Compose's down order)", () => {
       depends_on: { a: { condition: "service_started", required: true } },
     });
     expect(shutdownLayers([a, b, service("c")])).toEqual([["c"], ["a", "b"]]);
+  });
+});
+
+describe("imagesToRemove (down --rmi)", () => {
+  const named = service("web", { image: "busybox" });
+  const built = service("api", { build: { context: "." } });
+  const shared = service("worker", { image: "busybox" });
+
+  it("local: only the images of services without an image: name (Compose's built ones)", () => {
+    expect(built.spec.container.image).toBe("p-api");
+    expect(imagesToRemove("p", [named, built, shared], "local", new Set(["web", "worker"]))).toEqual([
+      "p-api",
+    ]);
+    expect(imagesToRemove("p", [named, shared], "local", new Set(["web", "worker"]))).toEqual([]);
+    // Without the compose file: a service whose image is its default name.
+    expect(imagesToRemove("p", [named, built], "local")).toEqual(["p-api"]);
+  });
+
+  it("all: every service's image, once", () => {
+    expect(imagesToRemove("p", [named, built, shared], "all", new Set(["web", "worker"]))).toEqual([
+      "busybox",
+      "p-api",
+    ]);
   });
 });

@@ -9,7 +9,7 @@ import { containerNames } from "./deploy.js";
 import { ONEOFF_LABEL } from "./one-off.js";
 import { isFinished } from "./wait.js";
 
-/** One `ps` row: a container, or a task that has none (pending, failed to start, or history with -a). */
+/** One `ps` row: a container, or the current task of a slot that has none (pending, failed to start, stopped). */
 export interface PsRow {
   Name: string;
   Service: string;
@@ -28,7 +28,32 @@ export interface PsRow {
   Error: string;
 }
 
-/** The rows of `ps` for a project. */
+/** The container states `ps` lists without `-a` (Docker's `ps` without `-a`: up, paused or restarting). */
+const UP = ["running", "paused", "restarting"];
+
+/** Task states of a task on its way to a container. */
+const ON_ITS_WAY = ["new", "pending", "assigned", "accepted", "preparing", "starting"];
+
+/** The current task of each slot (`service/slot`): its latest by creation; the slot's history is not shown. */
+export function currentTasks(tasks: Task[]): Task[] {
+  const bySlot = new Map<string, Task>();
+  for (const t of tasks) {
+    const key = `${t.service}/${t.slot}`;
+    const cur = bySlot.get(key);
+    if (
+      !cur ||
+      t.createdAt > cur.createdAt ||
+      (t.createdAt === cur.createdAt && t.desiredState === "running")
+    )
+      bySlot.set(key, t);
+  }
+  return [...bySlot.values()].sort((a, b) => a.service.localeCompare(b.service) || a.slot - b.slot);
+}
+
+/**
+ * The rows of `ps` for a project: one per container as Compose shows them (a slot's current task,
+ * never its history); without `all` only those up (running, paused, restarting) or on their way.
+ */
 export function psRows(
   project: string,
   services: StoredService[],
@@ -37,23 +62,28 @@ export function psRows(
   all: boolean,
 ): PsRow[] {
   const byTask = new Map(containers.map((c) => [c.labels["com.tsc.task.id"] ?? c.id, c] as const));
+  const byId = new Map(containers.map((c) => [c.id, c] as const));
+  const taskById = new Map(tasks.map((t) => [t.id, t] as const));
+  // A task's container: labelled with it, reported by it, or the one it took over from an earlier task.
+  const containerOf = (t: Task): ContainerSummary | undefined => {
+    const seen = new Set<string>();
+    for (let cur: Task | undefined = t; cur && !seen.has(cur.id); cur = taskById.get(cur.adopts ?? "")) {
+      seen.add(cur.id);
+      const c = byTask.get(cur.id) ?? byId.get(cur.status.containerId ?? "");
+      if (c) return c;
+    }
+    return undefined;
+  };
   const rows: PsRow[] = [];
-  for (const t of tasks.sort(
-    (a, b) => a.service.localeCompare(b.service) || a.slot - b.slot || a.createdAt.localeCompare(b.createdAt),
-  )) {
+  for (const t of currentTasks(tasks)) {
     const svc = services.find((s) => s.spec.name === t.service);
-    const c = byTask.get(t.id);
+    const c = containerOf(t);
     const current = t.desiredState === "running";
-    if (
-      !all &&
-      (!c || c.state !== "running") &&
-      !(
-        current &&
-        ["new", "pending", "assigned", "accepted", "preparing", "starting"].includes(t.status.state)
-      )
-    )
-      continue;
-    if (!current && !all) continue;
+    const up = c !== undefined && UP.includes(c.state);
+    if (!all && !up && !(current && ON_ITS_WAY.includes(t.status.state))) continue;
+    // A slot scaled away (or of a service gone) whose container is gone is not a container any more.
+    const replicas = svc ? (svc.spec.mode === "replicated" ? svc.spec.replicas : 1) : 0;
+    if (!c && !current && t.slot > replicas) continue;
     const name = svc?.spec.containerName ?? `${project}-${t.service}-${t.slot}`;
     const state =
       c?.state ??
@@ -167,8 +197,8 @@ function createdRows(project: string, services: StoredService[], tasks: Task[]):
 /** `ps`. */
 export function psCommand(engine: ComposeEngine): Command {
   return new Command("ps")
-    .description("List containers (and, with -a, the task history)")
-    .option("-a, --all", "show all stopped containers and finished tasks")
+    .description("List containers")
+    .option("-a, --all", "show all stopped containers (including those created by the run command)")
     .option("-q, --quiet", "only display IDs")
     .option("--services", "display services")
     .addOption(new Option("--format <format>", "table, json, or a Go template").default("table"))

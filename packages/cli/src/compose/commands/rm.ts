@@ -76,7 +76,7 @@ async function stopFirst(engine: ComposeEngine, project: string, view: StackView
   );
   if ("timedOut" in verdict && verdict.timedOut)
     throw new ExitError(1, "tsc-compose: timed out waiting for containers to stop");
-  const progress = new Progress("auto", "Stopping");
+  const progress = new Progress(engine.progressMode(), "Stopping");
   for (const c of running) progress.set("Container", c.names[0]!.slice(1), "Stopped", { done: true });
   progress.end();
 }
@@ -111,7 +111,7 @@ export function rmCommand(engine: ComposeEngine): Command {
       const message = `Going to remove ${plan.names.join(", ")}`;
       if (f.force) process.stdout.write(`${message}\n`);
       else if (!(await confirm(`${message}\nAre you sure? [yN] `))) return;
-      const progress = new Progress("auto", "Removing");
+      const progress = new Progress(engine.progressMode(), "Removing");
       try {
         // The agent may be removing a stopped task's container itself meanwhile.
         for (const c of plan.containers)

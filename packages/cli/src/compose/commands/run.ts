@@ -50,7 +50,7 @@ async function startDependencies(engine: ComposeEngine, spec: ServiceSpec, deps:
   const { stack, progress, before } = await deployProject(
     engine,
     [spec.name],
-    { recreate: true, progress: "auto", only: deps },
+    { recreate: true, progress: engine.progressMode(), only: deps },
     "Running",
   );
   const verdict = await waitFor(

@@ -42,17 +42,18 @@ export function upCommand(engine: ComposeEngine): Command {
   )
     .argument("[service...]")
     .action(async (services: string[], flags: UpFlags) => {
-      const { stack, progress, before } = await deployProject(
-        engine,
-        services,
-        { ...flags, stopped: !flags.start },
-        "Running",
-      );
+      // `up SERVICE` also brings up what SERVICE depends on (unless --no-deps): show and wait for those too.
+      const {
+        stack,
+        services: deployed,
+        progress,
+        before,
+      } = await deployProject(engine, services, { ...flags, stopped: !flags.start }, "Running");
       const project = stack.project;
-      if (!flags.start) await showCreated(engine, project, services, progress);
+      if (!flags.start) await showCreated(engine, project, deployed, progress);
       const healthy = !!flags.wait;
       const timeoutMs = flags.waitTimeout ? Number(flags.waitTimeout) * 1000 : 300_000;
-      const wanted = services.length ? services : undefined;
+      const wanted = services.length ? deployed : undefined;
       const verdict = flags.start
         ? await waitFor(
             engine,

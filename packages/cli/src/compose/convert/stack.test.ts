@@ -158,7 +158,7 @@ describe("toStackSpec", () => {
       { name: "p_data", target: "/sub" },
     ]);
     expect(spec.container.mounts).toEqual([
-      { type: "bind", source: "/srv/conf", target: "/etc/app" },
+      { type: "bind", source: "/srv/conf", target: "/etc/app", createSource: true },
       { type: "tmpfs", target: "/tmp", options: ["size=65536", "mode=1777"] },
       { type: "tmpfs", target: "/run", options: ["size=1m", "uid=1000"] },
       { type: "tmpfs", target: "/scratch" },
@@ -236,5 +236,22 @@ describe("toStackSpec", () => {
     });
     expect(health({ disable: true })).toEqual({ test: ["NONE"] });
     expect(health({ test: ["NONE"] })).toEqual({ test: ["NONE"] });
+  });
+});
+
+describe("toStackSpec's volumes", () => {
+  it("has only the volumes a service mounts, as Compose creates only those (one of a disabled service too)", () => {
+    const { stack } = toStackSpec(
+      {
+        name: "p",
+        services: { s: { image: "x", volumes: [{ type: "volume", source: "data", target: "/data" }] } },
+        disabled_services: {
+          d: { image: "x", volumes: [{ type: "volume", source: "extra", target: "/e" }] },
+        },
+        volumes: { data: { name: "p_data" }, extra: { name: "p_extra" }, warn_v: { name: "p_warn_v" } },
+      },
+      OPTS,
+    );
+    expect(stack.volumes.map((v) => v.name)).toEqual(["p_data", "p_extra"]);
   });
 });

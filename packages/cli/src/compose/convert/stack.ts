@@ -28,12 +28,15 @@ export function toStackSpec(
     networks.push(toStackNetwork(project.name, "default", { name: `${project.name}_default` }));
     networks.sort((a, b) => (a.key < b.key ? -1 : 1));
   }
+  // As Compose, the stack has only the volumes a service mounts (one left out by profiles or the
+  // command line too, so `down -v` still knows it): an unused one is neither created nor shown.
+  const used = usedVolumes(project);
   const volumes = Object.keys(project.volumes ?? {})
     .sort()
-    .map((key) => {
+    .flatMap((key) => {
       const cfg = project.volumes?.[key] as VolumeConfig;
       warnings.push(...volumeWarnings(key, cfg));
-      return toStackVolume(project.name, key, cfg);
+      return used.has(key) ? [toStackVolume(project.name, key, cfg)] : [];
     });
   const services: ServiceSpec[] = [];
   for (const name of names) {
@@ -52,6 +55,16 @@ export function toStackSpec(
     workingDir: opts.workingDir,
   };
   return { stack, warnings };
+}
+
+/** The top-level volume keys the project's services (enabled or not) mount. */
+function usedVolumes(project: Project): Set<string> {
+  const services = [...Object.values(project.services), ...Object.values(project.disabled_services ?? {})];
+  return new Set(
+    services.flatMap((svc) =>
+      (svc.volumes ?? []).flatMap((v) => (v.type === "volume" && v.source !== undefined ? [v.source] : [])),
+    ),
+  );
 }
 
 /** A top-level network as the stack owns it, with Compose's project/network labels. */
