@@ -391,6 +391,69 @@ services:
     command: ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]
 `;
 
+  it("stop keeps the containers (IDs, logs, addresses); start and kill + start run the same ones", () => {
+    const dir = project(
+      GRACEFUL.replace("name: graceful", "name: keeper").replace(
+        "trap 'exit 0' TERM;",
+        "echo booted; trap 'exit 0' TERM;",
+      ),
+    );
+    /** The project's containers as the engine has them: ID, name, state. */
+    const engineView = (): string[] =>
+      engine
+        .ctl([
+          "ps",
+          "-a",
+          "--filter",
+          "label=com.docker.compose.project=keeper",
+          "--format",
+          "{{.ID}} {{.Names}} {{.State}}",
+        ])
+        .stdout.split("\n")
+        .filter(Boolean);
+    const ip = (): string =>
+      engine
+        .ctl([
+          "inspect",
+          "--format",
+          "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+          "keeper-app-1",
+        ])
+        .stdout.trim();
+    try {
+      ok(dir, ["up", "-d", "--progress", "quiet"]);
+      const [running] = engineView();
+      const id = running!.split(" ")[0]!;
+      const address = ip();
+      expect(running).toBe(`${id} keeper-app-1 running`);
+
+      ok(dir, ["stop"]);
+      expect(engineView()).toEqual([`${id} keeper-app-1 exited`]);
+      expect(ps(dir, true).map((r) => `${r.Name} ${r.State} ${r.ExitCode}`)).toEqual([
+        "keeper-app-1 exited 0",
+      ]);
+
+      ok(dir, ["start"]);
+      expect(engineView()).toEqual([`${id} keeper-app-1 running`]);
+      expect(ip()).toBe(address);
+      expect(ok(dir, ["logs", "--no-log-prefix", "app"]).stdout).toBe("booted\nbooted\n");
+
+      ok(dir, ["kill", "app"]);
+      expect(engineView()).toEqual([`${id} keeper-app-1 exited`]);
+      ok(dir, ["start", "app"]);
+      expect(engineView()).toEqual([`${id} keeper-app-1 running`]);
+      expect(ok(dir, ["logs", "--no-log-prefix", "app"]).stdout).toBe("booted\nbooted\nbooted\n");
+
+      // up over stopped containers starts the same ones again.
+      ok(dir, ["stop", "-t", "0"]);
+      ok(dir, ["up", "-d", "--progress", "quiet"]);
+      expect(engineView()).toEqual([`${id} keeper-app-1 running`]);
+    } finally {
+      ok(dir, ["down", "-t", "0"]);
+    }
+    expect(engineView()).toEqual([]);
+  });
+
   it("stop -t 0 kills at once; stop without -t lets the container end itself", () => {
     const dir = project(GRACEFUL);
     // The newest task's (ps -a lists a slot's history oldest first).
@@ -437,5 +500,176 @@ describe("tsc-compose push", () => {
     const ignored = compose(dir, ["--profile", "extra", "push", "-q", "--ignore-push-failures"]);
     expect(ignored.code).toBe(0);
     expect(ignored.stderr).toContain(" broken Error ");
+  });
+});
+
+describe("up SERVICE, ps, down --rmi, pulls, orphans (Compose's behaviour)", () => {
+  it("up -d SERVICE brings up its dependencies first: healthy db, completed migrate, then app", () => {
+    const dir = project(`name: partial
+services:
+  db:
+    image: busybox
+    init: true
+    command: ["sh", "-c", "sleep 1; touch /tmp/ready; exec sleep 3600"]
+    healthcheck:
+      test: ["CMD", "test", "-f", "/tmp/ready"]
+      interval: 1s
+      retries: 10
+  migrate:
+    image: busybox
+    command: ["sh", "-c", "echo migrated"]
+    depends_on:
+      db:
+        condition: service_healthy
+  app:
+    image: busybox
+    init: true
+    command: ["sleep", "3600"]
+    depends_on:
+      migrate:
+        condition: service_completed_successfully
+  other:
+    image: busybox
+    command: ["sleep", "3600"]
+`);
+    try {
+      // --progress is a global option, as in Compose v2.
+      const up = compose(dir, ["--progress", "json", "up", "-d", "app"]);
+      expect(up.code, up.stderr).toBe(0);
+      const events = up.stderr
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as { id: string; status: string });
+      const at = (id: string, status: string) => events.findIndex((e) => e.id === id && e.status === status);
+      expect(at("Container partial-app-1", "Started")).toBeGreaterThan(
+        at("Container partial-migrate-1", "Exited"),
+      );
+      const rows = ps(dir, true).map((r) => `${r.Name} ${r.State}`);
+      expect(rows).toEqual(["partial-app-1 running", "partial-db-1 running", "partial-migrate-1 exited"]);
+    } finally {
+      ok(dir, ["down", "-t", "0"]);
+    }
+  });
+
+  it("ps lists paused containers, and -a one row per container, never the slot's history", async () => {
+    const dir = project(`name: rows
+services:
+  web:
+    image: busybox
+    command: ["sleep", "3600"]
+  bad:
+    image: busybox
+    command: ["sh", "-c", "exit 3"]
+`);
+    try {
+      ok(dir, ["up", "-d", "web"]);
+      // Each up replaces bad's ended task: its slot then has a history of tasks.
+      const badEnded = () => ps(dir, true).some((r) => r.Service === "bad" && r.State === "exited");
+      for (let i = 0; i < 3; i++) {
+        compose(dir, ["up", "-d"]);
+        await eventually(badEnded, "bad to exit");
+      }
+      ok(dir, ["pause", "web"]);
+      const up = ps(dir);
+      expect(up.map((r) => `${r.Name} ${r.State}`)).toEqual(["rows-web-1 paused"]);
+      expect(up[0]!.Status).toMatch(/^Up .*\(Paused\)$/);
+      expect(ps(dir, true).map((r) => `${r.Name} ${r.State}`)).toEqual([
+        "rows-bad-1 exited",
+        "rows-web-1 paused",
+      ]);
+      ok(dir, ["unpause", "web"]);
+    } finally {
+      ok(dir, ["down", "-t", "0"]);
+    }
+  });
+
+  it("down --rmi local keeps images named by image:, --rmi all removes them", () => {
+    expect(engine.ctl(["tag", "busybox", "rmi-test:1"]).code).toBe(0);
+    const dir = project(
+      `name: rmi\nservices:\n  app:\n    image: rmi-test:1\n    command: ["sleep", "3600"]\n`,
+    );
+    const has = () => engine.ctl(["image", "inspect", "rmi-test:1"]).code === 0;
+    ok(dir, ["up", "-d"]);
+    const local = ok(dir, ["down", "-t", "0", "--rmi", "local"]);
+    expect(local.stderr).not.toContain("Image");
+    expect(has()).toBe(true);
+    ok(dir, ["up", "-d"]);
+    expect(ok(dir, ["down", "-t", "0", "--rmi", "all"]).stderr).toContain(" Image rmi-test:1  Removed");
+    expect(has()).toBe(false);
+  });
+
+  it("pulls missing images before starting anything, and fails before deploying when a pull fails", () => {
+    // A registry nobody listens on: a pull fails at once.
+    const absent = "127.0.0.1:1/nosuch/image:1";
+    const dir = project(`name: pulls
+services:
+  a:
+    image: ${absent}
+  b:
+    image: busybox
+    command: ["sleep", "3600"]
+`);
+    const up = compose(dir, ["up", "-d"]);
+    expect(up.code).toBe(1);
+    expect(up.stderr).toContain(" a Pulling");
+    expect(up.stderr).toMatch(/ a Error .+/);
+    expect(up.stderr).not.toContain("Container");
+    expect(ps(dir, true)).toEqual([]);
+
+    const never = compose(dir, ["up", "-d", "--pull", "never"]);
+    expect(never.code).toBe(1);
+    expect(never.stderr).toContain(`No such image: ${absent}`);
+    expect(never.stderr).not.toContain("Pulling");
+    expect(ps(dir, true)).toEqual([]);
+
+    // An image the engine has is not pulled; --pull always pulls it, and its failure leaves the running container alone.
+    const cached = "127.0.0.1:1/cached/busybox:1";
+    expect(engine.ctl(["tag", "busybox", cached]).code).toBe(0);
+    const dir2 = project(
+      `name: pulls2\nservices:\n  c:\n    image: ${cached}\n    command: ["sleep", "3600"]\n`,
+    );
+    try {
+      expect(ok(dir2, ["up", "-d"]).stderr).not.toContain("Pulling");
+      const [before] = ps(dir2);
+      const always = compose(dir2, ["up", "-d", "--pull", "always", "--force-recreate"]);
+      expect(always.code).toBe(1);
+      expect(always.stderr).toContain(" c Pulling");
+      expect(ps(dir2).map((r) => `${r.ID} ${r.State}`)).toEqual([`${before!.ID} running`]);
+    } finally {
+      ok(dir2, ["down", "-t", "0"]);
+      engine.ctl(["rmi", cached]);
+    }
+  });
+
+  it("warns about orphan containers, removes them with --remove-orphans, and creates only used volumes", () => {
+    const file = (services: string) => `name: orph
+services:
+${services}
+volumes:
+  used: {}
+  warn_v: {}
+`;
+    const web = `  web:\n    image: busybox\n    command: ["sleep", "3600"]\n    volumes: [used:/data]\n`;
+    const old = `  old:\n    image: busybox\n    init: true\n    command: ["sleep", "3600"]\n`;
+    const dir = project(file(web + old));
+    try {
+      const up = ok(dir, ["up", "-d"]);
+      expect(up.stderr).toContain(" Volume orph_used  Created");
+      expect(up.stderr).not.toContain("warn_v");
+      writeFileSync(join(dir, "compose.yaml"), file(web));
+      const warned = ok(dir, ["up", "-d"]);
+      expect(warned.stderr).toContain(
+        "WARN[0000] Found orphan containers ([orph-old-1]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.",
+      );
+      expect(ps(dir).map((r) => r.Name)).toEqual(["orph-old-1", "orph-web-1"]);
+      const removed = ok(dir, ["up", "-d", "--remove-orphans"]);
+      expect(removed.stderr).toContain(" Container orph-old-1  Removed");
+      expect(removed.stderr).not.toContain("Found orphan");
+      expect(containers("orph")).toEqual(["orph-web-1"]);
+    } finally {
+      const down = ok(dir, ["down", "-t", "0", "-v"]);
+      expect(down.stderr).toContain(" Volume orph_used  Removed");
+      expect(down.stderr).not.toContain("warn_v");
+    }
   });
 });

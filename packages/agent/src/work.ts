@@ -27,6 +27,10 @@ export interface WorkItem {
   stopTimeout?: number;
   /** When this differs from the last one the container honoured, restart it in place (`restart`). */
   restartToken?: string;
+  /** With `desired: "shutdown"`: stop the container but keep it (Compose's `stop`). */
+  keepContainer?: boolean;
+  /** The earlier task whose kept container this one starts again, if this host still has it. */
+  adopts?: string;
 }
 
 /** Task states an agent reports. */

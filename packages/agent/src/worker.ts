@@ -102,7 +102,7 @@ export class Worker {
   }
 
   private containerOf(taskId: string): ContainerRecord | undefined {
-    return this.agent.containers.list({ all: true }).find((c) => c.spec.labels?.[TASK_LABEL] === taskId);
+    return this.agent.containers.list({ all: true }).find((c) => this.agent.taskOf(c) === taskId);
   }
 
   /** Shutdowns first (so a recreated slot's container name is free), then starts. */
@@ -112,19 +112,30 @@ export class Worker {
     const items = this.items;
     const wanted = new Map(items.map((i) => [i.taskId, i] as const));
     // Shut down in parallel, as Compose stops containers.
+    // A container kept by `stop` stays (stopped) while its task says so, or until a later task of
+    // its slot adopts it; any other container whose task is no longer wanted running goes.
+    const adopted = new Set(items.flatMap((i) => (i.desired === "running" && i.adopts ? [i.adopts] : [])));
     await Promise.all(
       this.agent.containers.list({ all: true }).map(async (c) => {
-        const id = c.spec.labels?.[TASK_LABEL];
+        const id = this.agent.taskOf(c);
         if (!id) return;
         const item = wanted.get(id);
         if (item && item.desired !== "shutdown") return;
+        const keep = (item?.keepContainer ?? false) || adopted.has(id);
         await this.agent.containers
           .stop(c.id, { timeout: item?.stopTimeout ?? c.spec.stopTimeout ?? 10 })
           .catch(() => undefined);
-        await this.agent
-          .removeContainer(c.id, { force: true })
-          .catch((e: Error) => this.log(`worker: remove ${c.name}: ${e.message}`));
-        if (item) this.report(item.taskId, { state: "shutdown", message: "shut down", exitCode: c.exitCode });
+        if (!keep)
+          await this.agent
+            .removeContainer(c.id, { force: true })
+            .catch((e: Error) => this.log(`worker: remove ${c.name}: ${e.message}`));
+        const exitCode = this.agent.containers.list({ all: true }).find((x) => x.id === c.id)?.exitCode;
+        if (item)
+          this.report(item.taskId, {
+            state: "shutdown",
+            message: "shut down",
+            exitCode: exitCode ?? c.exitCode,
+          });
       }),
     );
     await this.pruneNetworks(items);
@@ -191,6 +202,8 @@ export class Worker {
 
   private async run(item: WorkItem): Promise<void> {
     this.report(item.taskId, { state: "accepted", message: "accepted" });
+    const kept = item.adopts === undefined ? undefined : this.containerOf(item.adopts);
+    if (kept) return this.restartKept(item, kept);
     try {
       for (const n of item.networks) await this.agent.ensureNetwork(n);
       this.report(item.taskId, { state: "preparing", message: "preparing" });
@@ -227,6 +240,20 @@ export class Worker {
     }
   }
 
+  /** Starts again the container an earlier task of the slot kept (see WorkItem.adopts). */
+  private async restartKept(item: WorkItem, c: ContainerRecord): Promise<void> {
+    try {
+      await this.agent.setTaskOf(c.id, item.taskId);
+      this.report(item.taskId, { state: "starting", message: "starting" });
+      for (const n of item.networks) await this.agent.ensureNetwork(n);
+      const started = await this.agent.containers.start(c.id);
+      if (item.restartToken) await this.agent.setRestartToken(c.id, item.restartToken);
+      this.reportContainer(item, started);
+    } catch (e) {
+      this.report(item.taskId, { state: "rejected", message: "failed to start", err: (e as Error).message });
+    }
+  }
+
   private reportContainer(item: WorkItem, c: ContainerRecord): void {
     const health = this.agent.healthOf(c.id)?.Status;
     const restartToken = this.agent.restartTokenOf(c.id);
@@ -252,7 +279,7 @@ export class Worker {
     if (e.type !== "container" || !(e.action === "die" || e.action.startsWith("health_status"))) return;
     if (this.restarting.has(e.id)) return;
     const c = this.agent.containers.list({ all: true }).find((x) => x.id === e.id);
-    const taskId = c?.spec.labels?.[TASK_LABEL];
+    const taskId = c && this.agent.taskOf(c);
     const item = taskId ? this.items.find((i) => i.taskId === taskId) : undefined;
     if (c && item && item.desired === "running") this.reportContainer(item, c);
   }

@@ -51,7 +51,7 @@ export class Allocator extends Component {
     const stackOf = new Map(stacks.map((s) => [s.project, s] as const));
     const fresh = this.fresh.group("new").flatMap((t) => cache.tasks.get(t.id) ?? []);
     // Which (network, task, wanted address) triples this pass must allocate, grouped by network.
-    const wants = new Map<string, { task: string; key: string; wanted?: string }[]>();
+    const wants = new Map<string, AddressWant[]>();
     const ready: typeof fresh = [];
     for (const v of fresh) {
       const t = v.value;
@@ -59,10 +59,15 @@ export class Allocator extends Component {
       const stack = stackOf.get(t.project);
       if (!svc || !stack) continue;
       ready.push(v);
+      // A task that starts a kept container again takes over that container's addresses.
+      const adopted = t.adopts ? cache.tasks.get(t.adopts)?.value : undefined;
       for (const n of svc.spec.networks) {
         const name = stack.networks.find((x) => x.key === n.key)?.name;
         if (!name || !nets.has(name)) continue;
-        const want = { task: t.id, key: n.key, wanted: n.ipv4Address };
+        const inherited = adopted?.addresses[n.key];
+        const want: AddressWant = inherited
+          ? { task: t.id, key: n.key, wanted: inherited, from: adopted!.id }
+          : { task: t.id, key: n.key, wanted: n.ipv4Address };
         const list = wants.get(name);
         if (list) list.push(want);
         else wants.set(name, [want]);
@@ -152,10 +157,7 @@ export class Allocator extends Component {
   }
 
   /** Addresses on `net` for every owner in `list` (the wanted one if free), in one update of the network's IPAM key. */
-  private async allocateAddresses(
-    net: NetworkAllocation,
-    list: { task: string; wanted?: string }[],
-  ): Promise<Map<string, string>> {
+  private async allocateAddresses(net: NetworkAllocation, list: AddressWant[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     await this.state.ipam.update(net.name, (cur) => {
       out.clear();
@@ -171,12 +173,16 @@ export class Allocator extends Component {
           continue;
         }
         let ip: string | undefined;
-        if (w.wanted) {
-          if (owners[w.wanted])
+        const holder = w.wanted === undefined ? undefined : owners[w.wanted];
+        // An inherited address another task holds by now is not the adopter's: it gets a new one.
+        const wanted =
+          w.from !== undefined && holder !== undefined && holder !== w.from ? undefined : w.wanted;
+        if (wanted) {
+          if (holder !== undefined && holder !== w.from)
             throw invalidArgument(
-              `address ${w.wanted} on network ${JSON.stringify(net.name)} is already in use`,
+              `address ${wanted} on network ${JSON.stringify(net.name)} is already in use`,
             );
-          ip = w.wanted;
+          ip = wanted;
         } else
           for (; next < base + size - 1; next++) {
             const candidate = intToIp(next);
@@ -194,4 +200,12 @@ export class Allocator extends Component {
     });
     return out;
   }
+}
+
+/** An address a task needs on one network: `wanted` if given (taken over from task `from`, if it holds it). */
+interface AddressWant {
+  task: string;
+  key: string;
+  wanted?: string;
+  from?: string;
 }

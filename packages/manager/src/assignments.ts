@@ -14,6 +14,8 @@ export function workItemOf(t: Task, spec: ServiceSpec, nets: NetworkAllocation[]
     state: t.status.state,
     ...(t.stopTimeout !== undefined && { stopTimeout: t.stopTimeout }),
     ...(t.restartToken !== undefined && { restartToken: t.restartToken }),
+    ...(t.keepContainer && { keepContainer: true }),
+    ...(t.adopts !== undefined && { adopts: t.adopts }),
     containerName: name,
     container: {
       ...spec.container,

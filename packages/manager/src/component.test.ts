@@ -41,14 +41,15 @@ describe("Component", () => {
   });
 
   it("keeps its passes at least its interval apart when they are not cheap", async () => {
-    // 60 ms passes, 100 ms interval: the old spacing, start to start.
-    expect(await secondPassDelay(100, 60)).toBeGreaterThanOrEqual(99);
+    // 60 ms passes, 100 ms interval: the old spacing, start to start (60 with no pause). Timers may
+    // fire a millisecond early against performance.now(), hence the margin.
+    expect(await secondPassDelay(100, 60)).toBeGreaterThanOrEqual(90);
   });
 
   it("adds no pause after passes longer than its interval", async () => {
     // 200 ms passes, 150 ms interval: back to back (a pause of the interval would make it 350).
     const delay = await secondPassDelay(150, 200);
-    expect(delay).toBeGreaterThanOrEqual(199);
+    expect(delay).toBeGreaterThanOrEqual(190);
     expect(delay).toBeLessThan(330);
   });
 });

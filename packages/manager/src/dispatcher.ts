@@ -53,8 +53,12 @@ export class Dispatcher extends Component {
   ) {
     super("dispatcher", log, 20);
     this.runningTasks = new TaskIndex(state.cache.tasks, (t) => (isRunning(t) ? "running" : undefined));
+    // A node gets its tasks until they are shut down and over, except those whose container it
+    // keeps (stopped): without the task it would remove the container.
     this.byNode = new TaskIndex(state.cache.tasks, (t) =>
-      !t.nodeId || (t.desiredState === "shutdown" && isTerminal(t.status.state)) ? undefined : t.nodeId,
+      !t.nodeId || (t.desiredState === "shutdown" && isTerminal(t.status.state) && !t.keepContainer)
+        ? undefined
+        : t.nodeId,
     );
   }
 
@@ -89,7 +93,10 @@ export class Dispatcher extends Component {
       const mine = this.byNode.group(nodeId).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       // A cheap fingerprint first: a changed record often changes nothing the node needs.
       const fingerprint = mine
-        .map((t) => `${t.id}:${t.desiredState}:${t.status.state}:${t.configHash}:${t.restartToken ?? ""}`)
+        .map(
+          (t) =>
+            `${t.id}:${t.desiredState}:${t.status.state}:${t.configHash}:${t.restartToken ?? ""}:${t.keepContainer ? 1 : 0}`,
+        )
         .join(",");
       if (this.sent.get(nodeId) === fingerprint) continue;
       this.sent.set(nodeId, fingerprint);

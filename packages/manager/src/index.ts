@@ -9,4 +9,4 @@ export { filterNodes, placementRequest, DEFAULT_FILTERS } from "./filters.js";
 export type { Filter, NodeInfo, PlacementRequest } from "./filters.js";
 export { HEARTBEAT_MS } from "./dispatcher.js";
 export { ClusterState } from "./state.js";
-export type { StoredService, StoredStack } from "./state.js";
+export type { ServiceView, StoredService, StoredStack } from "./state.js";

@@ -160,6 +160,16 @@ export interface Task {
   stopTimeout?: number;
   /** Set by `restart`: the agent restarts the task's container in place when this changes. */
   restartToken?: string;
+  /**
+   * Shut down by `stop` (or ended, then replaced by `start`/`restart`): its node stops the
+   * container and keeps it, as Compose's `stop` does, for the slot's next task to start again.
+   */
+  keepContainer?: boolean;
+  /**
+   * The slot's earlier task whose kept container this one starts again (the same container, its
+   * address and its logs) instead of creating one; it is placed on that task's node when it can be.
+   */
+  adopts?: string;
   /** Why the scheduler could not place it, when pending. */
   unschedulable?: string;
   /** No node could ever take it (constraints, reservations beyond any node's size): it waits for the nodes to change, and `up` says so instead of waiting. */

@@ -3,26 +3,35 @@ import type { ChangeFeed } from "@tsc/store";
 import { Component, followChanges } from "./component.js";
 import type { ServiceSpec, Task, TaskState } from "./objects.js";
 import type { ClusterState, StoredService } from "./state.js";
-import { createMany, deleteMany, serviceId, updateMany } from "./state.js";
+import { createMany, deleteMany, serviceId, taskHash, updateMany } from "./state.js";
 import { TaskIndex } from "./task-index.js";
 import { isTerminal } from "./task-state.js";
 
 /** Terminal tasks kept per slot (`ps -a` history), as SwarmKit's task history retention. */
 export const TASK_HISTORY = 5;
 
-/** A new task for a slot (state NEW; the allocator and scheduler take it from there). */
-export function newTask(svc: StoredService, slot: number, attempt = 0): Task & { attempt: number } {
+/**
+ * A new task for a slot (state NEW; the allocator and scheduler take it from there); `adopts` names
+ * the slot's earlier task whose kept container it starts again.
+ */
+export function newTask(
+  svc: StoredService,
+  slot: number,
+  attempt = 0,
+  adopts?: string,
+): Task & { attempt: number } {
   return {
     id: randomBytes(12).toString("hex"),
     project: svc.project,
     service: svc.spec.name,
     slot,
-    configHash: svc.spec.configHash,
+    configHash: taskHash(svc),
     desiredState: "running",
     status: { state: "new", timestamp: new Date().toISOString(), message: "created" },
     addresses: {},
     createdAt: new Date().toISOString(),
     attempt,
+    ...(adopts !== undefined && { adopts }),
   };
 }
 
@@ -32,6 +41,12 @@ type Attempted = Task & { attempt?: number };
 interface Plan {
   creates: Task[];
   shutdowns: Set<string>;
+  /** Of the shutdowns, the tasks whose node keeps the container (`stop`). */
+  keeps: Set<string>;
+  /** Kept containers no later task will start (the service changed): their node removes them. */
+  releases: Set<string>;
+  /** Services whose tasks this pass replaces: their dependents wait for the next pass. */
+  recreating: Set<string>;
   deletes: Set<string>;
 }
 
@@ -53,6 +68,25 @@ function dependencyMet(
     ? running.every((t) => t.status.health === "healthy" || t.status.health === undefined) &&
         running.some((t) => t.status.health === "healthy")
     : true;
+}
+
+/** `services` with every service after the services it depends on (per project; cycles as they come). */
+export function dependencyOrder(services: StoredService[]): StoredService[] {
+  const byKey = new Map(services.map((s) => [serviceId(s.project, s.spec.name), s] as const));
+  const out: StoredService[] = [];
+  const seen = new Set<string>();
+  const visit = (s: StoredService): void => {
+    const key = serviceId(s.project, s.spec.name);
+    if (seen.has(key)) return;
+    seen.add(key);
+    for (const dep of Object.keys(s.spec.dependsOn)) {
+      const d = byKey.get(serviceId(s.project, dep));
+      if (d) visit(d);
+    }
+    out.push(s);
+  };
+  for (const s of services) visit(s);
+  return out;
 }
 
 /**
@@ -114,10 +148,17 @@ export class Orchestrator extends Component {
     this.delayed.clear();
     const tasksOf = (project: string, service: string): Task[] =>
       this.byService.group(serviceId(project, service));
-    const plan: Plan = { creates: [], shutdowns: new Set(), deletes: new Set() };
+    const plan: Plan = {
+      creates: [],
+      shutdowns: new Set(),
+      keeps: new Set(),
+      releases: new Set(),
+      recreating: new Set(),
+      deletes: new Set(),
+    };
     const now = Date.now();
     const known = new Set(services.map(keyOf));
-    for (const svc of services)
+    for (const svc of dependencyOrder(services))
       if (!dirty || dirty.has(keyOf(svc)))
         this.reconcileService(svc, this.byService.group(keyOf(svc)), services, tasksOf, now, plan);
     // Tasks of services that no longer exist.
@@ -135,8 +176,16 @@ export class Orchestrator extends Component {
     const shutRevision = await updateMany(
       store,
       tasks,
-      [...plan.shutdowns].flatMap((id) => cache.tasks.get(id) ?? []),
-      (t) => (t.desiredState === "shutdown" ? undefined : { ...t, desiredState: "shutdown" as const }),
+      [...new Set([...plan.shutdowns, ...plan.releases])].flatMap((id) => cache.tasks.get(id) ?? []),
+      (t) => {
+        if (plan.releases.has(t.id)) return t.keepContainer ? { ...t, keepContainer: false } : undefined;
+        if (t.desiredState === "shutdown") return undefined;
+        return {
+          ...t,
+          desiredState: "shutdown" as const,
+          ...(plan.keeps.has(t.id) && { keepContainer: true }),
+        };
+      },
     );
     const revisions = await Promise.all([
       createMany(
@@ -165,6 +214,7 @@ export class Orchestrator extends Component {
     const depsMet = Object.entries(spec.dependsOn).every(([dep, d]) => {
       const other = all.find((s) => s.project === svc.project && s.spec.name === dep);
       if (!other) return !d.required;
+      if (plan.recreating.has(serviceId(svc.project, dep))) return false;
       return dependencyMet(d.condition, tasksOf(svc.project, dep), other.spec.replicas);
     });
     const bySlot = new Map<number, Attempted[]>();
@@ -186,14 +236,20 @@ export class Orchestrator extends Component {
       const latest = current.at(-1);
       for (const t of current.slice(0, -1)) plan.shutdowns.add(t.id);
       if (svc.stopped) {
-        for (const x of current) plan.shutdowns.add(x.id);
-      } else if (!latest) {
-        if (depsMet) {
-          plan.creates.push(newTask(svc, slot));
+        for (const x of current) {
+          plan.shutdowns.add(x.id);
+          plan.keeps.add(x.id);
         }
-      } else if (latest.configHash !== spec.configHash) {
-        plan.shutdowns.add(latest.id);
-        plan.creates.push(newTask(svc, slot));
+      } else if (!latest) {
+        if (depsMet) plan.creates.push(newTask(svc, slot, 0, this.adoptable(inSlot, svc, plan)));
+      } else if (latest.configHash !== taskHash(svc)) {
+        // Recreated in dependency order: the old container runs on until the dependencies of the
+        // new configuration hold (those being recreated in this very pass do not).
+        if (depsMet) {
+          plan.shutdowns.add(latest.id);
+          plan.creates.push(newTask(svc, slot));
+          plan.recreating.add(serviceId(svc.project, spec.name));
+        }
       } else if (isTerminal(latest.status.state) && this.shouldRestart(svc, latest, now)) {
         plan.shutdowns.add(latest.id);
         plan.creates.push(newTask(svc, slot, (latest.attempt ?? 0) + 1));
@@ -217,6 +273,18 @@ export class Orchestrator extends Component {
       return false;
     }
     return true;
+  }
+
+  /**
+   * The slot's last task, when its node kept its container and a new task of this configuration
+   * can start that container again; a kept container of another configuration is released.
+   */
+  private adoptable(inSlot: Task[], svc: StoredService, plan: Plan): string | undefined {
+    const last = inSlot.at(-1);
+    if (!last?.keepContainer || last.desiredState !== "shutdown") return undefined;
+    if (last.configHash === taskHash(svc) && last.nodeId !== undefined) return last.id;
+    plan.releases.add(last.id);
+    return undefined;
   }
 
   /** Deletes the oldest terminal, shut-down tasks of a slot beyond `keep`. */

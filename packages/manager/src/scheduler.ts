@@ -75,9 +75,14 @@ export class Scheduler extends Component {
           decisions.set(t.id, { verdict });
         continue;
       }
-      const chosen = s.queue ? s.queue.take() : chooseNode(verdict.accepted, key, s.req?.spread ?? []);
+      // A task that starts a kept container again goes back to that container's node if it can.
+      const home = t.adopts ? cache.tasks.get(t.adopts)?.value.nodeId : undefined;
+      const back = home === undefined ? undefined : verdict.accepted.find((n) => n.node.id === home);
+      const chosen =
+        back ?? (s.queue ? s.queue.take() : chooseNode(verdict.accepted, key, s.req?.spread ?? []));
       place(chosen, key);
-      s.queue?.requeue();
+      // (The queue refreshes a node whose load grew outside it when that node comes up.)
+      if (!back) s.queue?.requeue();
       decisions.set(t.id, { node: chosen.node });
     }
     const revision = await updateMany(

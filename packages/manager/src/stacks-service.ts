@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { ServiceImpl } from "@tsc/api";
 import { invalidArgument, notFound, unavailable } from "@tsc/core";
-import type { StackSpec } from "./objects.js";
-import type { ClusterState, StoredService } from "./state.js";
-import { deleteMany, serviceId, updateMany, upsertMany } from "./state.js";
+import type { ServiceSpec, StackSpec, Task } from "./objects.js";
+import type { ClusterState, ServiceView, StoredService } from "./state.js";
+import { deleteMany, serviceId, taskHash, updateMany, upsertMany } from "./state.js";
 import { isTerminal } from "./task-state.js";
 
 interface DeployRequest {
@@ -122,6 +122,14 @@ export function stacksService(
       const wanted = req.services.length ? services.filter((s) => req.services.includes(s.name)) : services;
       type Outcome = "created" | "recreated" | "unchanged";
       const specs = new Map(wanted.map((spec) => [serviceId(stack.project, spec.name), spec]));
+      const stored = new Map(
+        (await state.services.list()).items
+          .filter((v) => v.value.project === stack.project)
+          .map((v) => [v.value.spec.name, v.value] as const),
+      );
+      const recreated = servicesToRecreate(wanted, stored, req);
+      // One token for this deploy's recreations that their config hash does not already cause.
+      const token = randomUUID().slice(0, 8);
       const outcomes = await upsertMany(
         state.store,
         state.services,
@@ -140,21 +148,27 @@ export function stacksService(
             return { value, result: "created" };
           }
           const changed = cur.spec.configHash !== spec.configHash;
-          const recreate = req.forceRecreate || (changed && !req.noRecreate);
-          const configHash = req.forceRecreate
-            ? `${spec.configHash}+${Date.now()}`
-            : recreate
-              ? spec.configHash
-              : cur.spec.configHash;
+          const recreate = recreated.has(spec.name);
+          // Without a recreate, a changed file (--no-recreate) keeps the running configuration's hash.
+          const configHash = recreate ? spec.configHash : cur.spec.configHash;
+          const { recreateToken: _old, ...rest } = cur;
+          const recreateToken = recreate
+            ? changed && !req.forceRecreate
+              ? undefined
+              : token
+            : cur.recreateToken;
           const next: StoredService = {
-            ...cur,
+            ...rest,
+            ...(recreateToken !== undefined && { recreateToken }),
             spec: { ...spec, configHash },
             stopped: req.stopped ? recreate || !!cur.stopped : false,
             version: cur.version + 1,
             updatedAt: now,
           };
           const same =
-            JSON.stringify(next.spec) === JSON.stringify(cur.spec) && !!next.stopped === !!cur.stopped;
+            JSON.stringify(next.spec) === JSON.stringify(cur.spec) &&
+            !!next.stopped === !!cur.stopped &&
+            next.recreateToken === cur.recreateToken;
           return { value: same ? undefined : next, result: recreate ? "recreated" : "unchanged" };
         },
       );
@@ -168,8 +182,11 @@ export function stacksService(
           task.desiredState === "running" &&
           isTerminal(task.status.state),
       );
+      // Their nodes keep the containers, for the slots' next tasks to start again.
       await updateMany(state.store, state.tasks, ended, (cur) =>
-        cur.desiredState === "running" ? { ...cur, desiredState: "shutdown" as const } : undefined,
+        cur.desiredState === "running"
+          ? { ...cur, desiredState: "shutdown" as const, keepContainer: true }
+          : undefined,
       );
       if (req.removeOrphans)
         for (const { id, value } of (await state.services.list()).items)
@@ -246,7 +263,9 @@ export function stacksService(
         state.tasks.list(),
         state.stacks.get(req.project),
       ]);
-      const services = allServices.items.filter((s) => s.value.project === req.project).map((s) => s.value);
+      const services: ServiceView[] = allServices.items
+        .filter((s) => s.value.project === req.project)
+        .map((s) => ({ ...s.value, taskHash: taskHash(s.value) }));
       const tasks = allTasks.items
         .map((t) => t.value)
         .filter((t) => t.project === req.project && (req.all || t.desiredState === "running"));
@@ -272,28 +291,35 @@ export function stacksService(
       if (!["start", "stop", "restart"].includes(req.action))
         throw invalidArgument(`unknown action ${JSON.stringify(req.action)}`);
       checkStopTimeout(req.timeout);
+      const names = new Set(chosen.map((s) => s.value.spec.name));
+      const live = (await state.tasks.list()).items.filter(
+        (t) =>
+          t.value.project === req.project && names.has(t.value.service) && t.value.desiredState === "running",
+      );
+      const stopTimeout = req.timeout !== undefined ? { stopTimeout: req.timeout } : {};
+      // Tasks whose container ended (exited, killed): `start` and `restart` start the same
+      // container again, as Compose does. The task is done; its node keeps the container, and
+      // the orchestrator's next task for the slot adopts it.
+      const ended = (cur: Task): Task | undefined =>
+        isTerminal(cur.status.state)
+          ? { ...cur, desiredState: "shutdown" as const, keepContainer: true, ...stopTimeout }
+          : undefined;
       if (req.action === "restart") {
         // As `docker compose restart`: running containers restart in place (the same containers,
         // their logs kept), each within the user's stop timeout; the agent does it when the task's
-        // restart token changes, and reports the token back. Tasks that ended are replaced.
+        // restart token changes, and reports the token back.
         const restartToken = randomUUID();
-        const names = new Set(chosen.map((s) => s.value.spec.name));
-        const live = (await state.tasks.list()).items.filter(
-          (t) =>
-            t.value.project === req.project &&
-            names.has(t.value.service) &&
-            t.value.desiredState === "running",
-        );
-        const stopTimeout = req.timeout !== undefined ? { stopTimeout: req.timeout } : {};
         await updateMany(state.store, state.tasks, live, (cur) => {
           if (cur.desiredState !== "running") return undefined;
           if (cur.status.state === "running") return { ...cur, restartToken, ...stopTimeout };
-          return isTerminal(cur.status.state)
-            ? { ...cur, desiredState: "shutdown" as const, ...stopTimeout }
-            : undefined;
+          return ended(cur);
         });
         return { restartToken };
       }
+      if (req.action === "start")
+        await updateMany(state.store, state.tasks, live, (cur) =>
+          cur.desiredState === "running" ? ended(cur) : undefined,
+        );
       if (req.action === "stop") await setStopTimeout(state, req.project, req.services, req.timeout);
       for (const s of chosen)
         await state.services.update(s.id, (cur) =>
@@ -356,4 +382,35 @@ export function stacksService(
       return { json: JSON.stringify((await state.nodes.list()).items.map((n) => n.value)) };
     },
   };
+}
+
+/**
+ * The services a deploy recreates: those whose config hash changed (unless `noRecreate`), all of
+ * them with `forceRecreate`, and, transitively, the deployed services that depend on one of those.
+ * New services are created, not recreated.
+ */
+export function servicesToRecreate(
+  wanted: ServiceSpec[],
+  stored: Map<string, StoredService>,
+  req: { forceRecreate?: boolean; noRecreate?: boolean },
+): Set<string> {
+  const out = new Set<string>();
+  if (req.noRecreate && !req.forceRecreate) return out;
+  for (const spec of wanted) {
+    const cur = stored.get(spec.name);
+    if (cur && (req.forceRecreate || cur.spec.configHash !== spec.configHash)) out.add(spec.name);
+  }
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const spec of wanted)
+      if (
+        !out.has(spec.name) &&
+        stored.has(spec.name) &&
+        Object.keys(spec.dependsOn).some((d) => out.has(d))
+      ) {
+        out.add(spec.name);
+        grew = true;
+      }
+  }
+  return out;
 }

@@ -16,8 +16,24 @@ export interface StoredService {
   version: number;
   /** `stop`: no tasks run until `start` clears it. */
   stopped?: boolean;
+  /**
+   * Set by `up --force-recreate`, and when a service it depends on was recreated: its tasks run
+   * the config hash with this appended (see taskHash), so a new token replaces them while the
+   * stored config hash stays the compose file's, for the next `up` to compare.
+   */
+  recreateToken?: string;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A service as views show it: with the config hash its tasks must have. */
+export interface ServiceView extends StoredService {
+  taskHash: string;
+}
+
+/** The configuration a service's tasks must have: its config hash, with its recreate token. */
+export function taskHash(svc: StoredService): string {
+  return svc.recreateToken ? `${svc.spec.configHash}+${svc.recreateToken}` : svc.spec.configHash;
 }
 
 /** Address bookkeeping of one network: which task holds which address. */

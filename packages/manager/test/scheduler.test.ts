@@ -3,11 +3,11 @@
  * decide where tasks go, and a task no node can take stays pending with the reason.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { NodeRecord, ServiceSpec, Task } from "../src/objects.js";
+import type { ServiceSpec, Task } from "../src/objects.js";
 import { Scheduler } from "../src/scheduler.js";
 import { serviceId } from "../src/state.js";
 import type { ClusterFixture } from "./cluster-fixture.js";
-import { serviceSpec, startCluster, until } from "./cluster-fixture.js";
+import { readyNode, serviceSpec, startCluster, until } from "./cluster-fixture.js";
 
 let cluster: ClusterFixture;
 let scheduler: Scheduler | undefined;
@@ -15,8 +15,8 @@ const GiB = 2 ** 30;
 
 beforeAll(async () => {
   cluster = await startCluster("scheduler");
-  await cluster.state.nodes.create("a", node("a", { role: "manager", engineLabels: { zone: "east" } }));
-  await cluster.state.nodes.create("b", node("b", { engineLabels: { zone: "west" } }));
+  await cluster.state.nodes.create("a", readyNode("a", { role: "manager", engineLabels: { zone: "east" } }));
+  await cluster.state.nodes.create("b", readyNode("b", { engineLabels: { zone: "west" } }));
   scheduler = new Scheduler(cluster.state, () => {});
   scheduler.run();
 });
@@ -24,22 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await scheduler?.stop();
   await cluster?.close();
-});
-
-/** A ready worker with 2 CPUs and 4 GiB. */
-const node = (id: string, more: Partial<NodeRecord>): NodeRecord => ({
-  id,
-  hostname: `host-${id}`,
-  role: "worker",
-  state: "ready",
-  availability: "active",
-  labels: {},
-  lastHeartbeat: new Date().toISOString(),
-  addr: "127.0.0.1",
-  resources: { nanoCpus: 2e9, memoryBytes: 4 * GiB },
-  os: "linux",
-  arch: "x86_64",
-  ...more,
 });
 
 let project = 0;
@@ -189,7 +173,7 @@ describe("Scheduler", () => {
   });
 
   it("spreads over the values of a preference's label before spreading over nodes", async () => {
-    await cluster.state.nodes.create("c", node("c", { engineLabels: { zone: "east" } }));
+    await cluster.state.nodes.create("c", readyNode("c", { engineLabels: { zone: "east" } }));
     try {
       const ids = await pendingTasks(
         serviceSpec("spread", 4, {

@@ -1,18 +1,19 @@
 import type { ContainerSummary } from "@tsc/api";
 import type { LoadedProject } from "@tsc/compose";
 import { loadProject, noSuchService } from "@tsc/compose";
-import type { StoredService, StoredStack, Task } from "@tsc/manager";
+import type { ServiceView, StoredStack, Task } from "@tsc/manager";
 import type { Command } from "commander";
 import { CtlContext } from "../ctl/context.js";
 import type { Ctl } from "../ctl/shared.js";
 import type { ComposeGlobalFlags } from "./global-options.js";
 import { loadOptionsFrom } from "./global-options.js";
+import type { ProgressMode } from "./progress.js";
 import { SERVICE_LABEL } from "./convert/container.js";
 
 /** A stack's state as the daemon reports it. */
 export interface StackView {
   stack: StoredStack | null;
-  services: StoredService[];
+  services: ServiceView[];
   tasks: Task[];
   /** The store revision the view was read at (for `view`'s `afterRevision`). */
   revision?: number;
@@ -29,6 +30,11 @@ export class ComposeEngine implements Ctl {
 
   constructor(private readonly globals: () => ComposeGlobalFlags & { host?: string }) {
     this.ctx = new CtlContext({ host: globals().host });
+  }
+
+  /** The global `--progress` mode (`auto` when not given), for commands without their own. */
+  progressMode(): ProgressMode {
+    return this.globals().progress ?? "auto";
   }
 
   /** The daemon client. */

@@ -35,7 +35,7 @@ function stateCommand(
         .catch(async (e: unknown) => {
           throw new ExitError(1, (await noContainer(engine, project, action, services, e)) ?? daemonError(e));
         });
-      const progress = new Progress("auto", action === "stop" ? "Stopping" : "Running");
+      const progress = new Progress(engine.progressMode(), action === "stop" ? "Stopping" : "Running");
       if (action === "stop") {
         const verdict = await waitFor(
           engine,
@@ -142,7 +142,7 @@ export function lifecycleCommands(engine: ComposeEngine): Command[] {
           });
         names.push(m[1]!);
       }
-      const progress = new Progress("auto", "Running");
+      const progress = new Progress(engine.progressMode(), "Running");
       // The service's tasks that ran before: those the scale shuts down get Compose's lines.
       const leaving = new Map(
         previous.tasks

@@ -53,6 +53,38 @@ describe("showTasks (Compose's container lines while waiting)", () => {
     expect(lines()).toEqual([" Container p-web-1  Recreate"]);
   });
 
+  it("waits while a running container still has the old configuration (its replacement waits for dependencies)", async () => {
+    const { progress, lines } = plainProgress();
+    const svc = [{ ...service("app"), taskHash: "h2" }];
+    const old = { ...task("app", "running"), id: "old" };
+    expect(showTasks({ stack: null, services: svc, tasks: [old] }, { project: "p", progress }).done).toBe(
+      false,
+    );
+    const replacement = { ...task("app", "running"), id: "new", configHash: "h2" };
+    expect(
+      showTasks({ stack: null, services: svc, tasks: [replacement] }, { project: "p", progress }).done,
+    ).toBe(true);
+    await new Promise((r) => setImmediate(r));
+    expect(lines()).toEqual([" Container p-app-1  Recreate", " Container p-app-1  Started"]);
+  });
+
+  it("with --wait, fails at the first unhealthy container without waiting for the others", () => {
+    const { progress } = plainProgress();
+    const hc = { healthcheck: { test: ["CMD", "true"] } };
+    const svc = [service("bad", { image: "busybox", ...hc }), service("slow", { image: "busybox", ...hc })];
+    const tasks = [
+      { ...task("bad", "running", "running", { health: "unhealthy" }), id: "b" },
+      { ...task("slow", "running", "running", { health: "starting" }), id: "s" },
+    ];
+    const view = { stack: null, services: svc, tasks };
+    expect(showTasks(view, { project: "p", progress, healthy: true })).toEqual({
+      done: true,
+      failed: "container p-bad-1 is unhealthy",
+    });
+    // Without --wait, health is not waited for: both run.
+    expect(showTasks(view, { project: "p", progress }).done).toBe(true);
+  });
+
   it("shows a container restarting in place as Restarting until its task reports the restart token", async () => {
     const { progress, lines } = plainProgress();
     const svc = [service("web")];

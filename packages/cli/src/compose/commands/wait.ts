@@ -63,6 +63,8 @@ export function showTasks(view: StackView, opts: ShowTasksOptions): Convergence 
   const { project, services, progress, healthy = false, before, restartToken } = opts;
   let done = true;
   let failed: string | undefined;
+  // `--wait` gives up at the first unhealthy container, as Compose does, without waiting for the rest.
+  let unhealthy = false;
   const creating = (t: Task): string =>
     before?.slots.has(`${t.service}/${t.slot}`) ? "Recreate" : "Creating";
   for (const s of view.services) {
@@ -75,7 +77,11 @@ export function showTasks(view: StackView, opts: ShowTasksOptions): Convergence 
     for (const t of current) {
       const name = containerName(project, s, t);
       const st = t.status.state;
-      if (st === "running" && restartToken && t.restartToken === restartToken) {
+      if (t.configHash !== s.taskHash) {
+        // Still the old configuration: its replacement waits (for its dependencies, as a rule).
+        progress.set("Container", name, "Recreate");
+        done = false;
+      } else if (st === "running" && restartToken && t.restartToken === restartToken) {
         const restarted = t.status.restartToken === restartToken;
         progress.set("Container", name, restarted ? "Started" : "Restarting", { done: restarted });
         if (!restarted) done = false;
@@ -86,6 +92,7 @@ export function showTasks(view: StackView, opts: ShowTasksOptions): Convergence 
           else if (h === "unhealthy") {
             progress.set("Container", name, "Unhealthy", { done: true, error: true });
             failed ??= `container ${name} is unhealthy`;
+            unhealthy = true;
           } else {
             progress.set("Container", name, "Waiting");
             done = false;
@@ -114,7 +121,7 @@ export function showTasks(view: StackView, opts: ShowTasksOptions): Convergence 
     }
   }
   // A failure is reported once the other containers have settled too, as Compose's parallel start does.
-  return failed ? { done, failed } : { done };
+  return failed ? { done: done || unhealthy, failed } : { done };
 }
 
 /**

@@ -1,20 +1,28 @@
 /** Stored services, tasks and containers of a project "p" for tests of the engine commands. */
 import type { ContainerSummary } from "@tsc/api";
 import type { Project, ServiceConfig } from "@tsc/compose";
-import type { StoredService, Task, TaskState } from "@tsc/manager";
+import type { ServiceView, Task, TaskState } from "@tsc/manager";
 import { toServiceSpec } from "../../convert/service.js";
 
 const project: Project = { name: "p", services: {} };
 const now = new Date().toISOString();
 
-/** Service `name` of project p as stored, from its compose configuration. */
+/** Service `name` of project p as views show it, from its compose configuration (tasks' hash "h"). */
 export function service(
   name: string,
   svc: ServiceConfig = { image: "busybox" },
   stopped = false,
-): StoredService {
+): ServiceView {
   const spec = { ...toServiceSpec(project, name, svc).spec, name };
-  return { project: "p", spec, version: 1, ...(stopped ? { stopped } : {}), createdAt: now, updatedAt: now };
+  return {
+    project: "p",
+    spec,
+    version: 1,
+    ...(stopped ? { stopped } : {}),
+    createdAt: now,
+    updatedAt: now,
+    taskHash: "h",
+  };
 }
 
 /** A slot-1 task of `svc` in `state`. */
@@ -61,5 +69,6 @@ export function container(name: string, svc: string, state: string, oneoff: bool
     networks: [],
     restartCount: 0,
     sizeRootFs: 0,
+    mounts: [],
   };
 }
