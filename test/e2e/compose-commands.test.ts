@@ -4,7 +4,7 @@
  * removal of stopped service and one-off containers, containers created but not started, and
  * pushing service images to a loopback registry; placement constraints and reservations.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -662,6 +662,13 @@ volumes:
         "WARN[0000] Found orphan containers ([orph-old-1]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.",
       );
       expect(ps(dir).map((r) => r.Name)).toEqual(["orph-old-1", "orph-web-1"]);
+      // down without --remove-orphans leaves the orphan, and the network it uses.
+      const keptDown = ok(dir, ["down", "-t", "0"]);
+      expect(keptDown.stderr).toContain("Found orphan containers ([orph-old-1])");
+      expect(keptDown.stderr).toContain(" Container orph-web-1  Removed");
+      expect(keptDown.stderr).toContain(" Network orph_default  Resource is still in use");
+      expect(containers("orph")).toEqual(["orph-old-1"]);
+      ok(dir, ["up", "-d"]);
       const removed = ok(dir, ["up", "-d", "--remove-orphans"]);
       expect(removed.stderr).toContain(" Container orph-old-1  Removed");
       expect(removed.stderr).not.toContain("Found orphan");
@@ -670,6 +677,83 @@ volumes:
       const down = ok(dir, ["down", "-t", "0", "-v"]);
       expect(down.stderr).toContain(" Volume orph_used  Removed");
       expect(down.stderr).not.toContain("warn_v");
+    }
+  });
+});
+
+describe("tsc-compose up attached", () => {
+  const ATTACHED = `name: attach
+services:
+  quick:
+    image: busybox
+    command: ["sh", "-c", "sleep 1; echo done here; exit 3"]
+  waiter:
+    image: busybox
+    command: ["sh", "-c", "trap 'echo got TERM; exit 0' TERM; echo waiting; while :; do sleep 1; done"]
+`;
+
+  it("streams prefixed output, aborts on a container's exit, stops the rest and shows their last words", () => {
+    const dir = project(ATTACHED);
+    try {
+      const r = compose(dir, ["up", "--abort-on-container-exit"]);
+      expect(r.code).toBe(3);
+      const lines = r.stdout.split("\n");
+      expect(lines[0]).toMatch(
+        /^Attaching to (attach-quick-1, attach-waiter-1|attach-waiter-1, attach-quick-1)$/,
+      );
+      expect(lines).toContain("attach-quick-1   | done here");
+      expect(lines).toContain("attach-waiter-1  | waiting");
+      expect(lines).toContain("attach-quick-1 exited with code 3");
+      const aborting = lines.indexOf("Aborting on container exit...");
+      expect(aborting).toBeGreaterThan(lines.indexOf("attach-quick-1 exited with code 3"));
+      // What the other container printed as it stopped, and its exit, come after the abort.
+      expect(lines.indexOf("attach-waiter-1  | got TERM")).toBeGreaterThan(aborting);
+      expect(lines).toContain("attach-waiter-1 exited with code 0");
+      expect(r.stderr).toContain(" Container attach-waiter-1  Stopped");
+      // Stopped, not removed: both containers are still there.
+      expect(ps(dir, true).map((x) => `${x.Name} ${x.State} ${x.ExitCode}`)).toEqual([
+        "attach-quick-1 exited 3",
+        "attach-waiter-1 exited 0",
+      ]);
+    } finally {
+      ok(dir, ["down", "-t", "0"]);
+    }
+  });
+
+  it("stops the project on Ctrl-C, keeping its containers", async () => {
+    const dir = project(
+      ATTACHED.replace("name: attach", "name: ctrlc").replace(
+        "sleep 1; echo done here; exit 3",
+        "trap 'exit 0' TERM; echo up; while :; do sleep 1; done",
+      ),
+    );
+    const child = spawn(TSC_COMPOSE, ["up"], {
+      cwd: dir,
+      env: engine.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (err += b.toString()));
+    const exited = new Promise<number | null>((r) => child.on("close", r));
+    try {
+      await eventually(
+        () => out.includes("ctrlc-waiter-1  | waiting") && out.includes("ctrlc-quick-1   | up"),
+        "both containers' output",
+      );
+      child.kill("SIGINT");
+      await exited;
+      expect(out).toContain("Gracefully stopping... (press Ctrl+C again to force)");
+      expect(out).toContain("ctrlc-waiter-1  | got TERM");
+      expect(err).toContain(" Container ctrlc-quick-1  Stopped");
+      expect(ps(dir, true).map((x) => `${x.Name} ${x.State}`)).toEqual([
+        "ctrlc-quick-1 exited",
+        "ctrlc-waiter-1 exited",
+      ]);
+    } finally {
+      child.kill("SIGKILL");
+      ok(dir, ["down", "-t", "0"]);
     }
   });
 });

@@ -196,22 +196,32 @@ export function stacksService(
           }
       return reply;
     },
-    async remove(req: { project: string; volumes: boolean; timeout?: number }) {
+    async remove(req: { project: string; volumes: boolean; timeout?: number; keepServices?: string[] }) {
       const stack = await state.stacks.get(req.project);
       const services = (await state.services.list()).items.filter((s) => s.value.project === req.project);
       if (!stack && services.length === 0) return {};
-      await setStopTimeout(state, req.project, [], req.timeout);
+      const keep = new Set(req.keepServices ?? []);
+      const doomed = services.filter((s) => !keep.has(s.value.spec.name));
+      const gone = new Set(doomed.map((s) => s.value.spec.name));
+      const mine = (t: Task): boolean => t.project === req.project && gone.has(t.service);
+      if (stack && doomed.length === 0) return {};
+      await setStopTimeout(
+        state,
+        req.project,
+        doomed.map((s) => s.value.spec.name),
+        req.timeout,
+      );
       await deleteMany(
         state.store,
         state.services,
-        services.map((s) => s.id),
+        doomed.map((s) => s.id),
       );
       // Wait (bounded) for the tasks to be shut down before the networks go.
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline) {
         const live = (await state.tasks.list()).items.filter(
           (t) =>
-            t.value.project === req.project &&
+            mine(t.value) &&
             !isTerminal(t.value.status.state) &&
             t.value.status.state !== "new" &&
             t.value.status.state !== "pending",
@@ -219,12 +229,14 @@ export function stacksService(
         if (live.length === 0) break;
         await new Promise((r) => setTimeout(r, 50));
       }
-      const tasks = (await state.tasks.list()).items.filter((t) => t.value.project === req.project);
+      const tasks = (await state.tasks.list()).items.filter((t) => mine(t.value));
       await deleteMany(
         state.store,
         state.tasks,
         tasks.map((t) => t.id),
       );
+      // Services left in place still use the stack's networks and volumes.
+      if (doomed.length < services.length) return {};
       for (const n of stack?.value.networks ?? []) {
         if (n.external) continue;
         await state.networks.delete(n.name);

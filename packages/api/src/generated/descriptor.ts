@@ -477,6 +477,7 @@ export const API_DESCRIPTOR: unknown = {
                 project: { type: "string", id: 1 },
                 volumes: { type: "bool", id: 2 },
                 timeout: { type: "int32", id: 3, options: { proto3_optional: true } },
+                keepServices: { rule: "repeated", type: "string", id: 4 },
               },
             },
             TasksRequest: {

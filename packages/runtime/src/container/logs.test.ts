@@ -42,7 +42,8 @@ describe("readLogs", () => {
     const file = join(dir, "ctr.log");
     const line = (text: string) => `${new Date().toISOString()} stdout F ${text}\n`;
     await writeFile(file, line("before"));
-    const writer = setInterval(() => void appendFile(file, line("more")), 50);
+    let pending: Promise<void> = Promise.resolve();
+    const writer = setInterval(() => (pending = appendFile(file, line("more"))), 50);
     try {
       const until = new Date(Date.now() + 300);
       const seen: LogEntry[] = [];
@@ -53,6 +54,8 @@ describe("readLogs", () => {
       expect(seen.every((e) => Date.parse(e.time) <= until.getTime())).toBe(true);
     } finally {
       clearInterval(writer);
+      // The last append must land before the directory goes, or it could outlive the test.
+      await pending.catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -5,9 +5,11 @@ import { Command, Option } from "commander";
 import { ExitError } from "../../common/run-cli.js";
 import { stopTimeoutOption } from "../../common/stop-timeout.js";
 import { daemonError } from "../../ctl/shared.js";
-import type { ComposeEngine } from "../engine.js";
+import type { ComposeEngine, StackView } from "../engine.js";
 import { SERVICE_LABEL } from "../convert/container.js";
+import { printWarnings } from "../warnings.js";
 import { ONEOFF_LABEL } from "./one-off.js";
+import { fileServiceNames, orphanWarning } from "./orphans.js";
 import type { ProgressMode } from "../progress.js";
 import { Progress, PROGRESS_MODES } from "../progress.js";
 import { waitFor } from "./wait.js";
@@ -96,11 +98,29 @@ export function downCommand(engine: ComposeEngine): Command {
     .addOption(stopTimeoutOption("-t, --timeout <seconds>", "shutdown timeout in seconds"))
     .addOption(new Option("--progress <mode>", "progress output").choices(PROGRESS_MODES).default("auto"))
     .action(
-      async (f: { volumes?: boolean; rmi?: "local" | "all"; timeout?: number; progress: ProgressMode }) => {
+      async (f: {
+        volumes?: boolean;
+        removeOrphans?: boolean;
+        rmi?: "local" | "all";
+        timeout?: number;
+        progress: ProgressMode;
+      }) => {
         const project = await engine.projectName();
         const client = await engine.client();
         const view = await engine.view(project);
-        const containers = await engine.containers(project, { all: true });
+        // Without --remove-orphans, services the compose file no longer has stay (with a warning),
+        // and so do the networks and volumes they use, as in Compose.
+        const orphans = f.removeOrphans ? [] : await orphanServices(engine, view.services);
+        if (orphans.length > 0) {
+          const names = (await engine.containers(project, { all: true, services: orphans })).map((c) =>
+            c.names[0]!.slice(1),
+          );
+          printWarnings([orphanWarning(names)]);
+          view.services = view.services.filter((s) => !orphans.includes(s.spec.name));
+        }
+        const containers = (await engine.containers(project, { all: true })).filter(
+          (c) => !orphans.includes(c.labels[SERVICE_LABEL] ?? ""),
+        );
         const progress = new Progress(f.progress, "Running");
         const name = (c: (typeof containers)[number]): string => c.names[0]!.slice(1);
         const ofServices = (names: string[]) =>
@@ -147,11 +167,14 @@ export function downCommand(engine: ComposeEngine): Command {
           project,
           volumes: !!f.volumes,
           ...(f.timeout !== undefined && { timeout: f.timeout }),
+          keepServices: orphans,
         });
         for (const c of containers) progress.set("Container", name(c), "Removed", { done: true });
+        const kept = orphans.length > 0;
         for (const n of view.stack?.networks ?? [])
-          if (!n.external) progress.set("Network", n.name, "Removed", { done: true });
-        for (const v of volumes) progress.set("Volume", v, "Removed", { done: true });
+          if (!n.external)
+            progress.set("Network", n.name, kept ? "Resource is still in use" : "Removed", { done: true });
+        if (!kept) for (const v of volumes) progress.set("Volume", v, "Removed", { done: true });
         const failure = f.rmi
           ? await removeImages(
               client,
@@ -164,6 +187,14 @@ export function downCommand(engine: ComposeEngine): Command {
         if (failure !== undefined) throw new ExitError(1, daemonError(failure));
       },
     );
+}
+
+/** The stack's services that the compose file (when it loads) no longer has: Compose's orphans. */
+async function orphanServices(engine: ComposeEngine, services: StackView["services"]): Promise<string[]> {
+  const loaded = await engine.load().catch(() => undefined);
+  if (!loaded) return [];
+  const inFile = fileServiceNames(loaded.project);
+  return services.map((s) => s.spec.name).filter((n) => !inFile.has(n));
 }
 
 /** Those of the named volumes that exist on the engine. */

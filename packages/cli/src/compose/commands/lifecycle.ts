@@ -8,6 +8,7 @@ import { daemonError } from "../../ctl/shared.js";
 import type { ComposeEngine } from "../engine.js";
 import { Progress } from "../progress.js";
 import { imagesCommand } from "./images.js";
+import { stopServices } from "./stop.js";
 import { containerName, isFinished, runningBefore, showTasks, waitFor } from "./wait.js";
 
 /** `start`, `stop`, `restart`: service state on the engine, with Compose's progress lines. */
@@ -22,6 +23,14 @@ function stateCommand(
     .argument("[service...]")
     .action(async (services: string[], flags: { timeout?: number }) => {
       const project = await engine.projectName();
+      const fail = async (e: unknown): Promise<never> => {
+        throw new ExitError(1, (await noContainer(engine, project, action, services, e)) ?? daemonError(e));
+      };
+      if (action === "stop") {
+        const stopped = await stopServices(engine, project, services, flags.timeout).catch(fail);
+        if (!stopped) throw new ExitError(1, "tsc-compose: timed out waiting for containers to stop");
+        return;
+      }
       const client = await engine.client();
       const before = await engine.containers(project, { all: true, services });
       const request = {
@@ -30,30 +39,8 @@ function stateCommand(
         action,
         ...(flags.timeout !== undefined && { timeout: flags.timeout }),
       };
-      const reply = await client
-        .call<{ restartToken: string }>("Stacks", "setState", request)
-        .catch(async (e: unknown) => {
-          throw new ExitError(1, (await noContainer(engine, project, action, services, e)) ?? daemonError(e));
-        });
-      const progress = new Progress(engine.progressMode(), action === "stop" ? "Stopping" : "Running");
-      if (action === "stop") {
-        const verdict = await waitFor(
-          engine,
-          project,
-          (v) => ({
-            done: !v.tasks.some(
-              (t) => (!services.length || services.includes(t.service)) && t.status.state === "running",
-            ),
-          }),
-          120_000,
-          true,
-        );
-        for (const c of before) progress.set("Container", c.names[0]!.slice(1), "Stopped", { done: true });
-        progress.end();
-        if ("timedOut" in verdict && verdict.timedOut)
-          throw new ExitError(1, "tsc-compose: timed out waiting for containers to stop");
-        return;
-      }
+      const reply = await client.call<{ restartToken: string }>("Stacks", "setState", request).catch(fail);
+      const progress = new Progress(engine.progressMode(), "Running");
       // Restart: running containers restart in place (Restarting → Started); ended ones are
       // replaced, which the orchestrator starts a moment later.
       for (const c of before)

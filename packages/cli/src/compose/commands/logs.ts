@@ -16,6 +16,8 @@ export interface FollowOptions {
   tail?: number;
   since?: string;
   signal?: AbortSignal;
+  /** After `signal` aborts, how long a stream may go on to its end before it is cut (default 0). */
+  drainMs?: number;
   /** Called when a followed container's output ends because it exited. */
   onExit?: (service: string, exitCode: number) => void;
 }
@@ -36,7 +38,8 @@ export async function followLogs(engine: ComposeEngine, project: string, o: Foll
     const name = c.names[0]!.slice(1);
     const service = c.labels[SERVICE_LABEL] ?? name;
     width = Math.max(width, name.length);
-    if (!colorOf.has(service)) colorOf.set(service, COLORS[colorOf.size % COLORS.length]!);
+    // One colour per container (replicas of a service differ), as Compose v2 does.
+    if (!colorOf.has(name)) colorOf.set(name, COLORS[colorOf.size % COLORS.length]!);
     const call = client.serverStream<LogLine>("Containers", "logs", {
       id: c.id,
       follow: o.follow,
@@ -44,20 +47,26 @@ export async function followLogs(engine: ComposeEngine, project: string, o: Foll
       since: o.since ? new Date(parseTimeArg(o.since)).toISOString() : "",
       until: "",
     });
-    o.signal?.addEventListener("abort", () => call.cancel(), { once: true });
+    o.signal?.addEventListener(
+      "abort",
+      () => (o.drainMs ? setTimeout(() => call.cancel(), o.drainMs).unref() : call.cancel()),
+      { once: true },
+    );
     streams.push(
       (async () => {
         try {
           for await (const m of call as AsyncIterable<LogLine>) {
             const head = o.prefix ? `${name.padEnd(width)}  | ` : "";
-            const colored = o.color && head ? `\x1b[${colorOf.get(service)}m${head}\x1b[0m` : head;
+            const colored = o.color && head ? `\x1b[${colorOf.get(name)}m${head}\x1b[0m` : head;
             const ts = o.timestamps ? `${m.time} ` : "";
             process.stdout.write(`${colored}${ts}${m.line.toString()}`);
           }
         } catch {
           return;
         }
-        if (o.follow && o.onExit && !o.signal?.aborted) {
+        // The stream ended by itself (a cancelled one throws): its container exited, also while
+        // the streams drain after `signal`.
+        if (o.follow && o.onExit) {
           const { exitCode } = await client
             .call<{ exitCode: number }>("Containers", "wait", { id: c.id })
             .catch(() => ({ exitCode: 0 }));

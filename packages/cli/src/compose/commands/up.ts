@@ -6,6 +6,7 @@ import type { ComposeEngine } from "../engine.js";
 import type { DeployFlags } from "./deploy.js";
 import { addDeployOptions, deployProject, showCreated } from "./deploy.js";
 import { followLogs } from "./logs.js";
+import { stopServices } from "./stop.js";
 import { showTasks, waitFor } from "./wait.js";
 
 interface UpFlags extends DeployFlags {
@@ -76,27 +77,28 @@ export function upCommand(engine: ComposeEngine): Command {
 
 /** Attached `up`: prefixed logs until Ctrl-C (which stops the project) or, if asked, the first exit. */
 async function attached(engine: ComposeEngine, project: string, flags: UpFlags): Promise<void> {
-  const client = await engine.client();
   const ac = new AbortController();
-  let stopping = false;
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write("Gracefully stopping... (press Ctrl+C again to force)\n");
-    await client.call("Stacks", "setState", {
-      project,
-      services: [],
-      action: "stop",
-      ...(flags.timeout !== undefined && { timeout: flags.timeout }),
-    });
-    ac.abort();
-  };
+  let stopping: Promise<void> | undefined;
+  // As Compose: say why, stop the project's containers (keeping them) with their progress lines,
+  // and only then stop following their output, so what they print while stopping is shown.
+  const stop = (why: string): Promise<void> =>
+    (stopping ??= (async () => {
+      process.stdout.write(`${why}\n`);
+      try {
+        if (!(await stopServices(engine, project, [], flags.timeout)))
+          process.stderr.write("tsc-compose: timed out waiting for containers to stop\n");
+      } finally {
+        ac.abort();
+      }
+    })());
   const onSig = (): void => {
     if (stopping) process.exit(130);
-    void stop();
+    void stop("Gracefully stopping... (press Ctrl+C again to force)");
   };
   process.on("SIGINT", onSig);
   process.on("SIGTERM", onSig);
+  const attachedTo = await engine.containers(project, { all: false, services: flags.attach ?? [] });
+  process.stdout.write(`Attaching to ${attachedTo.map((c) => c.names[0]!.slice(1)).join(", ")}\n`);
   let exitCode = 0;
   try {
     await followLogs(engine, project, {
@@ -106,14 +108,16 @@ async function attached(engine: ComposeEngine, project: string, flags: UpFlags):
       color: process.stdout.isTTY ?? false,
       timestamps: false,
       signal: ac.signal,
+      drainMs: 1000,
       onExit: (service, code) => {
-        if (flags.exitCodeFrom === service) exitCode = code;
+        if (flags.exitCodeFrom === service && !stopping) exitCode = code;
         if ((flags.abortOnContainerExit || flags.exitCodeFrom) && !stopping) {
           if (!flags.exitCodeFrom) exitCode = code;
-          void stop();
+          void stop("Aborting on container exit...");
         }
       },
     });
+    await stopping;
   } finally {
     process.off("SIGINT", onSig);
     process.off("SIGTERM", onSig);

@@ -77,7 +77,8 @@ export function showTasks(view: StackView, opts: ShowTasksOptions): Convergence 
     for (const t of current) {
       const name = containerName(project, s, t);
       const st = t.status.state;
-      if (t.configHash !== s.taskHash) {
+      // (A daemon from before taskHash has none: its tasks are taken as they are.)
+      if (s.taskHash !== undefined && t.configHash !== s.taskHash) {
         // Still the old configuration: its replacement waits (for its dependencies, as a rule).
         progress.set("Container", name, "Recreate");
         done = false;

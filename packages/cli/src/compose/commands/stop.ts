@@ -1,0 +1,43 @@
+import type { ComposeEngine } from "../engine.js";
+import { Progress } from "../progress.js";
+import { waitFor } from "./wait.js";
+
+/**
+ * Stops the project's services (every one when `services` is empty) as `docker compose stop` does:
+ * the engine stops their containers within `timeout` seconds (else each container's own stop
+ * timeout) and keeps them; this waits until none of their tasks runs, showing a `Stopping` line per
+ * running container and then `Stopped`. Resolves false when they did not stop within two minutes.
+ */
+export async function stopServices(
+  engine: ComposeEngine,
+  project: string,
+  services: string[],
+  timeout?: number,
+): Promise<boolean> {
+  const client = await engine.client();
+  const before = await engine.containers(project, { all: true, services });
+  await client.call("Stacks", "setState", {
+    project,
+    services,
+    action: "stop",
+    ...(timeout !== undefined && { timeout }),
+  });
+  const progress = new Progress(engine.progressMode(), "Stopping");
+  const names = before.map((c) => c.names[0]!.slice(1));
+  for (const [i, c] of before.entries())
+    if (c.state === "running") progress.set("Container", names[i]!, "Stopping");
+  const verdict = await waitFor(
+    engine,
+    project,
+    (v) => ({
+      done: !v.tasks.some(
+        (t) => (!services.length || services.includes(t.service)) && t.status.state === "running",
+      ),
+    }),
+    120_000,
+    true,
+  );
+  for (const name of names) progress.set("Container", name, "Stopped", { done: true });
+  progress.end();
+  return !("timedOut" in verdict && verdict.timedOut);
+}
