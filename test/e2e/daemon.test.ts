@@ -199,9 +199,7 @@ describe("tscd", () => {
     expect(badFlag.stderr).not.toMatch(/\n\s+at /);
     const unknown = engine.ctl(["stop", "nosuch"]);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe(
-      `Error response from daemon: container "nosuch" not found: list containers with \`tscctl ps -a\`\n`,
-    );
+    expect(unknown.stderr).toBe("Error response from daemon: No such container: nosuch\n");
     const noImage = engine.ctl(["run", "--pull", "never", "nosuch/image"]);
     expect(noImage.code).toBe(125);
     expect(noImage.stderr).toMatch(/Error response from daemon: .*nosuch\/image/);

@@ -269,7 +269,7 @@ describe("containers under conmon + runc", () => {
         cmd: ["true"],
         network: { type: "container", container: "missing" },
       }),
-    ).rejects.toThrowError(/not found/);
+    ).rejects.toThrowError("No such container: missing");
     for (const c of [joiner, alone, owner]) await manager.remove(c.id, { force: true });
   });
 

@@ -1,4 +1,4 @@
-import { alreadyExists, invalidArgument, notFound } from "@tsc/core";
+import { alreadyExists, invalidArgument, TscError } from "@tsc/core";
 import { randomName, VALID_NAME } from "./names.js";
 import type { ContainerRecord } from "./types.js";
 
@@ -39,7 +39,8 @@ export class ContainerTable<T> {
 
   /**
    * The entry `ref` names: an ID, a unique ID prefix or a name (with or without its leading "/").
-   * Throws NotFound, or InvalidArgument for a prefix that matches several containers.
+   * Throws NotFound (`No such container: REF`, Docker's words), or InvalidArgument for a prefix
+   * that matches several containers.
    */
   get(ref: string): T {
     const name = ref.replace(/^\//, "");
@@ -51,7 +52,8 @@ export class ContainerTable<T> {
       throw invalidArgument(`multiple containers match ID prefix ${JSON.stringify(ref)}`, {
         hint: "give more characters",
       });
-    throw notFound("container", ref, { hint: "list containers with `tscctl ps -a`" });
+    // Docker's words exactly: scripts look for "No such container".
+    throw new TscError("NotFound", `No such container: ${ref}`);
   }
 
   /** Records of the containers that are up (all of them with `all`), newest first. */

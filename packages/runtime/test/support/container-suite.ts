@@ -52,7 +52,7 @@ export function describeContainerRuntime(name: string, setup: () => Promise<Runt
       expect(await lines(c.id)).toEqual(["stdout:out", "stderr:err"]);
       expect(await lines(c.id, { tail: 1 })).toEqual(["stderr:err"]);
       await rt.remove(c.id);
-      expect(() => rt.get(c.id)).toThrowError(/not found/);
+      expect(() => rt.get(c.id)).toThrowError(`No such container: ${c.id}`);
     });
 
     it("runs a start's beforeStart hook before the process, and a failing hook fails the start", async () => {
