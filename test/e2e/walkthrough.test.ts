@@ -78,6 +78,58 @@ describe("walkthrough", () => {
     expect(inspect("daemon", "{{.NetworkSettings.IPAddress}}")).toMatch(/^10\.222\.\d+\.\d+$/);
   });
 
+  it("inspects published ports, exposed ports, CPUs, bundle files and sizes with Docker's fields", async () => {
+    const port = await freePort();
+    ok([
+      "run",
+      "-d",
+      "--name",
+      "ports",
+      "-p",
+      `127.0.0.1:${port}:80`,
+      "-p",
+      "80",
+      "--expose",
+      "90-91/udp",
+      "--cpus",
+      "0.5",
+      "busybox",
+      "sleep",
+      "600",
+    ]);
+    try {
+      const doc = JSON.parse(ok(["inspect", "-s", "ports"])) as [Record<string, unknown>];
+      const c = doc[0] as {
+        HostConfig: Record<string, unknown>;
+        Config: { ExposedPorts: Record<string, unknown> };
+        NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> };
+      } & Record<string, unknown>;
+      expect(c.HostConfig.PortBindings).toEqual({
+        "80/tcp": [
+          { HostIp: "127.0.0.1", HostPort: String(port) },
+          { HostIp: "", HostPort: "" },
+        ],
+      });
+      expect(c.HostConfig).toMatchObject({
+        PublishAllPorts: false,
+        NanoCpus: 500_000_000,
+        CpuQuota: 0,
+        CpuPeriod: 0,
+      });
+      expect(c.Config.ExposedPorts).toEqual({ "80/tcp": {}, "90/udp": {}, "91/udp": {} });
+      expect(c.NetworkSettings.Ports["80/tcp"]).toHaveLength(2);
+      expect(c.NetworkSettings.Ports["90/udp"]).toBeNull();
+      for (const f of ["LogPath", "ResolvConfPath", "HostsPath", "HostnamePath"])
+        expect(readFileSync(c[f] as string)).toBeDefined();
+      expect(readFileSync(c.HostnamePath as string, "utf8").trim()).toBe(String(c.Id).slice(0, 12));
+      expect(c.SizeRw).toEqual(expect.any(Number));
+      expect(c.SizeRootFs as number).toBeGreaterThan(c.SizeRw as number);
+      expect(inspect("ports", "{{.SizeRw}}")).toBe("<no value>");
+    } finally {
+      ok(["rm", "-f", "ports"]);
+    }
+  });
+
   it("keeps one ps entry with the same ID while --restart=always restarts it", async () => {
     const id = ok(["run", "-d", "--restart=always", "--name", "always", "busybox", "echo", "done"]).trim();
     await eventually(() => Number(inspect("always", "{{.RestartCount}}")) >= 2, "two restarts");
@@ -205,11 +257,29 @@ describe("walkthrough", () => {
     ok(["commit", "-m", "add hello", "changed", "walk/hello:v1"]);
     const remote = `${registry.host}/walk/hello:v1`;
     ok(["tag", "walk/hello:v1", remote]);
-    expect(ok(["push", remote])).toMatch(/digest: sha256:[a-f0-9]{64}/);
+    const configId = inspect(remote, "{{.Id}}").slice(7, 19);
+    const pushed = ok(["push", remote]);
+    const digest = /digest: (sha256:[a-f0-9]{64})/.exec(pushed)?.[1] ?? "";
+    expect(digest).not.toBe("");
+    // Layers only: the config blob is no layer (Docker shows none for it).
+    expect(pushed).not.toContain(configId);
+    const repo = `${registry.host}/walk/hello`;
+    expect(inspect(remote, "{{.RepoDigests}}")).toBe(`[${repo}@${digest}]`);
+    expect(ok(["images", "--digests", repo])).toMatch(
+      new RegExp(
+        `^REPOSITORY\\s+TAG\\s+DIGEST\\s+IMAGE ID\\s.*\\n${repo}\\s+v1\\s+${digest}\\s+${configId}\\s`,
+      ),
+    );
+    expect(ok(["images", "--digests", "walk/hello"])).toMatch(/\nwalk\/hello\s+v1\s+<none>\s/);
     ok(["rm", "changed"]);
     ok(["rmi", remote, "walk/hello:v1"]);
     expect(ok(["images", "--format", "{{.Repository}}"])).not.toContain("walk/hello");
-    ok(["pull", remote]);
+    const pulled = ok(["pull", remote]);
+    expect(pulled).toContain(`Digest: ${digest}\nStatus: Downloaded newer image for ${remote}\n`);
+    expect(pulled).not.toContain(configId);
+    expect(inspect(remote, "{{.RepoDigests}}")).toBe(`[${repo}@${digest}]`);
+    expect(ok(["pull", remote])).toContain(`Digest: ${digest}\nStatus: Image is up to date for ${remote}\n`);
+    expect(inspect(`${repo}@${digest}`, "{{.Id}}").slice(7, 19)).toBe(configId);
     expect(ok(["run", "--rm", remote, "cat", "/hello.txt"])).toBe("committed\n");
     // Newest layer first: the image's short ID on it, <missing> on the layers built elsewhere.
     const history = ok(["history", remote]).split("\n");

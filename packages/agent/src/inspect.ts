@@ -1,4 +1,5 @@
-import type { ContainerRecord, NetworkRecord, PortMapping } from "@tsc/runtime";
+import type { BundleLayout, ContainerRecord, NetworkRecord, PortMapping } from "@tsc/runtime";
+import { expandPortSpec } from "./ports.js";
 import type { ContainerMeta, HealthState } from "./types.js";
 
 const NS_PER_MS = 1_000_000;
@@ -9,12 +10,39 @@ export function portMap(
   exposed: string[] = [],
 ): Record<string, { HostIp: string; HostPort: string }[] | null> {
   const out: Record<string, { HostIp: string; HostPort: string }[] | null> = {};
-  for (const e of exposed) out[e.includes("/") ? e : `${e}/tcp`] = null;
+  for (const e of exposed) out[e] = null;
   for (const p of ports) {
     const key = `${p.containerPort}/${p.protocol}`;
     (out[key] ??= []).push({ HostIp: p.hostIp ?? "0.0.0.0", HostPort: String(p.hostPort ?? "") });
   }
   return out;
+}
+
+/**
+ * Docker's HostConfig.PortBindings: the `-p` bindings as requested, a list per container port
+ * (`{"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8081"}, {"HostIp": "", "HostPort": ""}]}`),
+ * with HostPort "" for a random host port.
+ */
+export function portBindings(
+  requested: PortMapping[],
+): Record<string, { HostIp: string; HostPort: string }[]> {
+  const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of requested)
+    (out[`${p.containerPort}/${p.protocol}`] ??= []).push({
+      HostIp: p.hostIp ?? "",
+      HostPort: p.hostPort ? String(p.hostPort) : "",
+    });
+  return out;
+}
+
+/**
+ * Docker's Config.ExposedPorts keys: the image's EXPOSE, `--expose` (ranges expanded: `90-91/udp`
+ * → `90/udp`, `91/udp`) and every published port, each once, as `PORT/PROTO`.
+ */
+export function exposedPortKeys(specs: string[], published: PortMapping[]): string[] {
+  const keys = specs.flatMap(expandPortSpec).map((e) => `${e.port}/${e.protocol}`);
+  for (const p of published) keys.push(`${p.containerPort}/${p.protocol}`);
+  return [...new Set(keys)];
 }
 
 /** A container's mounts as `docker inspect` lists them (`Mounts`): binds, tmpfs, volumes. */
@@ -62,12 +90,17 @@ export function inspectContainer(
   meta: ContainerMeta | undefined,
   health: HealthState | undefined,
   networks: Map<string, NetworkRecord>,
+  extra: { files?: Pick<BundleLayout, "log" | "resolvConf" | "hosts" | "hostname"> } = {},
 ): Record<string, unknown> {
   const s = rec.spec;
   const cfg = rec.imageConfig;
   const endpoints = meta?.endpoints ?? [];
   const first = endpoints[0];
-  const exposed = [...Object.keys(cfg.ExposedPorts ?? {}), ...(meta?.exposedPorts ?? [])];
+  const bindings = meta?.portBindings ?? meta?.ports ?? [];
+  const exposed = exposedPortKeys(
+    [...Object.keys(cfg.ExposedPorts ?? {}), ...(meta?.exposedPorts ?? [])],
+    [...bindings, ...(meta?.ports ?? [])],
+  );
   const ports = portMap(meta?.ports ?? [], exposed);
   return {
     Id: rec.id,
@@ -89,18 +122,18 @@ export function inspectContainer(
       ...(health ? { Health: health } : {}),
     },
     Image: rec.imageId,
+    ResolvConfPath: extra.files?.resolvConf ?? "",
+    HostnamePath: extra.files?.hostname ?? "",
+    HostsPath: extra.files?.hosts ?? "",
+    LogPath: extra.files?.log ?? "",
     Name: `/${rec.name}`,
     RestartCount: rec.restartCount,
     Driver: "overlay",
     Platform: "linux",
     HostConfig: {
       NetworkMode: meta?.networkMode ?? "bridge",
-      PortBindings: Object.fromEntries(
-        (meta?.ports ?? []).map((p) => [
-          `${p.containerPort}/${p.protocol}`,
-          [{ HostIp: p.hostIp ?? "", HostPort: p.hostPort ? String(p.hostPort) : "" }],
-        ]),
-      ),
+      PortBindings: portBindings(bindings),
+      PublishAllPorts: meta?.publishAll ?? false,
       RestartPolicy: {
         Name: s.restartPolicy?.name ?? "no",
         MaximumRetryCount: s.restartPolicy?.maximumRetryCount ?? 0,
@@ -118,7 +151,10 @@ export function inspectContainer(
       ReadonlyRootfs: s.readOnly ?? false,
       Init: s.init ?? false,
       Memory: s.memory ?? 0,
+      // Docker stores --cpus as NanoCpus only; CpuQuota/CpuPeriod stay 0 (they are --cpu-quota/-period).
       NanoCpus: Math.round((s.cpus ?? 0) * 1e9),
+      CpuQuota: 0,
+      CpuPeriod: 0,
       PidsLimit: s.pidsLimit ?? null,
       Ulimits: (s.ulimits ?? []).map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
       Sysctls: s.sysctls ?? {},
@@ -133,7 +169,7 @@ export function inspectContainer(
       Hostname: s.hostname ?? rec.id.slice(0, 12),
       Domainname: s.domainname ?? "",
       User: s.user ?? cfg.User ?? "",
-      ExposedPorts: Object.fromEntries(exposed.map((e) => [e.includes("/") ? e : `${e}/tcp`, {}])),
+      ExposedPorts: Object.fromEntries(exposed.map((e) => [e, {}])),
       Tty: s.tty ?? false,
       OpenStdin: s.openStdin ?? false,
       StdinOnce: s.stdinOnce ?? false,

@@ -57,6 +57,10 @@ export interface ContainerMeta {
   networkMode: string;
   endpoints: NetworkAttachment[];
   ports: PortMapping[];
+  /** The `-p` bindings as requested (host port 0 or absent when random), for HostConfig.PortBindings. */
+  portBindings?: PortMapping[];
+  /** `-P`. */
+  publishAll?: boolean;
   exposedPorts: string[];
   healthcheck?: HealthConfig;
   autoRemove: boolean;

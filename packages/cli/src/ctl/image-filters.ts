@@ -57,11 +57,11 @@ function createdOf(rows: ImageRow[], ref: string, key: string): number {
  * patterns (`busybox`, `team/*:1.*`), `dangling=true|false` picks untagged images or not,
  * `before=`/`since=` compare creation times with a named image. Other keys are an error.
  */
-export function filterImageRows(
-  rows: ImageRow[],
+export function filterImageRows<T extends ImageRow>(
+  rows: T[],
   reference: string | undefined,
   filters: string[],
-): ImageRow[] {
+): T[] {
   const groups = groupFilters(filters);
   for (const key of groups.keys())
     if (!["reference", "dangling", "before", "since"].includes(key))
@@ -78,7 +78,7 @@ export function filterImageRows(
   const since = groups.get("since")?.map((r) => createdOf(rows, r, "since"));
   return rows.filter((row) => {
     if (refs.length && !refs.some((p) => referenceMatches(p, row))) return false;
-    if (dangling !== undefined && (row.repo === "<none>") !== (dangling === "true" || dangling === "1"))
+    if (dangling !== undefined && (row.tag === "<none>") !== (dangling === "true" || dangling === "1"))
       return false;
     const t = Date.parse(row.created);
     if (before && !before.every((b) => t < b)) return false;

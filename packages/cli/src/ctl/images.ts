@@ -1,6 +1,6 @@
 import { createWriteStream } from "node:fs";
 import { open } from "node:fs/promises";
-import type { ImageSummaryMessage, PruneReply } from "@tsc/api";
+import type { ImageSummaryMessage, PruneReply, TscClient } from "@tsc/api";
 import { isTscError } from "@tsc/core";
 import type { Command } from "commander";
 import { confirmPrune, printPruned } from "../common/confirm.js";
@@ -21,16 +21,36 @@ async function familiar(): Promise<(ref: string) => string> {
   return (ref) => familiarName(parseReference(ref));
 }
 
-function rowsOf(images: ImageSummaryMessage[], name: (ref: string) => string): ImageRow[] {
-  const rows: ImageRow[] = [];
+/** An `images` row with its DIGEST: the manifest digest recorded for its repository, or `<none>`. */
+type DigestRow = ImageRow & { digest: string };
+
+/**
+ * The rows of `images`: one per tag, `<none>:<none>` for an untagged image, or (as Docker) one per
+ * repository for an untagged image known by digest (`repo@sha256:…`, tag `<none>`). `repoDigests`
+ * holds each image's RepoDigests (familiar names) where known.
+ */
+export function rowsOf(
+  images: ImageSummaryMessage[],
+  name: (ref: string) => string,
+  repoDigests: Map<string, string[]> = new Map(),
+): DigestRow[] {
+  const rows: DigestRow[] = [];
   for (const i of images) {
-    const tags = i.repoTags.length ? i.repoTags : ["<none>:<none>"];
-    for (const t of tags) {
-      const shown = t === "<none>:<none>" ? t : name(t);
-      const at = shown.lastIndexOf(":");
+    const digests = repoDigests.get(i.id) ?? [];
+    const digestOf = (repo: string) =>
+      digests.find((d) => d.slice(0, d.indexOf("@")) === repo)?.slice(repo.length + 1) ?? "<none>";
+    const tags = i.repoTags.length
+      ? i.repoTags.map(name)
+      : digests.length
+        ? digests.map((d) => `${d.slice(0, d.indexOf("@"))}:<none>`)
+        : ["<none>:<none>"];
+    for (const shown of tags) {
+      const at = shown.endsWith(":<none>") ? shown.length - ":<none>".length : shown.lastIndexOf(":");
+      const repo = shown.slice(0, at);
       rows.push({
-        repo: shown.slice(0, at),
+        repo,
         tag: shown.slice(at + 1),
+        digest: digestOf(repo),
         id: i.id,
         created: i.created,
         size: i.size,
@@ -38,6 +58,22 @@ function rowsOf(images: ImageSummaryMessage[], name: (ref: string) => string): I
     }
   }
   return rows;
+}
+
+/** RepoDigests of `images` (of the untagged ones only unless `all`), by image ID. */
+async function repoDigestsOf(
+  c: TscClient,
+  images: ImageSummaryMessage[],
+  all: boolean,
+): Promise<Map<string, string[]>> {
+  const wanted = images.filter((i) => all || i.repoTags.length === 0);
+  const docs = await Promise.all(
+    wanted.map(async (i) => {
+      const r = await c.call<{ json: string }>("Images", "inspect", { id: i.id });
+      return [i.id, (JSON.parse(r.json) as { RepoDigests?: string[] }).RepoDigests ?? []] as const;
+    }),
+  );
+  return new Map(docs);
 }
 
 /**
@@ -83,9 +119,11 @@ export function imageCommands(program: Command, ctl: Ctl): void {
       all: !!o.all,
       filters: [],
     });
-    let rows: ImageRow[];
+    const withDigests = !!o.digests || /\.Digest\b/.test(o.format ?? "") || o.format?.trim() === "json";
+    const digests = await repoDigestsOf(c, r.images, withDigests);
+    let rows: DigestRow[];
     try {
-      rows = filterImageRows(rowsOf(r.images, await familiar()), reference, o.filter ?? []);
+      rows = filterImageRows(rowsOf(r.images, await familiar(), digests), reference, o.filter ?? []);
     } catch (e) {
       if (!isTscError(e)) throw e;
       throw new ExitError(1, `Error response from daemon: ${e.message}`);
@@ -99,11 +137,12 @@ export function imageCommands(program: Command, ctl: Ctl): void {
       formatRows(rows, {
         format:
           o.format === undefined || o.format === "table"
-            ? "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+            ? `table {{.Repository}}\t{{.Tag}}\t${o.digests ? "{{.Digest}}\t" : ""}{{.ID}}\t{{.CreatedSince}}\t{{.Size}}`
             : o.format,
         columns: [
           { header: "REPOSITORY", field: "Repository", value: (x) => x.repo },
           { header: "TAG", field: "Tag", value: (x) => x.tag },
+          { header: "DIGEST", field: "Digest", value: (x) => x.digest },
           { header: "IMAGE ID", field: "ID", value: (x) => (o.trunc ? shortId(x.id) : x.id) },
           {
             header: "CREATED",
@@ -139,7 +178,7 @@ export function imageCommands(program: Command, ctl: Ctl): void {
         const c = await ctl.client();
         const ref = name.includes(":") || name.includes("@") ? name : `${name}:latest`;
         if (!o.quiet) process.stdout.write(`Using default tag: latest\n`.repeat(ref === name ? 0 : 1));
-        const id = await pullWithProgress(
+        const pulled = await pullWithProgress(
           c,
           ref,
           o.quiet
@@ -152,7 +191,7 @@ export function imageCommands(program: Command, ctl: Ctl): void {
           throw new ExitError(1, daemonError(e));
         });
         process.stdout.write(
-          o.quiet ? `${ref}\n` : `Digest: ${id}\nStatus: Downloaded image for ${ref}\n${ref}\n`,
+          o.quiet ? `${ref}\n` : `Digest: ${pulled.digest}\nStatus: ${pulled.status} for ${ref}\n${ref}\n`,
         );
       });
     p.command("push")

@@ -1,4 +1,5 @@
 import { isTscError } from "@tsc/core";
+import type { ContainerSummary, TscClient } from "@tsc/api";
 import type { Command } from "commander";
 import { ExitError } from "../common/run-cli.js";
 import type { Ctl } from "./shared.js";
@@ -12,12 +13,27 @@ const SERVICE: Record<Kind, "Containers" | "Images" | "Networks" | "Volumes"> = 
   volume: "Volumes",
 };
 
-/** Inspects refs of one kind (or, with no kind, the first kind that knows each ref, as `docker inspect`). */
+/** `inspect -s`: a container's SizeRw and SizeRootFs, as `ps -s` computes them. */
+async function containerSizes(c: TscClient, id: string): Promise<{ SizeRw: number; SizeRootFs: number }> {
+  const r = await c.call<{ containers: ContainerSummary[] }>("Containers", "list", {
+    all: true,
+    size: true,
+    filters: [`id=${id}`],
+  });
+  const row = r.containers.find((x) => x.id === id);
+  return { SizeRw: row?.sizeRw ?? 0, SizeRootFs: row?.sizeRootFs ?? 0 };
+}
+
+/**
+ * Inspects refs of one kind (or, with no kind, the first kind that knows each ref, as `docker
+ * inspect`); with `size`, containers also show SizeRw and SizeRootFs.
+ */
 export async function inspectRefs(
   ctl: Ctl,
   refs: string[],
   kinds: Kind[],
   format: string | undefined,
+  size = false,
 ): Promise<void> {
   const c = await ctl.client();
   const docs: unknown[] = [];
@@ -26,7 +42,12 @@ export async function inspectRefs(
     let found = false;
     for (const kind of kinds) {
       try {
-        docs.push(JSON.parse((await c.call<{ json: string }>(SERVICE[kind], "inspect", { id: ref })).json));
+        const doc = JSON.parse(
+          (await c.call<{ json: string }>(SERVICE[kind], "inspect", { id: ref })).json,
+        ) as Record<string, unknown>;
+        docs.push(
+          size && kind === "container" ? { ...doc, ...(await containerSizes(c, String(doc.Id))) } : doc,
+        );
         found = true;
         break;
       } catch (e) {
@@ -46,9 +67,11 @@ export async function inspectRefs(
 /** `inspect` (any object) and `container inspect`. */
 export function inspectCommand(program: Command, ctl: Ctl): void {
   formatOption(program.command("inspect").description("Return low-level information on tsc objects"))
+    .option("-s, --size", "display total file sizes if the type is container")
     .option("--type <type>", "only inspect objects of the given type (container, image, network, volume)")
     .argument("<name...>")
-    .action(async (refs: string[], o: { format?: string; type?: Kind }) => {
-      await inspectRefs(ctl, refs, o.type ? [o.type] : ["container", "image", "network", "volume"], o.format);
+    .action(async (refs: string[], o: { format?: string; type?: Kind; size?: boolean }) => {
+      const kinds: Kind[] = o.type ? [o.type] : ["container", "image", "network", "volume"];
+      await inspectRefs(ctl, refs, kinds, o.format, o.size ?? false);
     });
 }

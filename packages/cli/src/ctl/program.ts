@@ -68,8 +68,11 @@ export function ctlProgram(): { program: Command; close: () => void } {
     .command("inspect")
     .description("Display detailed information on one or more containers")
     .option("-f, --format <template>", "format the output using a Go template, or 'json'")
+    .option("-s, --size", "display total file sizes")
     .argument("<container...>")
-    .action((refs: string[], o: { format?: string }) => inspectRefs(ctl, refs, ["container"], o.format));
+    .action((refs: string[], o: { format?: string; size?: boolean }) =>
+      inspectRefs(ctl, refs, ["container"], o.format, o.size ?? false),
+    );
   container
     .command("prune")
     .description("Remove all stopped containers")

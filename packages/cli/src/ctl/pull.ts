@@ -19,12 +19,13 @@ export async function registryAuthFor(ref: string): Promise<string> {
 
 /**
  * Shows a pull or push: on a TTY one bar per layer (cli-progress), otherwise one plain line per
- * state change; returns the final result (image ID or digest).
+ * state change; returns the last message: its `result` (the manifest digest) and `status` (for a
+ * pull, `Downloaded newer image` or `Image is up to date`).
  */
 export async function showTransfer(
   stream: AsyncIterable<TransferProgress>,
   out: NodeJS.WriteStream,
-): Promise<string> {
+): Promise<{ result: string; status: string }> {
   const tty = Boolean(out.isTTY);
   const multi = tty
     ? new cliProgress.MultiBar(
@@ -41,10 +42,10 @@ export async function showTransfer(
     : undefined;
   const bars = new Map<string, cliProgress.SingleBar>();
   const last = new Map<string, string>();
-  let result = "";
+  let final = { result: "", status: "" };
   for await (const p of stream) {
     if (p.result) {
-      result = p.result;
+      final = { result: p.result, status: p.status };
       continue;
     }
     if (multi) {
@@ -72,16 +73,16 @@ export async function showTransfer(
     }
   }
   multi?.stop();
-  return result;
+  return final;
 }
 
-/** A pull or push through the Images service, with progress on `out`; returns its ID or digest. */
+/** A pull or push through the Images service, with progress on `out`; returns its last message. */
 async function transferWithProgress(
   client: TscClient,
   rpc: "pull" | "push",
   ref: string,
   out: NodeJS.WriteStream,
-): Promise<string> {
+): Promise<{ result: string; status: string }> {
   const stream = client.serverStream<TransferProgress>("Images", rpc, {
     reference: ref,
     registryAuth: await registryAuthFor(ref),
@@ -93,14 +94,26 @@ async function transferWithProgress(
   }
 }
 
-/** `pull` with progress on `out`; returns the image ID. */
-export function pullWithProgress(client: TscClient, ref: string, out: NodeJS.WriteStream): Promise<string> {
-  return transferWithProgress(client, "pull", ref, out);
+/**
+ * `pull` with progress on `out`; returns the manifest digest and Docker's outcome (`Downloaded
+ * newer image` or `Image is up to date`).
+ */
+export async function pullWithProgress(
+  client: TscClient,
+  ref: string,
+  out: NodeJS.WriteStream,
+): Promise<{ digest: string; status: string }> {
+  const r = await transferWithProgress(client, "pull", ref, out);
+  return { digest: r.result, status: r.status };
 }
 
 /** `push` with progress on `out`; returns the manifest digest. */
-export function pushWithProgress(client: TscClient, ref: string, out: NodeJS.WriteStream): Promise<string> {
-  return transferWithProgress(client, "push", ref, out);
+export async function pushWithProgress(
+  client: TscClient,
+  ref: string,
+  out: NodeJS.WriteStream,
+): Promise<string> {
+  return (await transferWithProgress(client, "push", ref, out)).result;
 }
 
 /** A stream that drops what is written (`-q`: no progress). */

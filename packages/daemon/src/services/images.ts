@@ -18,17 +18,25 @@ import { pruneImages } from "./prune.js";
 
 type Transfer = ServerWritableStream<{ reference: string; registryAuth: string }, TransferProgress>;
 
+/**
+ * Streams a pull's or push's progress; the last message carries its `result` (the manifest digest)
+ * and, for a pull, in `status` whether it got a newer image (`Downloaded newer image`, else
+ * `Image is up to date`).
+ */
 async function runTransfer(
   call: Transfer,
-  run: (onProgress: (p: PullProgress | PushProgress) => void) => Promise<string>,
+  run: (onProgress: (p: PullProgress | PushProgress) => void) => Promise<{ result: string; status?: string }>,
 ): Promise<void> {
   const onProgress = (p: PullProgress | PushProgress): void => {
     const sizes = "total" in p ? { current: p.current ?? 0, total: p.total ?? 0 } : { current: 0, total: 0 };
     call.write({ id: p.id.replace(/^sha256:/, "").slice(0, 12), status: p.status, ...sizes, result: "" });
   };
-  const result = await run(onProgress);
-  call.write({ id: "", status: "done", current: 0, total: 0, result });
+  const { result, status } = await run(onProgress);
+  call.write({ id: "", status: status ?? "done", current: 0, total: 0, result });
 }
+
+/** Docker's pull outcomes, as `Status: … for REF` shows them. */
+const PULL_STATUS = { newer: "Downloaded newer image", upToDate: "Image is up to date" } as const;
 
 /** Receives a client stream of chunks into a temporary file; returns its path. */
 async function receiveFile(
@@ -67,13 +75,25 @@ export function imagesService(agent: Agent): ServiceImpl {
       return { json: JSON.stringify(doc) };
     },
     pull: (call: Transfer) =>
-      runTransfer(call, (onProgress) =>
-        agent.pull(call.request.reference, { credentials: parseAuth(call.request.registryAuth), onProgress }),
-      ),
+      runTransfer(call, async (onProgress) => {
+        const ref = call.request.reference;
+        const before = await store.find(ref).then(
+          (f) => f.id,
+          () => undefined,
+        );
+        const id = await agent.pull(ref, { credentials: parseAuth(call.request.registryAuth), onProgress });
+        return {
+          result: (await store.repoDigest(ref)) ?? id,
+          status: before === id ? PULL_STATUS.upToDate : PULL_STATUS.newer,
+        };
+      }),
     push: (call: Transfer) =>
-      runTransfer(call, (onProgress) =>
-        agent.push(call.request.reference, { credentials: parseAuth(call.request.registryAuth), onProgress }),
-      ),
+      runTransfer(call, async (onProgress) => ({
+        result: await agent.push(call.request.reference, {
+          credentials: parseAuth(call.request.registryAuth),
+          onProgress,
+        }),
+      })),
     async tag(req: { source: string; target: string }) {
       await store.tag(req.source, req.target);
       agent.events.publish("image", "tag", req.source, { name: req.target });

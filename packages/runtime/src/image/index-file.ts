@@ -6,6 +6,11 @@ export interface ImageRecord {
   manifest: string;
   /** Full references (`docker.io/library/busybox:latest`). */
   repoTags: string[];
+  /**
+   * The manifest digest per repository it was pulled from or pushed to, as full references
+   * (`docker.io/library/busybox@sha256:…`); Docker's RepoDigests.
+   */
+  repoDigests?: string[];
   /** When it was stored here. */
   added: string;
 }

@@ -8,7 +8,7 @@ import { ImageIndexFile } from "./index-file.js";
 import { chainIds, LayerStore } from "./layers.js";
 import type { ImageConfigBlob, Manifest, OciImageConfig } from "./oci.js";
 import { MEDIA } from "./oci.js";
-import { familiarName, formatReference, parseReference } from "./reference.js";
+import { familiarName, formatReference, parseReference, repositoryName } from "./reference.js";
 
 /** An image ready to run: its config and unpacked layers (lowest first, for overlay lowerdir). */
 export interface ResolvedImage {
@@ -24,6 +24,8 @@ export interface ResolvedImage {
 export interface ImageSummary {
   Id: string;
   RepoTags: string[];
+  /** `busybox@sha256:…`: the manifest digest per repository it was pulled from or pushed to. */
+  RepoDigests: string[];
   Created: string | undefined;
   Size: number;
   Architecture: string;
@@ -58,8 +60,11 @@ export class ImageStore {
     this.index = new ImageIndexFile(join(dataRoot, "images", "index.json"));
   }
 
-  /** Records an image whose manifest and blobs are stored, tagging it with `refs`. Returns its ID. */
-  async register(manifestDigest: string, refs: string[]): Promise<string> {
+  /**
+   * Records an image whose manifest and blobs are stored, tagging it with `refs`, and with the
+   * manifest digest `repoDigest` (`repo@sha256:…`, from a pull) when given. Returns its ID.
+   */
+  async register(manifestDigest: string, refs: string[], repoDigest?: string): Promise<string> {
     const manifest = await this.blobs.readJson<Manifest>(manifestDigest);
     const id = manifest.config.digest;
     const tags = refs.map((r) => formatReference(parseReference(r)));
@@ -74,8 +79,26 @@ export class ImageStore {
       rec.manifest = manifestDigest;
       rec.repoTags = [...new Set([...rec.repoTags, ...tags])];
       data.images[id] = rec;
+      if (repoDigest) setRepoDigest(data.images, id, repoDigest);
     });
     return id;
+  }
+
+  /**
+   * Records `digest` as the manifest digest of image `ref` in `ref`'s repository (after a push),
+   * replacing the one recorded for that repository before.
+   */
+  async addRepoDigest(ref: string, digest: string): Promise<void> {
+    const { id } = await this.find(ref);
+    const repoDigest = `${repositoryName(parseReference(ref))}@${digest}`;
+    await this.index.update((data) => setRepoDigest(data.images, id, repoDigest));
+  }
+
+  /** The manifest digest recorded for image `ref` in `ref`'s repository, if any. */
+  async repoDigest(ref: string): Promise<string | undefined> {
+    const { record } = await this.find(ref);
+    const repo = `${repositoryName(parseReference(ref))}@`;
+    return record.repoDigests?.find((d) => d.startsWith(repo))?.slice(repo.length);
   }
 
   /** Stores a config and layer blobs as a new image manifest; returns the manifest digest. */
@@ -183,8 +206,11 @@ export class ImageStore {
       if (ID_PREFIX.test(ref)) throw notFound("image", ref);
       throw e;
     }
+    const parsed = parseReference(ref);
+    const byDigest = parsed.digest ? `${repositoryName(parsed)}@${parsed.digest}` : undefined;
     for (const [id, record] of Object.entries(data.images))
-      if (record.repoTags.includes(canonical)) return { id, record };
+      if (record.repoTags.includes(canonical) || (byDigest && record.repoDigests?.includes(byDigest)))
+        return { id, record };
     throw notFound("image", familiarName(parseReference(ref)), {
       hint: "pull it, or load it from an archive",
     });
@@ -348,6 +374,7 @@ export class ImageStore {
     return {
       Id: id,
       RepoTags: record.repoTags.map((t) => familiarName(parseReference(t))),
+      RepoDigests: (record.repoDigests ?? []).map((d) => familiarName(parseReference(d))),
       Created: config.created,
       Size: manifest.layers.reduce((n, l) => n + l.size, 0),
       Architecture: config.architecture,
@@ -370,4 +397,17 @@ export class ImageStore {
   async dropTemp(dir: string): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Sets `repoDigest` (`repo@sha256:…`) on image `id`, replacing that repository's earlier digest
+ * there and taking it from any other image (one manifest is one image).
+ */
+function setRepoDigest(images: Record<string, ImageRecord>, id: string, repoDigest: string): void {
+  const repo = repoDigest.slice(0, repoDigest.indexOf("@") + 1);
+  for (const [other, rec] of Object.entries(images))
+    if (other !== id && rec.repoDigests?.includes(repoDigest))
+      rec.repoDigests = rec.repoDigests.filter((d) => d !== repoDigest);
+  const rec = images[id]!;
+  rec.repoDigests = [...(rec.repoDigests ?? []).filter((d) => !d.startsWith(repo)), repoDigest];
 }

@@ -9,7 +9,7 @@ import { invalidArgument, notFound } from "@tsc/core";
 import { digestOf } from "../blobs.js";
 import type { Descriptor, Manifest } from "../oci.js";
 import { MEDIA } from "../oci.js";
-import { formatReference, parseReference } from "../reference.js";
+import { formatReference, parseReference, repositoryName } from "../reference.js";
 import type { ImageStore } from "../store.js";
 import { credentialsFor } from "./auth.js";
 import type { RegistryOptions } from "./client.js";
@@ -48,7 +48,8 @@ const inflight = new Map<string, Promise<void>>();
  * `pull`: resolves the reference's manifest (choosing the platform from an index or manifest
  * list), then downloads the config and the layers it does not have, verifying every digest.
  * Layers download a few at a time into `.partial` files that survive an interrupted pull, so the
- * next pull resumes with an HTTP Range request. Returns the image ID.
+ * next pull resumes with an HTTP Range request. Records the manifest digest for the repository
+ * (RepoDigests). Returns the image ID.
  */
 export async function pullImage(store: ImageStore, refText: string, opts: PullOptions = {}): Promise<string> {
   const ref = parseReference(refText);
@@ -62,6 +63,8 @@ export async function pullImage(store: ImageStore, refText: string, opts: PullOp
     expect: [200],
   });
   let body = Buffer.from(await res.arrayBuffer());
+  // What the reference resolves to (an index's digest for multi-platform images): Docker's digest.
+  const repoDigest = `${repositoryName(ref)}@${digestOf(body)}`;
   if (ref.digest && digestOf(body) !== ref.digest)
     throw invalidArgument(`manifest digest mismatch for ${refText}`);
   let doc = JSON.parse(body.toString("utf8")) as Manifest & { manifests?: Descriptor[] };
@@ -88,17 +91,18 @@ export async function pullImage(store: ImageStore, refText: string, opts: PullOp
     doc = JSON.parse(body.toString("utf8")) as Manifest;
   }
   const manifestDigest = await store.blobs.put(body);
-  const blobs = [doc.config, ...doc.layers];
-  const queue = [...blobs];
+  const queue = [doc.config, ...doc.layers];
   const worker = async (): Promise<void> => {
+    // The config is no layer: Docker shows no progress for it.
     for (let d = queue.shift(); d; d = queue.shift())
-      await fetchBlobOnce(store, client, ref.path, scope, d, opts.onProgress);
+      await fetchBlobOnce(store, client, ref.path, scope, d, d === doc.config ? undefined : opts.onProgress);
   };
   await Promise.all(Array.from({ length: opts.concurrency ?? 3 }, worker));
   for (const l of doc.layers) opts.onProgress?.({ id: l.digest.slice(7, 19), status: "Pull complete" });
   return store.register(
     manifestDigest,
     ref.tag || !ref.digest ? [formatReference({ ...ref, digest: undefined })] : [],
+    repoDigest,
   );
 }
 

@@ -60,7 +60,7 @@ export interface PushOptions extends RegistryOptions {
 /**
  * `push`: uploads the blobs the registry lacks (HEAD check, cross-repository mount when a source
  * repo is known, else a monolithic POST+PUT upload, or PATCH chunks for large blobs), then the
- * manifest under the reference's tag.
+ * manifest under the reference's tag, recording its digest for the repository (RepoDigests).
  * Returns the manifest digest.
  */
 export async function pushImage(store: ImageStore, refText: string, opts: PushOptions = {}): Promise<string> {
@@ -72,10 +72,12 @@ export async function pushImage(store: ImageStore, refText: string, opts: PushOp
   const scope = `repository:${ref.path}:pull,push${opts.mountFrom ? ` repository:${opts.mountFrom}:pull` : ""}`;
   for (const d of [...manifest.layers, manifest.config]) {
     const id = d.digest.slice(7, 19);
-    opts.onProgress?.({ id, status: "Preparing" });
+    // The config is no layer: Docker shows no progress for it.
+    const report = d === manifest.config ? undefined : opts.onProgress;
+    report?.({ id, status: "Preparing" });
     const head = await client.request("HEAD", `/v2/${ref.path}/blobs/${d.digest}`, { scope });
     if (head.status === 200) {
-      opts.onProgress?.({ id, status: "Layer already exists" });
+      report?.({ id, status: "Layer already exists" });
       continue;
     }
     const mount = opts.mountFrom
@@ -86,11 +88,11 @@ export async function pushImage(store: ImageStore, refText: string, opts: PushOp
       expect: [201, 202],
     });
     if (start.status === 201) {
-      opts.onProgress?.({ id, status: "Mounted" });
+      report?.({ id, status: "Mounted" });
       continue;
     }
     const location = new URL(start.headers.get("location") ?? "", client.base);
-    opts.onProgress?.({ id, status: "Pushing" });
+    report?.({ id, status: "Pushing" });
     const file = store.blobs.path(d.digest);
     const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
     if (d.size <= chunkSize) {
@@ -103,7 +105,7 @@ export async function pushImage(store: ImageStore, refText: string, opts: PushOp
       });
     } else {
       const done = await uploadChunks(client, scope, location, file, d.size, chunkSize, (n) =>
-        opts.onProgress?.({ id, status: "Pushing", chunk: n }),
+        report?.({ id, status: "Pushing", chunk: n }),
       );
       done.searchParams.set("digest", d.digest);
       await client.request("PUT", done.toString(), {
@@ -112,7 +114,7 @@ export async function pushImage(store: ImageStore, refText: string, opts: PushOp
         expect: [201],
       });
     }
-    opts.onProgress?.({ id, status: "Pushed" });
+    report?.({ id, status: "Pushed" });
   }
   const body = await store.blobs.read(record.manifest);
   await client.request("PUT", `/v2/${ref.path}/manifests/${ref.tag ?? "latest"}`, {
@@ -121,5 +123,6 @@ export async function pushImage(store: ImageStore, refText: string, opts: PushOp
     body: new Uint8Array(body),
     expect: [201],
   });
+  await store.addRepoDigest(refText, record.manifest);
   return record.manifest;
 }
