@@ -338,6 +338,26 @@ describe("tscd", () => {
     ok(["rm", "verbose"]);
   });
 
+  it("frees a stopped container's published ports, and publishes them again when it starts", async () => {
+    const port = await freePort();
+    ok(["run", "-d", "--name", "pub-a", "-p", `${port}:80`, "busybox", "sleep", "1000"]);
+    ok(["stop", "-t", "0", "pub-a"]);
+    expect(ok(["ps", "-a", "--filter", "name=pub-a", "--format", "{{.Status}}|{{.Ports}}"])).toMatch(
+      /^Exited \(137\) .*\|\n$/,
+    );
+    // Another container may take the port meanwhile; the first cannot start until it is free again.
+    ok(["run", "-d", "--name", "pub-b", "-p", `${port}:80`, "busybox", "sleep", "1000"]);
+    const taken = engine.ctl(["start", "pub-a"]);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toBe(
+      `Error response from daemon: Bind for 0.0.0.0:${port} failed: port is already allocated\n`,
+    );
+    ok(["rm", "-f", "pub-b"]);
+    ok(["start", "pub-a"]);
+    expect(ok(["port", "pub-a"])).toBe(`80/tcp -> 0.0.0.0:${port}\n`);
+    ok(["rm", "-f", "pub-a"]);
+  });
+
   it("copies files and directories in and out of a running container (cp)", () => {
     ok(["run", "-d", "--name", "files", "-v", "cpvol:/data", "busybox", "sleep", "1000"]);
     const host = join(engine.dir, "cp");

@@ -14,6 +14,7 @@ import type {
   PushProgress,
 } from "@tsc/runtime";
 import {
+  bundleLayout,
   ContainerManager,
   ImageStore,
   NetworkManager,
@@ -30,6 +31,7 @@ import { ClusterNetworks } from "./cluster-networks.js";
 import { HealthChecks, healthConfigOf } from "./health.js";
 import { inspectContainer, inspectNetwork } from "./inspect.js";
 import { MetaStore } from "./meta-store.js";
+import { publishedPortHooks } from "./port-hooks.js";
 import { publishedPorts } from "./ports.js";
 import type { ContainerMeta, CreateContainerOptions, HealthState } from "./types.js";
 import type { WorkDiscovery, WorkNetwork } from "./work.js";
@@ -104,6 +106,7 @@ export class Agent {
       volumes,
       // `--init` runs Debian's static tini (a static binary works in any image).
       initBinary: opts.initBinary ?? (existsSync(DEFAULT_INIT) ? DEFAULT_INIT : undefined),
+      hooks: publishedPortHooks(networks, meta),
     });
     const dnsPort = opts.dnsPort ?? 53;
     const ref: { agent?: Agent } = {};
@@ -221,6 +224,8 @@ export class Agent {
       networkMode: mode,
       endpoints: setup.endpoints,
       ports: setup.endpoints[0]?.ports ?? [],
+      portBindings: ports ?? [],
+      publishAll: publishAll ?? false,
       exposedPorts: exposedPorts ?? [],
       ...(healthcheck ? { healthcheck } : {}),
       autoRemove: autoRemove ?? false,
@@ -409,7 +414,9 @@ export class Agent {
   async inspect(ref: string): Promise<Record<string, unknown>> {
     const rec = this.containers.get(ref);
     const nets = new Map<string, NetworkRecord>((await this.networks.list()).map((n) => [n.id, n]));
-    return inspectContainer(rec, this.meta.get(rec.id), this.healthOf(rec.id), nets);
+    return inspectContainer(rec, this.meta.get(rec.id), this.healthOf(rec.id), nets, {
+      files: bundleLayout(this.opts.dataRoot, rec.id),
+    });
   }
 
   /** The `docker network inspect` document. */

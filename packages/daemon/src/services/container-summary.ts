@@ -2,6 +2,7 @@ import type { Agent } from "@tsc/agent";
 import { mountsOf } from "@tsc/agent";
 import type { ContainerSummary } from "@tsc/api";
 import type { ContainerRecord } from "@tsc/runtime";
+import { isUp } from "@tsc/runtime";
 
 /** The fields of `docker inspect`'s Mounts that a ps row keeps. */
 interface InspectMount {
@@ -27,7 +28,8 @@ export function summarize(agent: Agent, rec: ContainerRecord): ContainerSummary 
     finishedAt: rec.finishedAt ?? "",
     exitCode: rec.exitCode,
     health: agent.healthOf(rec.id)?.Status ?? "",
-    ports: (meta?.ports ?? []).map((p) => ({
+    // A container that is not up publishes nothing (its ports were freed), as `docker ps -a` shows.
+    ports: (isUp(rec) ? (meta?.ports ?? []) : []).map((p) => ({
       ip: p.hostIp ?? "0.0.0.0",
       privatePort: p.containerPort,
       publicPort: p.hostPort ?? 0,

@@ -1,6 +1,9 @@
 export * from "./types.js";
 export { ContainerManager } from "./manager.js";
-export type { ContainerEvent, ContainerManagerOptions } from "./manager.js";
+export { isUp } from "./table.js";
+export { bundleLayout } from "./bundle.js";
+export type { BundleLayout } from "./bundle.js";
+export type { ContainerEvent, ContainerHooks, ContainerManagerOptions } from "./manager.js";
 export type { ImageProvider } from "./prepare.js";
 export type { ContainerRuntime, ExecResult, StartOptions } from "./runtime.js";
 export { generateOciSpec, processArgs, processEnv, DEFAULT_CAPABILITIES } from "./spec.js";

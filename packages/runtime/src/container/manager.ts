@@ -47,6 +47,16 @@ export interface ContainerManagerOptions {
   volumes?: VolumeProvider;
   /** Bytes a container log may reach before conmon truncates it (default 64 MiB). */
   logSizeMax?: number;
+  /** What the containers' owner does around every run of them. */
+  hooks?: ContainerHooks;
+}
+
+/** What the owner of the containers (the agent) does around their runs: publish and free ports. */
+export interface ContainerHooks {
+  /** Before a container's process starts, on every start (restarts by policy too); a rejection fails the start. */
+  beforeStart?(rec: ContainerRecord): Promise<void>;
+  /** Once a container has stopped for good (no restart by policy follows), before waiters hear of it. */
+  afterExit?(rec: ContainerRecord): Promise<void>;
 }
 
 /** A lifecycle event, as `docker events` shows them. */
@@ -137,6 +147,7 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
         this.watchExit(id);
         adopted.push(id);
       } else {
+        await this.ended(rec);
         await this.finish(rec, 255, "container process vanished while the runtime was down");
       }
     }
@@ -246,12 +257,14 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
         stdio: rec.spec,
       });
       this.watchExit(rec.id);
+      await this.opts.hooks?.beforeStart?.(rec);
       await beforeStart?.();
       await this.runc.start(rec.id);
     } catch (e) {
       this.exits.unwatch(rec.id);
       await this.runc.delete(rec.id, { force: true });
       await unmountRootfs(b).catch(() => undefined);
+      await this.ended(rec);
       rec.status = "exited";
       rec.exitCode = 128;
       rec.error = e instanceof Error ? e.message : String(e);
@@ -270,7 +283,10 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     const rec = this.get(ref);
     rec.manuallyStopped = true;
     this.cancelRestart(rec.id);
-    if (rec.status === "restarting") await this.finish(rec, rec.exitCode);
+    if (rec.status === "restarting") {
+      await this.ended(rec);
+      await this.finish(rec, rec.exitCode);
+    }
     if (rec.status !== "running" && rec.status !== "paused") {
       await this.save(rec);
       return rec;
@@ -518,11 +534,20 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
       await this.runc.delete(id, { force: true });
       await unmountRootfs(bundleLayout(this.opts.dataRoot, id)).catch(() => undefined);
       const ranFor = Date.now() - Date.parse(rec.startedAt ?? rec.created);
-      await this.finish(rec, Number.isNaN(code) ? 255 : code);
-      if (shouldRestart(rec)) this.scheduleRestart(rec, restartDelay(rec.restartCount, ranFor));
+      const exitCode = Number.isNaN(code) ? 255 : code;
+      const restart = shouldRestart({ ...rec, exitCode });
+      // Before waiters hear of the exit: a `stop && run -p` must find the ports free.
+      if (!restart) await this.ended(rec);
+      await this.finish(rec, exitCode);
+      if (restart) this.scheduleRestart(rec, restartDelay(rec.restartCount, ranFor));
     } finally {
       this.handling.delete(id);
     }
+  }
+
+  /** The container is done running (no restart by policy follows): the owner's afterExit hook. */
+  private async ended(rec: ContainerRecord): Promise<void> {
+    await this.opts.hooks?.afterExit?.(rec).catch(() => undefined);
   }
 
   private async finish(rec: ContainerRecord, code: number, error?: string): Promise<void> {

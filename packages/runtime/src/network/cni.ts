@@ -80,9 +80,16 @@ export async function invokePlugin(
   return r.stdout.trim() ? (JSON.parse(r.stdout) as unknown) : undefined;
 }
 
-/** ADD through the chain in order, each plugin getting the previous result. Undoes what succeeded on failure. */
-export async function addNetwork(list: NetworkConfList, rt: CniRuntime): Promise<unknown> {
-  let result: unknown;
+/**
+ * ADD through the chain in order, each plugin getting the previous result (the first gets
+ * `prevResult`, when the chain continues an attachment made earlier). Undoes what succeeded on failure.
+ */
+export async function addNetwork(
+  list: NetworkConfList,
+  rt: CniRuntime,
+  prevResult?: unknown,
+): Promise<unknown> {
+  let result: unknown = prevResult;
   const done: PluginConf[] = [];
   try {
     for (const conf of list.plugins) {

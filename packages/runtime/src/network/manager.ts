@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { alreadyExists, failedPrecondition, notFound } from "@tsc/core";
 import { run } from "../util/exec.js";
 import { readJson, writeFileAtomic } from "../util/fs.js";
-import type { NetworkConfList } from "./cni.js";
+import type { CniRuntime, NetworkConfList } from "./cni.js";
 import { addNetwork, delNetwork } from "./cni.js";
 import { LocalIpam } from "./ipam.js";
 import { parseCidr } from "./ipv4.js";
@@ -44,7 +44,14 @@ export interface NetworkAttachment {
 interface SandboxFile {
   containerId: string;
   netns: string;
-  attachments: (NetworkAttachment & { conf: NetworkConfList; result: unknown })[];
+  attachments: (NetworkAttachment & {
+    conf: NetworkConfList;
+    result: unknown;
+    /** The ports as asked for (host port 0: any), to publish again after a release. */
+    requestedPorts?: PortMapping[];
+    /** The container stopped: its host ports are free (`ports` shows the last ones it had). */
+    portsReleased?: boolean;
+  })[];
 }
 
 /**
@@ -142,13 +149,7 @@ export class NetworkManager {
     if (sb.attachments.some((a) => a.networkId === net.id))
       throw alreadyExists(`endpoint of sandbox ${containerId.slice(0, 12)} on network`, net.name);
     // Only a container that publishes ports needs to know which host ports others hold.
-    const inUse = new Set(
-      opts.ports?.length
-        ? (await this.sandboxes()).flatMap((s) =>
-            s.attachments.flatMap((a) => a.ports.map((p) => `${p.protocol}/${p.hostPort}`)),
-          )
-        : [],
-    );
+    const inUse = opts.ports?.length ? await this.heldPorts() : new Set<string>();
     const ports = await reservePorts(opts.ports ?? [], inUse);
     const addr = await this.ipam.allocateAddress(net.id, containerId, opts.ipv4Address);
     const ifName = `eth${nextIndex(sb.attachments.map((a) => a.ifName))}`;
@@ -183,10 +184,59 @@ export class NetworkManager {
       aliases: opts.aliases ?? [],
       ports,
     };
-    sb.attachments.push({ ...att, conf, result });
+    sb.attachments.push({ ...att, conf, result, requestedPorts: opts.ports ?? [] });
     await this.saveSandbox(sb);
     if (ports.length > 0) await setSysctl(`net/ipv4/conf/${net.bridge}/route_localnet`, "1");
     return att;
+  }
+
+  /**
+   * Frees the host ports a stopped container published (its portmap rules go; its addresses stay),
+   * as Docker does when a container stops. Nothing for a container without a sandbox or ports.
+   */
+  async releasePorts(containerId: string): Promise<void> {
+    const sb = await this.loadSandbox(containerId).catch(() => undefined);
+    const held = sb?.attachments.filter((a) => a.ports.length > 0 && !a.portsReleased) ?? [];
+    if (!sb || held.length === 0) return;
+    for (const att of held) {
+      await delNetwork(portmapOnly(att.conf), portRuntime(sb, att, att.ports), att.result);
+      att.portsReleased = true;
+    }
+    await this.saveSandbox(sb);
+  }
+
+  /**
+   * Publishes a starting container's ports again after releasePorts (random host ports are picked
+   * anew); fails with Docker's "port is already allocated" when another container took one.
+   * Returns the attachments' ports, changed or not (undefined without a sandbox).
+   */
+  async holdPorts(containerId: string): Promise<NetworkAttachment[] | undefined> {
+    const sb = await this.loadSandbox(containerId).catch(() => undefined);
+    if (!sb) return undefined;
+    const released = sb.attachments.filter((a) => a.portsReleased);
+    if (released.length > 0) {
+      const inUse = await this.heldPorts();
+      for (const att of released) {
+        const ports = await reservePorts(att.requestedPorts ?? att.ports, inUse);
+        await addNetwork(portmapOnly(att.conf), portRuntime(sb, att, ports), att.result);
+        for (const p of ports) inUse.add(`${p.protocol}/${p.hostPort}`);
+        att.ports = ports;
+        att.portsReleased = false;
+        await this.saveSandbox(sb);
+      }
+    }
+    return sb.attachments.map(({ conf: _c, result: _r, requestedPorts: _q, portsReleased: _p, ...a }) => a);
+  }
+
+  /** `protocol/port` of every host port a sandbox publishes now. */
+  private async heldPorts(): Promise<Set<string>> {
+    return new Set(
+      (await this.sandboxes()).flatMap((s) =>
+        s.attachments.flatMap((a) =>
+          a.portsReleased ? [] : a.ports.map((p) => `${p.protocol}/${p.hostPort}`),
+        ),
+      ),
+    );
   }
 
   /** Detaches a container from one network (CNI DEL, address freed). */
@@ -243,7 +293,9 @@ export class NetworkManager {
   async listSandboxes(): Promise<{ containerId: string; attachments: NetworkAttachment[] }[]> {
     return (await this.sandboxes()).map((s) => ({
       containerId: s.containerId,
-      attachments: s.attachments.map(({ conf: _c, result: _r, ...a }) => a),
+      attachments: s.attachments.map(
+        ({ conf: _c, result: _r, requestedPorts: _q, portsReleased: _p, ...a }) => a,
+      ),
     }));
   }
 
@@ -256,15 +308,29 @@ export class NetworkManager {
   }
 }
 
-/** CNI DEL of one saved attachment, with the same arguments its ADD had. */
-function detach(sb: SandboxFile, att: SandboxFile["attachments"][number]): Promise<void> {
-  const rt = {
+/** The CNI arguments of one attachment, publishing `ports`. */
+function portRuntime(
+  sb: SandboxFile,
+  att: SandboxFile["attachments"][number],
+  ports: PortMapping[],
+): CniRuntime {
+  return {
     containerId: sb.containerId,
     netnsPath: netnsPath(sb.netns),
     ifName: att.ifName,
-    runtimeConfig: { portMappings: att.ports.map(toCni) },
+    runtimeConfig: { portMappings: ports.map(toCni) },
   };
-  return delNetwork(att.conf, rt, att.result);
+}
+
+/** An attachment's chain cut down to its portmap plugin (to publish or unpublish ports alone). */
+function portmapOnly(conf: NetworkConfList): NetworkConfList {
+  return { ...conf, plugins: conf.plugins.filter((p) => p.type === "portmap") };
+}
+
+/** CNI DEL of one saved attachment, with the same arguments its ADD had. */
+function detach(sb: SandboxFile, att: SandboxFile["attachments"][number]): Promise<void> {
+  // Ports already released have no portmap rules left to delete.
+  return delNetwork(att.conf, portRuntime(sb, att, att.portsReleased ? [] : att.ports), att.result);
 }
 
 /** The netns name of a container: `tsc-<first 12 of its ID>`. */
