@@ -358,7 +358,7 @@ describe("tscd", () => {
     ok(["rm", "-f", "pub-a"]);
   });
 
-  it("copies files and directories in and out of a running container (cp)", () => {
+  it("copies files and directories in and out of a container, running or stopped (cp)", () => {
     ok(["run", "-d", "--name", "files", "-v", "cpvol:/data", "busybox", "sleep", "1000"]);
     const host = join(engine.dir, "cp");
     mkdirSync(join(host, "dir", "sub"), { recursive: true });
@@ -390,10 +390,18 @@ describe("tscd", () => {
     const missing = engine.ctl(["cp", "files:/nope", host]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/path "\/nope" not found/);
+    // Links resolve inside the container: /tmp/etclink -> /etc is the container's /etc.
+    ok(["exec", "files", "ln", "-s", "/etc", "/tmp/etclink"]);
+    ok(["cp", "files:/tmp/etclink/hostname", join(host, "hostname")]);
+    expect(readFileSync(join(host, "hostname"), "utf8")).toBe(ok(["exec", "files", "cat", "/etc/hostname"]));
+    // A stopped container: its root filesystem and its volumes, both ways.
     ok(["stop", "-t", "1", "files"]);
-    const stopped = engine.ctl(["cp", join(host, "one.txt"), "files:/tmp/x"]);
-    expect(stopped.code).toBe(1);
-    expect(stopped.stderr).toMatch(/container files is not running/);
+    ok(["cp", join(host, "one.txt"), "files:/tmp/x"]);
+    ok(["cp", join(host, "one.txt"), "files:/data/while-stopped.txt"]);
+    ok(["cp", "files:/tmp/x", join(host, "x-back")]);
+    expect(readFileSync(join(host, "x-back"), "utf8")).toBe("one\n");
+    ok(["start", "files"]);
+    expect(ok(["exec", "files", "cat", "/tmp/x", "/data/while-stopped.txt"])).toBe("one\none\n");
   });
 
   it("sizes containers' own layers and volumes (ps -s, system df)", () => {

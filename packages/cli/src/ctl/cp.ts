@@ -107,7 +107,7 @@ async function copyOut(
   }
 }
 
-/** `cp`: copies files between a running container and the host (tar streams, as docker cp). */
+/** `cp`: copies files between a container (running or not) and the host (tar streams, as docker cp). */
 export function cpCommand(program: Command, ctl: Ctl): void {
   program
     .command("cp")

@@ -8,6 +8,7 @@ import type { BundleLayout } from "./bundle.js";
 import { bundleLayout, mountRootfs, removeBundle, unmountRootfs, writeHostsAddress } from "./bundle.js";
 import type { AttachConnection, AttachHandlers } from "./attach.js";
 import { connectAttach } from "./attach.js";
+import { withContainerPath } from "./container-path.js";
 import { processBoundingSet } from "./capabilities.js";
 import { conmonPaths, createUnderConmon } from "./conmon.js";
 import { ExitWatcher } from "./exit-watch.js";
@@ -487,6 +488,16 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   /** The bytes the container wrote to its own layer (`ps -s`'s size; its image's is apart). */
   async sizeRw(ref: string): Promise<number> {
     return diskUsage(bundleLayout(this.opts.dataRoot, this.get(ref).id).upper);
+  }
+
+  /**
+   * Runs `fn` with the host path of container path `path`, running or not (`cp`; see
+   * withContainerPath).
+   */
+  withPath<T>(ref: string, path: string, fn: (hostPath: string) => Promise<T>): Promise<T> {
+    const rec = this.get(ref);
+    const ctx = { ...this.opts, current: () => this.records.byExactId(rec.id) };
+    return withContainerPath(rec, path, ctx, fn);
   }
 
   /** `diff`: what the container changed against its image. */
