@@ -482,6 +482,20 @@ describe("tscd", () => {
     expect(log).not.toContain("s3cret-password");
   });
 
+  it("refuses TCP without TLS before it changes anything on the host (no exec root mounted)", () => {
+    const dir = join(engine.dir, "no-tls");
+    const r = spawnSync(
+      TSCD,
+      ["--data-root", join(dir, "data"), "--exec-root", join(dir, "run"), "-H", "tcp://127.0.0.1:1"],
+      { encoding: "utf8", timeout: 30_000 },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("listening on TCP needs --tlscacert, --tlscert and --tlskey");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync("/proc/self/mounts", "utf8")).not.toContain(join(dir, "run"));
+    expect(existsSync(join(dir, "data"))).toBe(false);
+  });
+
   it("refuses a second daemon on its data root, and --detach returns once it serves", async () => {
     const id = ok(["run", "-d", "--name", "only-one", "busybox", "sleep", "1000"]).trim();
     const own = ["--data-root", engine.dataRoot, "--exec-root", engine.execRoot];

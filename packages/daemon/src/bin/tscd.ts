@@ -159,15 +159,7 @@ function removeOwnPidFiles(files: string[]): void {
 async function main(): Promise<void> {
   program.parse();
   const opts = program.opts<Opts>();
-  // Before anything is written there (the pid file of --detach included).
-  const execRoot = process.getuid?.() === 0 ? ensureTmpfsExecRoot(opts.execRoot) : undefined;
-  if (opts.detach) return detach(opts);
-  const level = LEVELS.indexOf(opts.logLevel);
-  const log = (line: string): void => {
-    const lvl = line.startsWith("warning") ? 2 : line.startsWith("error") ? 3 : 1;
-    if (lvl >= level || line.startsWith("trace "))
-      process.stderr.write(`${new Date().toISOString()} ${line}\n`);
-  };
+  // Bad flags are refused before anything changes on the host (no exec root mounted, no fork).
   const tls =
     opts.tlscacert && opts.tlscert && opts.tlskey
       ? { ca: opts.tlscacert, cert: opts.tlscert, key: opts.tlskey }
@@ -180,6 +172,15 @@ async function main(): Promise<void> {
   const labels = parseLabels(opts.label);
   if (process.getuid?.() !== 0)
     throw new Error("tscd must run as root (it manages namespaces, mounts and cgroups)");
+  // Before anything is written there (the pid file of --detach included).
+  const execRoot = ensureTmpfsExecRoot(opts.execRoot);
+  if (opts.detach) return detach(opts);
+  const level = LEVELS.indexOf(opts.logLevel);
+  const log = (line: string): void => {
+    const lvl = line.startsWith("warning") ? 2 : line.startsWith("error") ? 3 : 1;
+    if (lvl >= level || line.startsWith("trace "))
+      process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  };
   const daemon = await Daemon.start({
     dataRoot: opts.dataRoot,
     runRoot: opts.execRoot,
