@@ -233,6 +233,42 @@ describe("a container run with -d -i", () => {
   });
 });
 
+describe("run -t", () => {
+  it("sizes the container's terminal before its process runs, every time", () => {
+    // Docker sizes the terminal at start: a command that asks for it at once sees the client's.
+    for (let i = 0; i < 4; i++) {
+      const r = execFileSync(
+        "script",
+        ["-qec", `stty rows 33 cols 101; ${TSCCTL} run --rm -t busybox stty size`, "/dev/null"],
+        { env: engine.env, stdio: ["pipe", "pipe", "pipe"] },
+      ).toString();
+      expect(r).toMatch(/^33 101\r*\n$/);
+    }
+  });
+
+  it("refuses --rm with a restart policy, attached or not, as Docker does", () => {
+    for (const detach of [[], ["-d"]]) {
+      const r = engine.ctl(["run", ...detach, "--rm", "--restart", "always", "busybox", "true"]);
+      expect(r.code).toBe(125);
+      expect(r.stderr).toContain("Conflicting options: --restart and --rm");
+    }
+  });
+});
+
+describe("pause", () => {
+  it("words pausing twice, unpausing a running container and exec in a paused one as Docker", () => {
+    made.push("napping");
+    const id = ok(["run", "-d", "--name", "napping", "busybox", "sleep", "600"]).trim();
+    expect(engine.ctl(["unpause", "napping"]).stderr).toContain(`container ${id.slice(0, 12)} is not paused`);
+    ok(["pause", "napping"]);
+    expect(engine.ctl(["pause", "napping"]).stderr).toContain(`container ${id} is already paused`);
+    const r = engine.ctl(["exec", "napping", "true"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`Container ${id} is paused, unpause the container before exec`);
+    ok(["unpause", "napping"]);
+  });
+});
+
 describe("start -a -i", () => {
   it("starts a created -i container attached, with our stdin", () => {
     made.push("started");

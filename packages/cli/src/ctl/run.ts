@@ -116,8 +116,13 @@ function createOptionsOrUsageError(
     return buildCreateOptions(flags, image, command);
   } catch (e) {
     if (!isTscError(e)) throw e;
-    throw new ExitError(125, `tscctl: ${e.message}\nSee 'tscctl ${name} --help'.`);
+    throw usageError(name, e.message);
   }
+}
+
+/** Docker's usage error of `name`: the message, a pointer to the help, exit code 125. */
+function usageError(name: string, message: string): ExitError {
+  return new ExitError(125, `tscctl: ${message}\nSee 'tscctl ${name} --help'.`);
 }
 
 /** A failed start as `run` reports it: 127 when the command is not found, 126 when it cannot be run, 125 otherwise. */
@@ -148,6 +153,9 @@ export function runCommand(program: Command, ctl: Ctl): void {
       .option("--rm", "automatically remove the container when it exits"),
   ).action(async (image: string, command: string[], flags: RunFlags & SessionFlags) => {
     const opts = createOptionsOrUsageError("run", flags, image, command);
+    // Docker refuses both forms, attached or not (the container would be removed while restarting).
+    if (flags.rm && (flags.restart ?? "no").split(":")[0] !== "no")
+      throw usageError("run", "Conflicting options: --restart and --rm");
     const attached = !flags.detach;
     if (!attached) {
       // One call: the daemon attaches networks while runc creates the container. A start that

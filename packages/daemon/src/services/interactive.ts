@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { Agent } from "@tsc/agent";
 import type { AttachInput, ExecInput, ExecOutput } from "@tsc/api";
-import { invalidArgument } from "@tsc/core";
+import { failedPrecondition, invalidArgument } from "@tsc/core";
 import type { AttachConnection, ContainerSpec } from "@tsc/runtime";
 import { collectExec, resizeExecTerminal } from "@tsc/runtime";
 import { StreamInput } from "./stream-input.js";
@@ -51,6 +51,11 @@ export async function execStream(
   const input = new StreamInput<ExecInput>(call, (m) => ({ data: m.stdin, close: m.closeStdin }));
   const first = await input.first;
   if (!first.args?.length) throw invalidArgument("exec needs a command");
+  const target = agent.containers.get(first.container ?? "");
+  if (target.status === "paused")
+    throw failedPrecondition(`Container ${target.id} is paused, unpause the container before exec`, {
+      hint: `unpause it with \`tscctl unpause ${target.name}\``,
+    });
   const child = await agent.execStream(first.container ?? "", {
     args: first.args,
     env: first.env,
@@ -125,7 +130,12 @@ export async function attachStream(
   const over = new Promise<void>((resolve) => (ended = resolve));
   const attached = await agent.attach(
     first.container ?? "",
-    { onOutput: (stream, data) => out.send({ [stream]: data }), onEnd: () => ended() },
+    {
+      onOutput: (stream, data) => out.send({ [stream]: data }),
+      onEnd: () => ended(),
+      // Sized before a container the attach starts runs its process (`run -t`, `start -a`).
+      ...(first.rows && first.cols ? { initialSize: { rows: first.rows, cols: first.cols } } : {}),
+    },
     { start: first.start },
   );
   const { connection: conn, container } = attached;
@@ -134,7 +144,6 @@ export async function attachStream(
   const resize = (m: AttachInput): void => {
     if (m.rows && m.cols) void conn.resize(m.rows, m.cols);
   };
-  resize(first);
   const spec = container.spec;
   if (first.stdin && spec.openStdin)
     input.pipeTo(

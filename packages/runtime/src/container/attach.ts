@@ -48,6 +48,11 @@ export interface AttachHandlers {
   onOutput(stream: AttachStream, data: Buffer): void;
   /** Called once when the connection is over: conmon closed it (the container exited), it failed, or `close` was called. */
   onEnd(error?: Error): void;
+  /**
+   * A terminal size to set as soon as the connection is open (TTY containers). A container that
+   * the attach starts gets it before its process runs (Docker sizes the terminal at start).
+   */
+  initialSize?: { rows: number; cols: number };
 }
 
 /** One open connection to a container's attach socket. */
@@ -105,7 +110,9 @@ export async function connectAttach(bundleDir: string, handlers: AttachHandlers)
   } finally {
     closeSync(dirFd);
   }
-  return wrapSocket(sock, bundleDir, handlers);
+  const conn = wrapSocket(sock, bundleDir, handlers);
+  if (handlers.initialSize) await conn.resize(handlers.initialSize.rows, handlers.initialSize.cols);
+  return conn;
 }
 
 /** The AttachConnection over a connected socket (exported for tests with a fake conmon). */
