@@ -60,6 +60,8 @@ describe("walkthrough", () => {
         `${id.slice(0, 12)}\\s+busybox\\s+"nc -l -p 1234".*0\\.0\\.0\\.0:${port}->1234/tcp\\s+daemon`,
       ),
     );
+    // While it runs (nc ends with the connection, and a stopped container publishes nothing).
+    expect(ok(["port", "daemon"]).trim()).toBe(`1234/tcp -> 0.0.0.0:${port}`);
     await eventually(
       () =>
         new Promise<boolean>((resolve) => {
@@ -74,7 +76,6 @@ describe("walkthrough", () => {
     expect(ok(["logs", "-t", "daemon"])).toMatch(
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z hello from the host$/m,
     );
-    expect(ok(["port", "daemon"]).trim()).toBe(`1234/tcp -> 0.0.0.0:${port}`);
     expect(inspect("daemon", "{{.NetworkSettings.IPAddress}}")).toMatch(/^10\.222\.\d+\.\d+$/);
   });
 
@@ -303,6 +304,13 @@ describe("walkthrough", () => {
     const stats = ok(["stats", "--no-stream", "blog1"]);
     expect(stats).toMatch(/CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT/);
     expect(stats).toContain("blog1");
+    // A busy container's CPU share shows in one --no-stream run (it takes two samples).
+    ok(["run", "-d", "--name", "busy", "busybox", "sh", "-c", "while :; do :; done"]);
+    const cpu = Number(
+      ok(["stats", "--no-stream", "--format", "{{.CPUPerc}}", "busy"]).trim().replace("%", ""),
+    );
+    expect(cpu).toBeGreaterThan(10);
+    ok(["rm", "-f", "busy"]);
     const events = ok([
       "events",
       "--since",

@@ -57,6 +57,9 @@ export function statsColumns(noTrunc: boolean): FormatColumn<StatsRow>[] {
 const DEFAULT =
   "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}";
 
+/** The time between the two samples of `stats --no-stream`. */
+const NO_STREAM_GAP_MS = 500;
+
 /** Renders `stats` rows as docker's (`--format` table, json or template). */
 export function renderStats(rows: StatsRow[], o: { format?: string; noTrunc: boolean }): string {
   const format = o.format === undefined || o.format === "table" ? DEFAULT : o.format;
@@ -111,15 +114,22 @@ export function statsCommand(program: Command, ctl: Ctl): void {
           );
         const ids = refs.length ? refs : [""];
         if (!o.stream) {
-          for (const id of ids) {
-            const samples = await c
-              .collect<StatsSample>("Containers", "stats", { id, stream: false })
-              .catch((e: unknown) => {
-                throw new ExitError(1, daemonError(e));
-              });
-            for (const s of samples) {
-              latest.set(s.id, s);
-              if (id) named.set(s.id, id);
+          // Two samples half a second apart: CPU % is a share of the time between them (docker's
+          // daemon keeps the previous sample for this; one sample alone would always say 0.00%).
+          for (const round of [0, 1]) {
+            if (round) await new Promise((r) => setTimeout(r, NO_STREAM_GAP_MS));
+            for (const id of ids) {
+              const samples = await c
+                .collect<StatsSample>("Containers", "stats", { id, stream: false })
+                .catch((e: unknown) => {
+                  throw new ExitError(1, daemonError(e));
+                });
+              for (const s of samples) {
+                const last = latest.get(s.id);
+                if (last) prev.set(s.id, last);
+                latest.set(s.id, s);
+                if (id) named.set(s.id, id);
+              }
             }
           }
           print(false);

@@ -91,6 +91,8 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   private readonly exits: ExitWatcher;
   private readonly waiters = new Map<string, ((code: number) => void)[]>();
   private readonly restartTimers = new Map<string, NodeJS.Timeout>();
+  /** Restarts by policy whose launch is under way: stop and remove wait for them. */
+  private readonly relaunching = new Map<string, Promise<void>>();
   private readonly handling = new Set<string>();
   readonly runc: Runc;
   private readonly bundleContext: BundleContext;
@@ -284,6 +286,8 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     const rec = this.get(ref);
     rec.manuallyStopped = true;
     this.cancelRestart(rec.id);
+    // A restart by policy under way ends first (then its container is stopped as any running one).
+    await this.relaunching.get(rec.id);
     if (rec.status === "restarting") {
       await this.ended(rec);
       await this.finish(rec, rec.exitCode);
@@ -361,6 +365,7 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const rec = this.get(ref);
     this.cancelRestart(rec.id);
+    await this.relaunching.get(rec.id);
     if (rec.status === "running" || rec.status === "paused") {
       if (!opts.force)
         throw failedPrecondition(`cannot remove container ${rec.id.slice(0, 12)}: container is running`, {
@@ -580,7 +585,9 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
       this.restartTimers.delete(rec.id);
       if (rec.status !== "restarting") return;
       rec.restartCount++;
-      this.launch(rec).catch(() => undefined);
+      const launching = this.launch(rec).catch(() => undefined);
+      this.relaunching.set(rec.id, launching);
+      void launching.finally(() => this.relaunching.delete(rec.id));
     }, delayMs);
     this.restartTimers.set(rec.id, timer);
   }
