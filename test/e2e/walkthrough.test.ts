@@ -175,7 +175,7 @@ describe("walkthrough", () => {
     expect(rm.code).toBe(1);
     const ids = ["blog1", "blog2"].map((n) => inspect(n, "{{.Id}}").slice(0, 12));
     expect(rm.stderr).toMatch(
-      /^Error response from daemon: error while removing network: network my_network has active endpoints \(name:"blog\d" id:"[a-f0-9]{12}", name:"blog\d" id:"[a-f0-9]{12}"\)\n$/,
+      /^Error response from daemon: error while removing network: network my_network has active endpoints \(name:"blog\d" id:"[a-f0-9]{12}", name:"blog\d" id:"[a-f0-9]{12}"\): disconnect them \(`tscctl network disconnect my_network CONTAINER`\) or remove them first\n$/,
     );
     for (const id of ids) expect(rm.stderr).toContain(id);
     const again = engine.ctl(["network", "connect", "my_network", "blog1"]);
@@ -244,7 +244,7 @@ describe("walkthrough", () => {
     const odd = engine.ctl(["volume", "create", "-o", "foo=bar", "odd"]);
     expect([odd.code, odd.stderr]).toEqual([
       1,
-      `Error response from daemon: create odd: invalid option key: "foo"\n`,
+      `Error response from daemon: create odd: invalid option key: "foo": the local driver takes type, device and o (mount's -t, device and -o)\n`,
     ]);
     expect(ok(["volume", "ls", "-q", "--filter", "name=^tmpv$", "--filter", "dangling=true"])).toBe("tmpv\n");
     ok(["volume", "rm", "tmpv"]);

@@ -3,6 +3,7 @@ import type { ClientDuplexStream } from "@grpc/grpc-js";
 import type { AgentMessage, ManagerMessage, TscClient } from "@tsc/api";
 import { Coalescer } from "@tsc/core";
 import type { ContainerRecord } from "@tsc/runtime";
+import { isUp } from "@tsc/runtime";
 import type { Agent } from "./agent.js";
 import type { EngineEvent } from "./events.js";
 import type { WorkDiscovery, WorkItem, WorkStatus } from "./work.js";
@@ -122,19 +123,21 @@ export class Worker {
         const item = wanted.get(id);
         if (item && item.desired !== "shutdown") return;
         const keep = (item?.keepContainer ?? false) || adopted.has(id);
-        await this.agent.containers
-          .stop(c.id, { timeout: item?.stopTimeout ?? c.spec.stopTimeout ?? 10 })
-          .catch(() => undefined);
+        // (A kept container that has stopped already is left alone: every pass sees it again.)
+        if (isUp(c))
+          await this.agent.containers
+            .stop(c.id, { timeout: item?.stopTimeout ?? c.spec.stopTimeout ?? 10 })
+            .catch(() => undefined);
         if (!keep)
           await this.agent
             .removeContainer(c.id, { force: true })
             .catch((e: Error) => this.log(`worker: remove ${c.name}: ${e.message}`));
-        const exitCode = this.agent.containers.list({ all: true }).find((x) => x.id === c.id)?.exitCode;
         if (item)
           this.report(item.taskId, {
             state: "shutdown",
             message: "shut down",
-            exitCode: exitCode ?? c.exitCode,
+            // `c` is the runtime's own record: stop has updated it.
+            exitCode: c.exitCode,
           });
       }),
     );

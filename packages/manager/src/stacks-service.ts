@@ -38,6 +38,17 @@ async function setStopTimeout(
   );
 }
 
+/**
+ * A task meant to run whose container ended (exited, killed), as `up`, `start` and `restart` leave
+ * it: done, its node keeping the container for the slot's next task to start again (adopts), as
+ * Compose starts the same container; undefined for any other task.
+ */
+function replaceEnded(cur: Task, extra: Partial<Task> = {}): Task | undefined {
+  return cur.desiredState === "running" && isTerminal(cur.status.state)
+    ? { ...cur, desiredState: "shutdown" as const, keepContainer: true, ...extra }
+    : undefined;
+}
+
 /** A user's stop timeout (`-t`) must be whole seconds, 0 or more. */
 function checkStopTimeout(timeout: number | undefined): void {
   if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 0))
@@ -122,11 +133,8 @@ export function stacksService(
       const wanted = req.services.length ? services.filter((s) => req.services.includes(s.name)) : services;
       type Outcome = "created" | "recreated" | "unchanged";
       const specs = new Map(wanted.map((spec) => [serviceId(stack.project, spec.name), spec]));
-      const stored = new Map(
-        (await state.services.list()).items
-          .filter((v) => v.value.project === stack.project)
-          .map((v) => [v.value.spec.name, v.value] as const),
-      );
+      const mine = (await state.services.list()).items.filter((v) => v.value.project === stack.project);
+      const stored = new Map(mine.map((v) => [v.value.spec.name, v.value] as const));
       const recreated = servicesToRecreate(wanted, stored, req);
       // One token for this deploy's recreations that their config hash does not already cause.
       const token = randomUUID().slice(0, 8);
@@ -182,15 +190,11 @@ export function stacksService(
           task.desiredState === "running" &&
           isTerminal(task.status.state),
       );
-      // Their nodes keep the containers, for the slots' next tasks to start again.
-      await updateMany(state.store, state.tasks, ended, (cur) =>
-        cur.desiredState === "running"
-          ? { ...cur, desiredState: "shutdown" as const, keepContainer: true }
-          : undefined,
-      );
+      await updateMany(state.store, state.tasks, ended, (cur) => replaceEnded(cur));
+      // (The upsert above touched only the deployed services: the orphans are as listed.)
       if (req.removeOrphans)
-        for (const { id, value } of (await state.services.list()).items)
-          if (value.project === stack.project && !services.some((s) => s.name === value.spec.name)) {
+        for (const { id, value } of mine)
+          if (!services.some((s) => s.name === value.spec.name)) {
             await state.services.delete(id);
             reply.removed.push(value.spec.name);
           }
@@ -304,34 +308,28 @@ export function stacksService(
         throw invalidArgument(`unknown action ${JSON.stringify(req.action)}`);
       checkStopTimeout(req.timeout);
       const names = new Set(chosen.map((s) => s.value.spec.name));
-      const live = (await state.tasks.list()).items.filter(
-        (t) =>
-          t.value.project === req.project && names.has(t.value.service) && t.value.desiredState === "running",
-      );
+      const live = async () =>
+        (await state.tasks.list()).items.filter(
+          (t) =>
+            t.value.project === req.project &&
+            names.has(t.value.service) &&
+            t.value.desiredState === "running",
+        );
       const stopTimeout = req.timeout !== undefined ? { stopTimeout: req.timeout } : {};
-      // Tasks whose container ended (exited, killed): `start` and `restart` start the same
-      // container again, as Compose does. The task is done; its node keeps the container, and
-      // the orchestrator's next task for the slot adopts it.
-      const ended = (cur: Task): Task | undefined =>
-        isTerminal(cur.status.state)
-          ? { ...cur, desiredState: "shutdown" as const, keepContainer: true, ...stopTimeout }
-          : undefined;
       if (req.action === "restart") {
         // As `docker compose restart`: running containers restart in place (the same containers,
         // their logs kept), each within the user's stop timeout; the agent does it when the task's
         // restart token changes, and reports the token back.
         const restartToken = randomUUID();
-        await updateMany(state.store, state.tasks, live, (cur) => {
+        await updateMany(state.store, state.tasks, await live(), (cur) => {
           if (cur.desiredState !== "running") return undefined;
           if (cur.status.state === "running") return { ...cur, restartToken, ...stopTimeout };
-          return ended(cur);
+          return replaceEnded(cur, stopTimeout);
         });
         return { restartToken };
       }
       if (req.action === "start")
-        await updateMany(state.store, state.tasks, live, (cur) =>
-          cur.desiredState === "running" ? ended(cur) : undefined,
-        );
+        await updateMany(state.store, state.tasks, await live(), (cur) => replaceEnded(cur, stopTimeout));
       if (req.action === "stop") await setStopTimeout(state, req.project, req.services, req.timeout);
       for (const s of chosen)
         await state.services.update(s.id, (cur) =>

@@ -80,18 +80,27 @@ export function statsCommand(program: Command, ctl: Ctl): void {
       async (refs: string[], o: { all?: boolean; stream: boolean; trunc: boolean; format?: string }) => {
         const c = await ctl.client();
         // The containers shown: those named, else every running one (every one with -a).
-        const listed = refs.length
-          ? []
-          : (
-              await c.call<{ containers: ContainerSummary[] }>("Containers", "list", {
-                all: !!o.all,
-                filters: [],
-                size: false,
-              })
-            ).containers;
+        // (Without -a the daemon's samples cover every running container: no list needed.)
+        const listed =
+          refs.length || !o.all
+            ? []
+            : (
+                await c.call<{ containers: ContainerSummary[] }>("Containers", "list", {
+                  all: !!o.all,
+                  filters: [],
+                  size: false,
+                })
+              ).containers;
         const named = new Map<string, string>();
         const prev = new Map<string, StatsSample>();
         const latest = new Map<string, StatsSample>();
+        /** Keeps a container's new sample, its last one as the previous (`ref`: how it was named). */
+        const take = (s: StatsSample, ref: string): void => {
+          const last = latest.get(s.id);
+          if (last) prev.set(s.id, last);
+          latest.set(s.id, s);
+          if (ref) named.set(s.id, ref);
+        };
         const rows = (): StatsRow[] => {
           const out: StatsRow[] = [];
           for (const s of latest.values()) {
@@ -124,12 +133,7 @@ export function statsCommand(program: Command, ctl: Ctl): void {
                 .catch((e: unknown) => {
                   throw new ExitError(1, daemonError(e));
                 });
-              for (const s of samples) {
-                const last = latest.get(s.id);
-                if (last) prev.set(s.id, last);
-                latest.set(s.id, s);
-                if (id) named.set(s.id, id);
-              }
+              for (const s of samples) take(s, id);
             }
           }
           print(false);
@@ -140,12 +144,8 @@ export function statsCommand(program: Command, ctl: Ctl): void {
             for await (const s of c.serverStream<StatsSample>("Containers", "stats", {
               id,
               stream: true,
-            }) as AsyncIterable<StatsSample>) {
-              const last = latest.get(s.id);
-              if (last) prev.set(s.id, last);
-              latest.set(s.id, s);
-              if (id) named.set(s.id, id);
-            }
+            }) as AsyncIterable<StatsSample>)
+              take(s, id);
           })().catch(() => undefined);
         for (;;) {
           await new Promise((r) => setTimeout(r, 1000));

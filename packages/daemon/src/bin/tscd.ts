@@ -124,11 +124,10 @@ delete process.env[READY_FD_ENV];
 
 /** Tells the parent of `--detach`, if any, that the daemon serves. */
 function notifyReady(): void {
-  const fd = readyFd;
-  if (!Number.isInteger(fd) || fd < 3) return;
+  if (!Number.isInteger(readyFd) || readyFd < 3) return;
   try {
-    writeSync(fd, "ready\n");
-    closeSync(fd);
+    writeSync(readyFd, "ready\n");
+    closeSync(readyFd);
   } catch {
     // the parent gave up waiting
   }

@@ -20,7 +20,7 @@ import type {
   StatsSample,
   StopContainerRequest,
 } from "@tsc/api";
-import { failedPrecondition, invalidArgument } from "@tsc/core";
+import { invalidArgument } from "@tsc/core";
 import type { ContainerSpec } from "@tsc/runtime";
 import type { OciImageConfig } from "@tsc/runtime";
 import { parseAuth } from "./auth.js";
@@ -84,11 +84,6 @@ export function containersService(agent: Agent): ServiceImpl {
       return {};
     },
     async pause(req: Ref) {
-      const rec = c.get(req.id);
-      if (rec.status === "paused")
-        throw failedPrecondition(`container ${rec.id} is already paused`, {
-          hint: `unpause it with \`tscctl unpause ${rec.name}\``,
-        });
       await c.pause(req.id);
       return {};
     },

@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { Agent } from "@tsc/agent";
 import type { AttachInput, ExecInput, ExecOutput } from "@tsc/api";
-import { failedPrecondition, invalidArgument } from "@tsc/core";
+import { invalidArgument } from "@tsc/core";
 import type { AttachConnection, ContainerSpec } from "@tsc/runtime";
 import { collectExec, resizeExecTerminal } from "@tsc/runtime";
 import { StreamInput } from "./stream-input.js";
@@ -51,11 +51,6 @@ export async function execStream(
   const input = new StreamInput<ExecInput>(call, (m) => ({ data: m.stdin, close: m.closeStdin }));
   const first = await input.first;
   if (!first.args?.length) throw invalidArgument("exec needs a command");
-  const target = agent.containers.get(first.container ?? "");
-  if (target.status === "paused")
-    throw failedPrecondition(`Container ${target.id} is paused, unpause the container before exec`, {
-      hint: `unpause it with \`tscctl unpause ${target.name}\``,
-    });
   const child = await agent.execStream(first.container ?? "", {
     args: first.args,
     env: first.env,

@@ -80,6 +80,9 @@ export function networksService(agent: Agent): ServiceImpl {
           `error while removing network: network ${net.name} has active endpoints (${users
             .map((c) => `name:${JSON.stringify(c.name)} id:${JSON.stringify(c.id.slice(0, 12))}`)
             .join(", ")})`,
+          {
+            hint: `disconnect them (\`tscctl network disconnect ${net.name} CONTAINER\`) or remove them first`,
+          },
         );
       await nets.remove(net.id);
       agent.events.publish("network", "destroy", net.id, { name: net.name, type: "bridge" });
@@ -100,7 +103,10 @@ export function networksService(agent: Agent): ServiceImpl {
     },
     async disconnect(req: ConnectRequest) {
       const { rec, net, attached } = await endpointOf(agent, req.network, req.container);
-      if (!attached) throw failedPrecondition(`container ${rec.id} is not connected to network ${net.name}`);
+      if (!attached)
+        throw failedPrecondition(`container ${rec.id} is not connected to network ${net.name}`, {
+          hint: `its networks are in \`tscctl inspect ${rec.name}\``,
+        });
       await agent.disconnect(req.network, req.container);
       return {};
     },

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { capabilitiesInMask, KNOWN_CAPABILITIES, processBoundingSet } from "./capabilities.js";
 import { generateOciSpec } from "./spec.js";
@@ -31,6 +32,8 @@ describe("capabilities", () => {
   it("reads this process's bounding set once", () => {
     expect(processBoundingSet()).toBe(processBoundingSet());
     expect(processBoundingSet()).toContain("CAP_CHOWN");
+    const mask = /^CapBnd:\s+([0-9a-f]+)$/m.exec(readFileSync("/proc/self/status", "utf8"))![1]!;
+    expect(processBoundingSet()).toEqual(capabilitiesInMask(mask));
   });
 
   it("gives a privileged container the engine's bounding set, no more", () => {

@@ -243,7 +243,7 @@ export function collectExec(
     child.on("error", reject);
     child.on("close", (code) =>
       resolve({
-        exitCode: code ?? 255,
+        exitCode: code,
         stdout: Buffer.concat(out).toString(),
         stderr: Buffer.concat(err).toString(),
       }),

@@ -28,5 +28,5 @@ export {
 } from "./attach.js";
 export type { AttachConnection, AttachHandlers, AttachStream } from "./attach.js";
 export { conmonStdioArgs } from "./conmon.js";
-export { collectExec, execFailure, ExecProcess, resizeExecTerminal } from "./exec.js";
+export { collectExec, ExecProcess, resizeExecTerminal } from "./exec.js";
 export type { ExecOptions } from "./exec.js";

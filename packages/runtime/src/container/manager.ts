@@ -157,11 +157,12 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
     return adopted;
   }
 
-  /** Every container (running ones only unless `all`), newest first. */
+  /** See ContainerRuntime.checkName. */
   checkName(name: string): string {
     return this.records.claimableName(name);
   }
 
+  /** Every container (running ones only unless `all`), newest first. */
   list(opts: { all?: boolean } = {}): ContainerRecord[] {
     return this.records.list(opts);
   }
@@ -333,6 +334,10 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   /** `pause` / `unpause` through the freezer. */
   async pause(ref: string): Promise<void> {
     const rec = this.get(ref);
+    if (rec.status === "paused")
+      throw failedPrecondition(`container ${rec.id} is already paused`, {
+        hint: `unpause it with \`tscctl unpause ${rec.name}\``,
+      });
     if (rec.status !== "running") throw failedPrecondition(`container ${rec.id.slice(0, 12)} is not running`);
     await this.runc.pause(rec.id);
     rec.status = "paused";
@@ -409,6 +414,9 @@ export class ContainerManager extends EventEmitter implements ContainerRuntime {
   /** Starts a command in a running container with its stdio as streams (see spawnExec). */
   async execStream(ref: string, opts: ExecOptions): Promise<ExecProcess> {
     const rec = this.get(ref);
+    // moby's words (the message already says what to do).
+    if (rec.status === "paused")
+      throw failedPrecondition(`Container ${rec.id} is paused, unpause the container before exec`);
     if (rec.status !== "running") throw failedPrecondition(`container ${rec.id.slice(0, 12)} is not running`);
     const rootfs = bundleLayout(this.opts.dataRoot, rec.id).rootfs;
     return spawnExec(this.runc, rec.id, rootfs, conmonPaths(this.opts.runRoot, rec.id).dir, opts);

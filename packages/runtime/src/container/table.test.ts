@@ -28,6 +28,16 @@ function table(...recs: ContainerRecord[]): ContainerTable<{ rec: ContainerRecor
   return t;
 }
 
+/** What `fn` throws (undefined if it returns). */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 const web = record("abc123", "web", "running", "2026-01-01T00:00:02Z");
 const db = record("abd456", "db", "exited", "2026-01-01T00:00:01Z");
 const cache = record("f00d00", "cache", "paused", "2026-01-01T00:00:03Z");
@@ -44,12 +54,7 @@ describe("ContainerTable", () => {
   it("refuses a prefix that matches several containers, and an unknown one, saying what to do", () => {
     const t = table(web, db);
     expect(() => t.get("ab")).toThrowError(/multiple containers match ID prefix "ab"/);
-    let err: unknown;
-    try {
-      t.get("nope");
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => t.get("nope"));
     expect(isTscError(err, "NotFound")).toBe(true);
     expect((err as Error).message).toBe("No such container: nope");
     expect(() => t.get("")).toThrowError(/container/);
@@ -65,12 +70,7 @@ describe("ContainerTable", () => {
     const t = table(web);
     expect(t.claimableName("/api")).toBe("api");
     expect(() => t.claimableName("bad name")).toThrowError(/invalid container name "bad name"/);
-    let err: unknown;
-    try {
-      t.claimableName("/web");
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => t.claimableName("/web"));
     expect(isTscError(err, "AlreadyExists")).toBe(true);
     expect((err as Error).message).toMatch(
       /^container name "\/web" already exists: it is in use by container abc123;/,

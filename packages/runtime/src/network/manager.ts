@@ -222,10 +222,11 @@ export class NetworkManager {
         for (const p of ports) inUse.add(`${p.protocol}/${p.hostPort}`);
         att.ports = ports;
         att.portsReleased = false;
+        // Saved per attachment: if a later one fails, this one's rules exist and must be known.
         await this.saveSandbox(sb);
       }
     }
-    return sb.attachments.map(({ conf: _c, result: _r, requestedPorts: _q, portsReleased: _p, ...a }) => a);
+    return sb.attachments.map(publicAttachment);
   }
 
   /** `protocol/port` of every host port a sandbox publishes now. */
@@ -293,9 +294,7 @@ export class NetworkManager {
   async listSandboxes(): Promise<{ containerId: string; attachments: NetworkAttachment[] }[]> {
     return (await this.sandboxes()).map((s) => ({
       containerId: s.containerId,
-      attachments: s.attachments.map(
-        ({ conf: _c, result: _r, requestedPorts: _q, portsReleased: _p, ...a }) => a,
-      ),
+      attachments: s.attachments.map(publicAttachment),
     }));
   }
 
@@ -306,6 +305,12 @@ export class NetworkManager {
       .filter((f) => f.endsWith(".json"))
       .map((f) => readJson<SandboxFile>(join(dir, f)));
   }
+}
+
+/** An attachment as callers see it, without what only the sandbox file keeps. */
+function publicAttachment(a: SandboxFile["attachments"][number]): NetworkAttachment {
+  const { conf: _c, result: _r, requestedPorts: _q, portsReleased: _p, ...rest } = a;
+  return rest;
 }
 
 /** The CNI arguments of one attachment, publishing `ports`. */

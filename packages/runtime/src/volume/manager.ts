@@ -84,7 +84,9 @@ export class VolumeManager {
       ) as Record<string, string>;
       for (const key of Object.keys(options))
         if (!LOCAL_OPTIONS.has(key))
-          throw invalidArgument(`create ${name}: invalid option key: ${JSON.stringify(key)}`);
+          throw invalidArgument(`create ${name}: invalid option key: ${JSON.stringify(key)}`, {
+            hint: "the local driver takes type, device and o (mount's -t, device and -o)",
+          });
       if (existsSync(this.file(name))) {
         const cur = await this.load(name);
         if (opts.options !== undefined && JSON.stringify(cur.options) !== JSON.stringify(options))

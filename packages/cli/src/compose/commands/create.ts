@@ -14,7 +14,7 @@ export function createCommand(engine: ComposeEngine): Command {
         progress,
       } = await deployProject(engine, services, { ...flags, stopped: true }, "Creating");
       try {
-        await showCreated(engine, stack.project, services.length ? deployed : [], progress);
+        await showCreated(engine, stack.project, deployed, progress);
       } finally {
         progress.end();
       }

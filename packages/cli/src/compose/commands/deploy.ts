@@ -7,7 +7,7 @@ import { toServiceSpec } from "../convert/service.js";
 import { toStackSpec } from "../convert/stack.js";
 import type { ComposeEngine } from "../engine.js";
 import type { ProgressMode } from "../progress.js";
-import { Progress } from "../progress.js";
+import { Progress, PROGRESS_MODES } from "../progress.js";
 import { printWarnings } from "../warnings.js";
 import { ensureImages } from "./ensure-images.js";
 import { findOrphans, showRemovedOrphans } from "./orphans.js";
@@ -36,11 +36,7 @@ export function addDeployOptions(cmd: Command): Command {
     .addOption(
       new Option("--pull <policy>", "pull image before running").choices(["always", "missing", "never"]),
     )
-    .addOption(
-      new Option("--progress <mode>", "progress output")
-        .choices(["auto", "tty", "plain", "quiet", "json"])
-        .default("auto"),
-    );
+    .addOption(new Option("--progress <mode>", "progress output").choices(PROGRESS_MODES).default("auto"));
 }
 
 /** Applies `--scale SVC=N` and `--pull` to the stack. */

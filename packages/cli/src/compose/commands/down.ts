@@ -157,12 +157,14 @@ export function downCommand(engine: ComposeEngine): Command {
         }
         for (const c of ofServices(layers.at(-1) ?? [])) progress.set("Container", name(c), "Stopping");
         // A volume is `Removed` only if it existed (one no container used was never created).
-        const volumes = f.volumes
-          ? await existing(
-              client,
-              (view.stack?.volumes ?? []).filter((v) => !v.external).map((v) => v.name),
-            )
-          : [];
+        // (With orphans left, the stack's volumes stay: no need to look them up.)
+        const volumes =
+          f.volumes && orphans.length === 0
+            ? await existing(
+                client,
+                (view.stack?.volumes ?? []).filter((v) => !v.external).map((v) => v.name),
+              )
+            : [];
         await client.call("Stacks", "remove", {
           project,
           volumes: !!f.volumes,

@@ -88,7 +88,15 @@ export async function ensureImages(
   );
   const { pulls, missing } = planPulls(services, policy, (image) => present.has(image));
   if (missing.length > 0)
-    throw new ExitError(1, `Error response from daemon: No such image: ${missing.join(", ")}`);
+    throw new ExitError(
+      1,
+      missing
+        .map((image) => `Error response from daemon: No such image: ${image}`)
+        .concat(
+          "tsc-compose: pull them first (`tsc-compose pull`), or allow pulls (`--pull missing`, or the service's pull_policy)",
+        )
+        .join("\n"),
+    );
   if (pulls.size === 0) return;
   const progress = new Progress(mode, "Pulling");
   const failures: unknown[] = [];

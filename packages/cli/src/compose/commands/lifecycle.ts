@@ -27,8 +27,8 @@ function stateCommand(
         throw new ExitError(1, (await noContainer(engine, project, action, services, e)) ?? daemonError(e));
       };
       if (action === "stop") {
-        const stopped = await stopServices(engine, project, services, flags.timeout).catch(fail);
-        if (!stopped) throw new ExitError(1, "tsc-compose: timed out waiting for containers to stop");
+        const timedOut = await stopServices(engine, project, services, flags.timeout).catch(fail);
+        if (timedOut) throw new ExitError(1, timedOut);
         return;
       }
       const client = await engine.client();

@@ -6,14 +6,15 @@ import { waitFor } from "./wait.js";
  * Stops the project's services (every one when `services` is empty) as `docker compose stop` does:
  * the engine stops their containers within `timeout` seconds (else each container's own stop
  * timeout) and keeps them; this waits until none of their tasks runs, showing a `Stopping` line per
- * running container and then `Stopped`. Resolves false when they did not stop within two minutes.
+ * running container and then `Stopped`. Resolves undefined once they stopped, or, when some did not
+ * within two minutes, the message that says which and what to do.
  */
 export async function stopServices(
   engine: ComposeEngine,
   project: string,
   services: string[],
   timeout?: number,
-): Promise<boolean> {
+): Promise<string | undefined> {
   const client = await engine.client();
   const before = await engine.containers(project, { all: true, services });
   await client.call("Stacks", "setState", {
@@ -37,7 +38,17 @@ export async function stopServices(
     120_000,
     true,
   );
+  if ("timedOut" in verdict && verdict.timedOut) {
+    progress.end();
+    const still = (await engine.containers(project, { all: false, services })).map((c) =>
+      c.names[0]!.slice(1),
+    );
+    return (
+      `tsc-compose: timed out waiting for containers to stop: ${still.join(", ")}; ` +
+      "force them with `tsc-compose kill`"
+    );
+  }
   for (const name of names) progress.set("Container", name, "Stopped", { done: true });
   progress.end();
-  return !("timedOut" in verdict && verdict.timedOut);
+  return undefined;
 }

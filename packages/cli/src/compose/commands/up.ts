@@ -85,8 +85,8 @@ async function attached(engine: ComposeEngine, project: string, flags: UpFlags):
     (stopping ??= (async () => {
       process.stdout.write(`${why}\n`);
       try {
-        if (!(await stopServices(engine, project, [], flags.timeout)))
-          process.stderr.write("tsc-compose: timed out waiting for containers to stop\n");
+        const timedOut = await stopServices(engine, project, [], flags.timeout);
+        if (timedOut) process.stderr.write(`${timedOut}\n`);
       } finally {
         ac.abort();
       }
