@@ -184,6 +184,7 @@ export interface ImageSummaryMessage {
   created: string;
   size: number;
   containers: number;
+  repoDigests: string[];
 }
 /** A pull or push progress line; `result` set on the last. */
 export interface TransferProgress {

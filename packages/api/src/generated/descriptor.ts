@@ -255,6 +255,7 @@ export const API_DESCRIPTOR: unknown = {
                 created: { type: "string", id: 3 },
                 size: { type: "int64", id: 4 },
                 containers: { type: "int32", id: 5 },
+                repoDigests: { rule: "repeated", type: "string", id: 6 },
               },
             },
             ListImagesReply: { fields: { images: { rule: "repeated", type: "ImageSummary", id: 1 } } },

@@ -1,6 +1,6 @@
 import { createWriteStream } from "node:fs";
 import { open } from "node:fs/promises";
-import type { ImageSummaryMessage, PruneReply, TscClient } from "@tsc/api";
+import type { ImageSummaryMessage, PruneReply } from "@tsc/api";
 import { isTscError } from "@tsc/core";
 import type { Command } from "commander";
 import { confirmPrune, printPruned } from "../common/confirm.js";
@@ -29,14 +29,10 @@ type DigestRow = ImageRow & { digest: string };
  * repository for an untagged image known by digest (`repo@sha256:…`, tag `<none>`). `repoDigests`
  * holds each image's RepoDigests (familiar names) where known.
  */
-export function rowsOf(
-  images: ImageSummaryMessage[],
-  name: (ref: string) => string,
-  repoDigests: Map<string, string[]> = new Map(),
-): DigestRow[] {
+export function rowsOf(images: ImageSummaryMessage[], name: (ref: string) => string): DigestRow[] {
   const rows: DigestRow[] = [];
   for (const i of images) {
-    const digests = repoDigests.get(i.id) ?? [];
+    const digests = i.repoDigests;
     const digestOf = (repo: string) =>
       digests.find((d) => d.slice(0, d.indexOf("@")) === repo)?.slice(repo.length + 1) ?? "<none>";
     const tags = i.repoTags.length
@@ -58,22 +54,6 @@ export function rowsOf(
     }
   }
   return rows;
-}
-
-/** RepoDigests of `images` (of the untagged ones only unless `all`), by image ID. */
-async function repoDigestsOf(
-  c: TscClient,
-  images: ImageSummaryMessage[],
-  all: boolean,
-): Promise<Map<string, string[]>> {
-  const wanted = images.filter((i) => all || i.repoTags.length === 0);
-  const docs = await Promise.all(
-    wanted.map(async (i) => {
-      const r = await c.call<{ json: string }>("Images", "inspect", { id: i.id });
-      return [i.id, (JSON.parse(r.json) as { RepoDigests?: string[] }).RepoDigests ?? []] as const;
-    }),
-  );
-  return new Map(docs);
 }
 
 /**
@@ -119,11 +99,9 @@ export function imageCommands(program: Command, ctl: Ctl): void {
       all: !!o.all,
       filters: [],
     });
-    const withDigests = !!o.digests || /\.Digest\b/.test(o.format ?? "") || o.format?.trim() === "json";
-    const digests = await repoDigestsOf(c, r.images, withDigests);
     let rows: DigestRow[];
     try {
-      rows = filterImageRows(rowsOf(r.images, await familiar(), digests), reference, o.filter ?? []);
+      rows = filterImageRows(rowsOf(r.images, await familiar()), reference, o.filter ?? []);
     } catch (e) {
       if (!isTscError(e)) throw e;
       throw new ExitError(1, `Error response from daemon: ${e.message}`);

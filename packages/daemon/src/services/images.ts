@@ -67,6 +67,7 @@ export function imagesService(agent: Agent): ServiceImpl {
         created: i.Created ?? "",
         size: i.Size,
         containers: used.get(i.Id) ?? 0,
+        repoDigests: i.RepoDigests,
       }));
       return { images };
     },

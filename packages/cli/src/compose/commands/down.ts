@@ -5,14 +5,14 @@ import { Command, Option } from "commander";
 import { ExitError } from "../../common/run-cli.js";
 import { stopTimeoutOption } from "../../common/stop-timeout.js";
 import { daemonError } from "../../ctl/shared.js";
-import type { ComposeEngine, StackView } from "../engine.js";
+import type { ComposeEngine } from "../engine.js";
 import { SERVICE_LABEL } from "../convert/container.js";
 import { printWarnings } from "../warnings.js";
 import { ONEOFF_LABEL } from "./one-off.js";
-import { fileServiceNames, orphanWarning } from "./orphans.js";
+import { fileServiceNames, orphanContainers, orphanWarning } from "./orphans.js";
 import type { ProgressMode } from "../progress.js";
 import { Progress, PROGRESS_MODES } from "../progress.js";
-import { waitFor } from "./wait.js";
+import { stopServices } from "./stop.js";
 
 /**
  * The images `down --rmi` removes, as Compose: `all`, every service's image; `local`, only those of
@@ -110,17 +110,16 @@ export function downCommand(engine: ComposeEngine): Command {
         const view = await engine.view(project);
         // Without --remove-orphans, services the compose file no longer has stay (with a warning),
         // and so do the networks and volumes they use, as in Compose.
-        const orphans = f.removeOrphans ? [] : await orphanServices(engine, view.services);
+        const inFile = f.removeOrphans ? undefined : await fileServices(engine);
+        const orphans = inFile ? view.services.map((s) => s.spec.name).filter((n) => !inFile.has(n)) : [];
+        const all = await engine.containers(project, { all: true });
+        const ofOrphan = (c: (typeof all)[number]): boolean =>
+          orphans.includes(c.labels[SERVICE_LABEL] ?? "");
         if (orphans.length > 0) {
-          const names = (await engine.containers(project, { all: true, services: orphans })).map((c) =>
-            c.names[0]!.slice(1),
-          );
-          printWarnings([orphanWarning(names)]);
+          printWarnings([orphanWarning(orphanContainers(all, inFile!).map((c) => c.names[0]!.slice(1)))]);
           view.services = view.services.filter((s) => !orphans.includes(s.spec.name));
         }
-        const containers = (await engine.containers(project, { all: true })).filter(
-          (c) => !orphans.includes(c.labels[SERVICE_LABEL] ?? ""),
-        );
+        const containers = all.filter((c) => !ofOrphan(c));
         const progress = new Progress(f.progress, "Running");
         const name = (c: (typeof containers)[number]): string => c.names[0]!.slice(1);
         const ofServices = (names: string[]) =>
@@ -137,23 +136,8 @@ export function downCommand(engine: ComposeEngine): Command {
         // Dependents stop before what they depend on, as in Compose; the last layer stops with the removal.
         const layers = shutdownLayers(view.services);
         for (const layer of layers.slice(0, -1)) {
-          for (const c of ofServices(layer)) progress.set("Container", name(c), "Stopping");
-          await client.call("Stacks", "setState", {
-            project,
-            services: layer,
-            action: "stop",
-            ...(f.timeout !== undefined && { timeout: f.timeout }),
-          });
-          await waitFor(
-            engine,
-            project,
-            (v) => ({
-              done: !v.tasks.some((t) => layer.includes(t.service) && t.status.state === "running"),
-            }),
-            120_000,
-            true,
-          );
-          for (const c of ofServices(layer)) progress.set("Container", name(c), "Stopped");
+          const timedOut = await stopServices(engine, project, layer, f.timeout, progress);
+          if (timedOut) throw new ExitError(1, timedOut);
         }
         for (const c of ofServices(layers.at(-1) ?? [])) progress.set("Container", name(c), "Stopping");
         // A volume is `Removed` only if it existed (one no container used was never created).
@@ -191,12 +175,10 @@ export function downCommand(engine: ComposeEngine): Command {
     );
 }
 
-/** The stack's services that the compose file (when it loads) no longer has: Compose's orphans. */
-async function orphanServices(engine: ComposeEngine, services: StackView["services"]): Promise<string[]> {
+/** The services the compose file names, when it loads (else orphans cannot be told). */
+async function fileServices(engine: ComposeEngine): Promise<Set<string> | undefined> {
   const loaded = await engine.load().catch(() => undefined);
-  if (!loaded) return [];
-  const inFile = fileServiceNames(loaded.project);
-  return services.map((s) => s.spec.name).filter((n) => !inFile.has(n));
+  return loaded && fileServiceNames(loaded.project);
 }
 
 /** Those of the named volumes that exist on the engine. */

@@ -23,7 +23,7 @@ describe("compose images", () => {
     const db = { ...container("p-db-1", "db", "exited", false), imageId: "sha256:def", image: "db" };
     const rows = imageRows(
       [web, db],
-      [{ id: "sha256:abc", repoTags: [], created: "", size: 4_261_550, containers: 1 }],
+      [{ id: "sha256:abc", repoTags: [], created: "", size: 4_261_550, containers: 1, repoDigests: [] }],
     );
     expect(rows).toEqual([
       { ID: "sha256:abc", ContainerName: "p-web-1", Repository: "busybox", Tag: "1.36", Size: 4_261_550 },

@@ -6,7 +6,7 @@ import { waitFor } from "./wait.js";
  * Stops the project's services (every one when `services` is empty) as `docker compose stop` does:
  * the engine stops their containers within `timeout` seconds (else each container's own stop
  * timeout) and keeps them; this waits until none of their tasks runs, showing a `Stopping` line per
- * running container and then `Stopped`. Resolves undefined once they stopped, or, when some did not
+ * running container and then `Stopped` (on `shown`, when the caller has a display of its own). Resolves undefined once they stopped, or, when some did not
  * within two minutes, the message that says which and what to do.
  */
 export async function stopServices(
@@ -14,6 +14,7 @@ export async function stopServices(
   project: string,
   services: string[],
   timeout?: number,
+  shown?: Progress,
 ): Promise<string | undefined> {
   const client = await engine.client();
   const before = await engine.containers(project, { all: true, services });
@@ -23,7 +24,11 @@ export async function stopServices(
     action: "stop",
     ...(timeout !== undefined && { timeout }),
   });
-  const progress = new Progress(engine.progressMode(), "Stopping");
+  // A caller's display (down's, for its layers) stays open for the caller to end.
+  const progress = shown ?? new Progress(engine.progressMode(), "Stopping");
+  const end = (): void => {
+    if (!shown) progress.end();
+  };
   const names = before.map((c) => c.names[0]!.slice(1));
   for (const [i, c] of before.entries())
     if (c.state === "running") progress.set("Container", names[i]!, "Stopping");
@@ -39,7 +44,7 @@ export async function stopServices(
     true,
   );
   if ("timedOut" in verdict && verdict.timedOut) {
-    progress.end();
+    end();
     const still = (await engine.containers(project, { all: false, services })).map((c) =>
       c.names[0]!.slice(1),
     );
@@ -49,6 +54,6 @@ export async function stopServices(
     );
   }
   for (const name of names) progress.set("Container", name, "Stopped", { done: true });
-  progress.end();
+  end();
   return undefined;
 }
