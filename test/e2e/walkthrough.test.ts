@@ -122,6 +122,9 @@ describe("walkthrough", () => {
       expect(c.NetworkSettings.Ports["90/udp"]).toBeNull();
       for (const f of ["LogPath", "ResolvConfPath", "HostsPath", "HostnamePath"])
         expect(readFileSync(c[f] as string)).toBeDefined();
+      // The files the container sees as its own.
+      expect(readFileSync(c.ResolvConfPath as string, "utf8")).toMatch(/^nameserver /m);
+      expect(readFileSync(c.HostsPath as string, "utf8")).toMatch(/^127\.0\.0\.1\s+localhost/m);
       expect(readFileSync(c.HostnamePath as string, "utf8").trim()).toBe(String(c.Id).slice(0, 12));
       expect(c.SizeRw).toEqual(expect.any(Number));
       expect(c.SizeRootFs as number).toBeGreaterThan(c.SizeRw as number);
